@@ -1,0 +1,333 @@
+"""The questionnaire bank: the single definition of what a questionnaire file may contain.
+
+A bank is data (``questionnaires/*.yaml``), multilingual in one file, validated here. The rest of
+the kiosk reads only these models, never the raw file.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from kiosk.bank.conditions import Condition, ContextCondition, iter_leaves
+from kiosk.bank.text import Strict, Text
+from kiosk.domain import (
+    ACCESS_NEEDS,
+    DOMAIN_IDS,
+    LEVEL_IDS,
+    PATHWAY_IDS,
+    AccessNeed,
+    DomainId,
+    PathwayId,
+)
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=48)]
+# Answer ids may also be ranges such as the age bands "<25" and "80+".
+OptionId = Annotated[str, Field(pattern=r"^[a-z0-9<][a-z0-9_+\-]*$", max_length=48)]
+
+# The answer id every question may offer for "je ne sais pas / je préfère ne pas répondre".
+DONT_KNOW = "dont_know"
+
+
+class Option(Strict):
+    id: OptionId
+    label: Text
+
+
+class Domain(Strict):
+    id: DomainId
+    label: Text
+
+
+class Level(Strict):
+    id: Literal["discover", "with_help", "alone", "confident"]
+    label: Text
+
+
+class ContextQuestion(Strict):
+    """A question that is not scored: equipment, reason for the visit, age band, ..."""
+
+    id: Identifier
+    prompt: Text
+    options: list[Option] = Field(min_length=2)
+    dont_know: bool = Field(True, description="offer 'je ne sais pas / je préfère ne pas répondre'")
+    skip_if: ContextCondition | None = None
+
+    def option_ids(self) -> list[str]:
+        return [o.id for o in self.options] + ([DONT_KNOW] if self.dont_know else [])
+
+
+class CanDoParams(Strict):
+    """Graded response model: discrimination ``a`` and three ordered thresholds ``b``."""
+
+    a: float = Field(gt=0, le=6)
+    b: tuple[float, float, float]
+
+    @field_validator("b")
+    @classmethod
+    def _ordered(cls, b: tuple[float, float, float]) -> tuple[float, float, float]:
+        if not b[0] < b[1] < b[2]:
+            raise ValueError("thresholds b must increase, e.g. [-1.5, -0.2, 1.0]")
+        return b
+
+
+class KnowledgeParams(Strict):
+    """Three-parameter logistic model: discrimination, difficulty, guessing."""
+
+    a: float = Field(gt=0, le=6)
+    b: float = Field(ge=-6, le=6)
+    c: float = Field(0.0, ge=0, lt=0.5)
+
+
+class CanDoItem(Strict):
+    """A self-assessment statement answered on the four-step scale of the bank."""
+
+    kind: Literal["can_do"]
+    id: Identifier
+    domain: DomainId
+    statement: Text
+    params: CanDoParams
+    skip_if: ContextCondition | None = None
+
+
+class KnowledgeItem(Strict):
+    """A short concrete question with one right answer."""
+
+    kind: Literal["knowledge"]
+    id: Identifier
+    domain: DomainId
+    prompt: Text
+    options: list[Option] = Field(min_length=2, max_length=5)
+    correct: OptionId
+    params: KnowledgeParams
+    skip_if: ContextCondition | None = None
+
+    @model_validator(mode="after")
+    def _correct_is_an_option(self) -> KnowledgeItem:
+        ids = [o.id for o in self.options]
+        if self.correct not in ids:
+            raise ValueError(f"correct answer '{self.correct}' is not one of the options {ids}")
+        return self
+
+
+Item = Annotated[CanDoItem | KnowledgeItem, Field(discriminator="kind")]
+
+
+class Pathway(Strict):
+    id: PathwayId
+    title: Text
+    summary: Text
+
+
+class NeedDefinition(Strict):
+    id: AccessNeed
+    title: Text
+    summary: Text
+
+
+class RoutingRule(Strict):
+    """First matching rule, in file order, gives the pathway."""
+
+    pathway: PathwayId
+    when: Condition
+
+
+class NeedRule(Strict):
+    need: AccessNeed
+    when: Condition
+
+
+class Scale(Strict):
+    """The four answers of every can-do statement, from 'not yet' to 'could explain it'."""
+
+    options: tuple[Option, Option, Option, Option]
+
+
+class EngineSettings(Strict):
+    """How long the adaptive series may be and when it is settled."""
+
+    min_questions: int = Field(6, ge=1, le=40)
+    max_questions: int = Field(14, ge=1, le=60)
+    typical_questions: int = Field(10, ge=1, le=60)
+    pathway_certainty: float = Field(0.9, gt=0.5, lt=1)
+    level_certainty: float = Field(0.9, gt=0.5, lt=1)
+    domain_correlation: float = Field(0.7, ge=0, lt=1)
+    level_cuts: tuple[float, float, float] = (-1.0, 0.0, 1.0)
+    choose_among: int = Field(3, ge=1, le=10, description="exposure control: pick among the N best")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EngineSettings:
+        if self.min_questions > self.max_questions:
+            raise ValueError("min_questions must not exceed max_questions")
+        if not self.level_cuts[0] < self.level_cuts[1] < self.level_cuts[2]:
+            raise ValueError("level_cuts must increase, e.g. [-1.0, 0.0, 1.0]")
+        return self
+
+
+class Bank(Strict):
+    """A complete questionnaire: what the visitor is asked and how the answers are routed."""
+
+    id: Identifier
+    version: Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(min_length=1)
+    title: Text
+    domains: list[Domain]
+    levels: tuple[Level, Level, Level, Level]
+    scale: Scale
+    context: list[ContextQuestion]
+    items: list[Item]
+    pathways: list[Pathway]
+    needs: list[NeedDefinition] = []
+    routing: list[RoutingRule] = Field(min_length=1)
+    need_rules: list[NeedRule] = []
+    engine: EngineSettings = EngineSettings()
+
+    def domain_ids(self) -> list[str]:
+        return [d.id for d in self.domains]
+
+    def item(self, item_id: str) -> CanDoItem | KnowledgeItem:
+        return self._items_by_id[item_id]
+
+    def context_question(self, question_id: str) -> ContextQuestion:
+        return self._context_by_id[question_id]
+
+    def pathway(self, pathway_id: str) -> Pathway:
+        return next(p for p in self.pathways if p.id == pathway_id)
+
+    def need(self, need_id: str) -> NeedDefinition:
+        return next(n for n in self.needs if n.id == need_id)
+
+    def domain(self, domain_id: str) -> Domain:
+        return next(d for d in self.domains if d.id == domain_id)
+
+    @property
+    def _items_by_id(self) -> dict[str, CanDoItem | KnowledgeItem]:
+        return {i.id: i for i in self.items}
+
+    @property
+    def _context_by_id(self) -> dict[str, ContextQuestion]:
+        return {q.id: q for q in self.context}
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Bank:
+        problems = BankProblems()
+        self._check_ids(problems)
+        self._check_translations(problems)
+        self._check_references(problems)
+        problems.raise_if_any()
+        return self
+
+    def _check_ids(self, problems: BankProblems) -> None:
+        problems.unique([("domains", i, d.id) for i, d in enumerate(self.domains)], "domain")
+        problems.unique([("context", i, q.id) for i, q in enumerate(self.context)], "question")
+        problems.unique([("items", i, it.id) for i, it in enumerate(self.items)], "item")
+        problems.unique([("pathways", i, p.id) for i, p in enumerate(self.pathways)], "pathway")
+        clash = {q.id for q in self.context} & {it.id for it in self.items}
+        for i, it in enumerate(self.items):
+            if it.id in clash:
+                problems.add(("items", i, "id"), f"'{it.id}' is also a context question id")
+        if [lv.id for lv in self.levels] != list(LEVEL_IDS):
+            problems.add(("levels",), f"levels must be, in order: {', '.join(LEVEL_IDS)}")
+        missing = set(DOMAIN_IDS) - {d.id for d in self.domains}
+        if missing:
+            problems.add(("domains",), f"missing domain(s): {', '.join(sorted(missing))}")
+        missing_p = set(PATHWAY_IDS) - {p.id for p in self.pathways}
+        if missing_p:
+            problems.add(("pathways",), f"missing pathway(s): {', '.join(sorted(missing_p))}")
+        missing_n = set(ACCESS_NEEDS) - {n.id for n in self.needs}
+        if self.need_rules and missing_n:
+            problems.add(("needs",), f"missing access need(s): {', '.join(sorted(missing_n))}")
+
+    def _check_translations(self, problems: BankProblems) -> None:
+        wanted = set(self.languages)
+        for loc, text in _texts(self, ()):
+            missing = wanted - text.languages()
+            extra = text.languages() - wanted
+            if missing:
+                problems.add(loc, f"missing translation(s): {', '.join(sorted(missing))}")
+            if extra:
+                problems.add(
+                    loc,
+                    f"language(s) {', '.join(sorted(extra))} not listed in 'languages'",
+                )
+
+    def _check_references(self, problems: BankProblems) -> None:
+        context_ids = {q.id: q for q in self.context}
+        for loc, cond in self._conditions():
+            for leaf_loc, leaf in iter_leaves(cond, loc):
+                for msg in leaf.reference_errors(context_ids):
+                    problems.add(leaf_loc, msg)
+        seen: set[str] = set()
+        for i, q in enumerate(self.context):
+            if q.skip_if is not None:
+                for leaf_loc, leaf in iter_leaves(q.skip_if, ("context", i, "skip_if")):
+                    named = getattr(leaf, "question", None)
+                    if named is not None and named in context_ids and named not in seen:
+                        problems.add(
+                            leaf_loc,
+                            f"'{named}' is asked after '{q.id}': a skip rule can only "
+                            "depend on an earlier question",
+                        )
+            seen.add(q.id)
+
+    def _conditions(self) -> list[tuple[tuple[str | int, ...], Condition]]:
+        found: list[tuple[tuple[str | int, ...], Condition]] = []
+        for i, q in enumerate(self.context):
+            if q.skip_if is not None:
+                found.append((("context", i, "skip_if"), q.skip_if))
+        for i, it in enumerate(self.items):
+            if it.skip_if is not None:
+                found.append((("items", i, "skip_if"), it.skip_if))
+        found += [(("routing", i, "when"), r.when) for i, r in enumerate(self.routing)]
+        found += [(("need_rules", i, "when"), r.when) for i, r in enumerate(self.need_rules)]
+        return found
+
+
+def _texts(node: object, loc: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], Text]]:
+    """Every translated text in the bank, with where it stands."""
+    if isinstance(node, Text):
+        return [(loc, node)]
+    found: list[tuple[tuple[str | int, ...], Text]] = []
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            found += _texts(getattr(node, name), (*loc, name))
+    elif isinstance(node, list | tuple):
+        for i, child in enumerate(node):
+            found += _texts(child, (*loc, i))
+    return found
+
+
+class BankProblems:
+    """Collects cross-field problems so one validation run reports all of them."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[tuple[str | int, ...], str]] = []
+
+    def add(self, loc: tuple[str | int, ...], message: str) -> None:
+        self.items.append((loc, message))
+
+    def unique(self, entries: list[tuple[str, int, str]], what: str) -> None:
+        seen: dict[str, int] = {}
+        for section, index, ident in entries:
+            if ident in seen:
+                self.add(
+                    (section, index, "id"),
+                    f"duplicate {what} id '{ident}' (first used at {section}[{seen[ident]}]): "
+                    "give each one its own id",
+                )
+            else:
+                seen[ident] = index
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise BankInconsistent(self.items)
+
+
+class BankInconsistent(ValueError):
+    """Raised from the bank validator; the loader turns each entry into file:line messages."""
+
+    def __init__(self, problems: list[tuple[tuple[str | int, ...], str]]) -> None:
+        super().__init__("; ".join(msg for _, msg in problems))
+        self.problems = problems
+

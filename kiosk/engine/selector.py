@@ -1,0 +1,61 @@
+"""The selector: which question to ask next.
+
+Score of an item = its expected Fisher information under the posterior of its domain, times how
+much that domain still matters: the chance its level is wrong, plus the chance that a one-step
+error in it would change the pathway. Domains are balanced (each domain once before any twice)
+and exposure is limited by drawing among the few best items rather than always the best.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from kiosk.engine.state import Snapshot
+from kiosk.routing import vector_index
+
+
+@dataclass(frozen=True)
+class DecisionInformationSelector:
+    choose_among: int = 3
+    near_best: float = 0.7  # only items scoring at least this share of the best are drawn
+
+    def domain_weights(self, snap: Snapshot) -> np.ndarray:
+        wrong_level = 1.0 - snap.level_probabilities.max(axis=1)
+        return wrong_level + pathway_sensitivity(snap)
+
+    def select(
+        self,
+        snap: Snapshot,
+        information: np.ndarray,
+        domain_of: np.ndarray,
+        candidates: np.ndarray,
+        rng: np.random.Generator,
+    ) -> int | None:
+        """Index of the next item among ``candidates`` (a bool mask), or None if none is left."""
+        open_items = candidates.copy()
+        first_pass = open_items & ~snap.answered_domains[domain_of]
+        if first_pass.any():
+            open_items = first_pass
+        if not open_items.any():
+            return None
+        expected = np.einsum("it,it->i", information, snap.ability_density[domain_of])
+        score = np.where(open_items, expected * self.domain_weights(snap)[domain_of], -np.inf)
+        ranked = np.argsort(-score, kind="stable")[: self.choose_among]
+        ranked = ranked[np.isfinite(score[ranked])]
+        good = ranked[score[ranked] >= self.near_best * score[ranked[0]]]
+        return int(rng.choice(good))
+
+
+def pathway_sensitivity(snap: Snapshot) -> np.ndarray:
+    """Per domain: share of plausible visitors whose pathway changes if that level moves by one."""
+    draws = snap.draws
+    base = snap.pathway_of_draws
+    changed = np.zeros(draws.shape[1])
+    for d in range(draws.shape[1]):
+        for step in (-1, 1):
+            moved = draws.copy()
+            moved[:, d] = np.clip(moved[:, d] + step, 0, 3)
+            changed[d] += np.mean(snap.pathway_table[vector_index(moved)] != base)
+    return changed / 2.0

@@ -1,0 +1,149 @@
+"""One visitor's adaptive series: start, answer, next question, result.
+
+The session wires the parts together (catsim's split): the prior (``BifactorGrid``), the
+estimator (``GridPosterior``), the selector and the stopper are each replaceable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from kiosk.bank.model import DONT_KNOW, CanDoItem, KnowledgeItem
+from kiosk.domain import DOMAIN_IDS
+from kiosk.engine.estimator import GridPosterior
+from kiosk.engine.irt import NO_INFORMATION, score
+from kiosk.engine.pool import ItemPool
+from kiosk.engine.selector import DecisionInformationSelector
+from kiosk.engine.state import Snapshot
+from kiosk.engine.stopper import ClassificationStopper
+from kiosk.routing import Router, vector_index
+
+DRAWS = 256
+
+
+@dataclass(frozen=True)
+class Estimate:
+    levels: dict[str, int]  # most probable level per domain
+    level_probabilities: dict[str, tuple[float, ...]]
+    ability: dict[str, float]  # posterior mean per domain
+    ability_sd: dict[str, float]
+    dont_know_share: float
+
+
+class AdaptiveSession:
+    def __init__(
+        self,
+        pool: ItemPool,
+        router: Router,
+        context: Mapping[str, str],
+        seed: int,
+        selector: DecisionInformationSelector | None = None,
+        stopper: ClassificationStopper | None = None,
+    ) -> None:
+        settings = pool.bank.engine
+        self.pool = pool
+        self.router = router
+        self.context = dict(context)
+        self.selector = selector or DecisionInformationSelector(settings.choose_among)
+        self.stopper = stopper or ClassificationStopper(
+            settings.min_questions,
+            settings.max_questions,
+            settings.pathway_certainty,
+            settings.level_certainty,
+        )
+        self._rng = np.random.default_rng(seed)
+        self._u_general = self._rng.random(DRAWS)
+        self._u_specific = self._rng.random((DRAWS, len(DOMAIN_IDS)))
+        self._posterior = GridPosterior(pool.grid, len(DOMAIN_IDS))
+        self._open = pool.eligible(self.context)
+        self._answered_domains = np.zeros(len(DOMAIN_IDS), dtype=bool)
+        self._scale = [o.id for o in pool.bank.scale.options]
+        self._dont_knows = 0
+        self._table = router.pathway_table(self.context)
+        self.answers: list[tuple[str, str]] = []
+        self._current: int | None = None
+        self._advance()
+
+    @property
+    def current(self) -> CanDoItem | KnowledgeItem | None:
+        """The question to ask now, or None when the series is over."""
+        return None if self._current is None else self.pool.items[self._current]
+
+    @property
+    def finished(self) -> bool:
+        return self._current is None
+
+    @property
+    def asked(self) -> int:
+        return len(self.answers)
+
+    def answer(self, option_id: str) -> None:
+        if self._current is None:
+            raise RuntimeError("the series is over: no question to answer")
+        index = self._current
+        item = self.pool.items[index]
+        allowed = [*self._scale] if isinstance(item, CanDoItem) else [o.id for o in item.options]
+        if option_id not in [*allowed, DONT_KNOW]:
+            raise ValueError(f"'{option_id}' is not an answer of question '{item.id}'")
+        response = score(item, option_id, self._scale)
+        if response != NO_INFORMATION:
+            domain = int(self.pool.domain_of[index])
+            loglik = self.pool.models[index].log_likelihood(response, self.pool.grid.theta)
+            self._posterior.update(domain, loglik)
+            self._answered_domains[domain] = True
+        if option_id == DONT_KNOW:
+            self._dont_knows += 1
+            self._table = self.router.pathway_table(self.context, self.dont_know_share)
+        self._open[index] = False
+        self.answers.append((item.id, option_id))
+        self._advance()
+
+    def remaining_estimate(self) -> int:
+        """A calm hint for the visitor: about how many questions are left."""
+        if self.finished:
+            return 0
+        settings = self.pool.bank.engine
+        left = max(settings.typical_questions - self.asked, settings.min_questions - self.asked, 1)
+        return min(left, settings.max_questions - self.asked, int(self._open.sum()))
+
+    def estimate(self) -> Estimate:
+        weights = self._posterior.domain_weights()
+        probs = self._posterior.level_probabilities(weights)
+        mean, sd = self._posterior.ability_mean_sd(weights)
+        return Estimate(
+            levels={d: int(probs[i].argmax()) for i, d in enumerate(DOMAIN_IDS)},
+            level_probabilities={d: tuple(map(float, probs[i])) for i, d in enumerate(DOMAIN_IDS)},
+            ability={d: float(mean[i]) for i, d in enumerate(DOMAIN_IDS)},
+            ability_sd={d: float(sd[i]) for i, d in enumerate(DOMAIN_IDS)},
+            dont_know_share=self.dont_know_share,
+        )
+
+    @property
+    def dont_know_share(self) -> float:
+        return self._dont_knows / self.asked if self.asked else 0.0
+
+    def snapshot(self) -> Snapshot:
+        weights = self._posterior.domain_weights()
+        flat = weights.reshape(weights.shape[0], -1)
+        draws = self._posterior.draw_levels(self._u_general, self._u_specific)
+        return Snapshot(
+            asked=self.asked,
+            answered_domains=self._answered_domains.copy(),
+            level_probabilities=self._posterior.level_probabilities(weights),
+            ability_density=flat @ self.pool.projection,
+            draws=draws,
+            pathway_of_draws=self._table[vector_index(draws)],
+            pathway_table=self._table,
+        )
+
+    def _advance(self) -> None:
+        snap = self.snapshot()
+        if not self._open.any() or self.stopper.should_stop(snap):
+            self._current = None
+            return
+        self._current = self.selector.select(
+            snap, self.pool.information, self.pool.domain_of, self._open, self._rng
+        )

@@ -1,0 +1,26 @@
+"""The stopper: the assessment ends when the recommendation and the levels are settled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.engine.state import Snapshot
+
+
+@dataclass(frozen=True)
+class ClassificationStopper:
+    min_questions: int
+    max_questions: int
+    pathway_certainty: float
+    level_certainty: float
+
+    def should_stop(self, snap: Snapshot) -> bool:
+        if snap.asked >= self.max_questions:
+            return True
+        if snap.asked < self.min_questions:
+            return False
+        if snap.pathway_certainty < self.pathway_certainty:
+            return False
+        if not snap.levels_matter:
+            return True
+        return bool((snap.adjacent_level_certainty() >= self.level_certainty).all())
