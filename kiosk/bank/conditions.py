@@ -16,9 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
-from kiosk.domain import DOMAIN_IDS, Completion, DomainId
-
 from kiosk.bank.text import Text
+from kiosk.domain import DOMAIN_IDS, Completion, DomainId
 
 if TYPE_CHECKING:
     from kiosk.bank.model import ContextQuestion

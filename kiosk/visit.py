@@ -1,0 +1,203 @@
+"""One visitor at the kiosk, from the first context question to the stored result.
+
+This is the whole assessment without any screen: the UI asks it for the current question, passes
+answers on, and asks for the outcome. Going back replays the answers but the last one, from the
+same seed, so the engine's state is always exactly what the remaining answers imply.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from kiosk.bank.conditions import Facts
+from kiosk.bank.model import Bank, CanDoItem, ContextQuestion, KnowledgeItem, Option
+from kiosk.bank.text import Text
+from kiosk.domain import DOMAIN_IDS, Completion, Mode
+from kiosk.engine.pool import ItemPool
+from kiosk.engine.session import AdaptiveSession, Estimate
+from kiosk.records import AssessmentRecord, iso_week, new_result_id
+from kiosk.routing import Decision, Router
+
+AGE_QUESTION = "age_band"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What a kiosk needs to run assessments: built once, shared by every visit."""
+
+    bank: Bank
+    pool: ItemPool
+    router: Router
+    site_id: str
+
+    @classmethod
+    def from_bank(cls, bank: Bank, site_id: str) -> Assessment:
+        return cls(bank, ItemPool.from_bank(bank), Router(bank), site_id)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One screen's question, whatever its kind."""
+
+    id: str
+    kind: Literal["context", "can_do", "knowledge"]
+    text: Text
+    options: tuple[Option, ...]
+    dont_know: bool
+    domain: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    record: AssessmentRecord
+    decision: Decision
+    estimate: Estimate | None
+
+
+class Visit:
+    def __init__(
+        self,
+        assessment: Assessment,
+        language: str,
+        mode: Mode = "self",
+        seed: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self.assessment = assessment
+        self.language = language
+        self.mode: Mode = mode
+        self._seed = secrets.randbits(63) if seed is None else seed
+        self._clock = clock
+        self._today = today
+        self._started = clock()
+        self._history: list[tuple[str, str]] = []
+        self._replay()
+
+    # -- the questions ------------------------------------------------------------------------
+
+    @property
+    def current(self) -> Question | None:
+        """The question on screen now; None once the assessment is over."""
+        pending = self._next_context_question()
+        if pending is not None:
+            return Question(
+                pending.id, "context", pending.prompt, tuple(pending.options), pending.dont_know
+            )
+        item = self._session.current if self._session else None
+        return None if item is None else self._item_question(item)
+
+    @property
+    def finished(self) -> bool:
+        return self.current is None
+
+    @property
+    def answered(self) -> int:
+        return len(self._history)
+
+    @property
+    def can_go_back(self) -> bool:
+        return bool(self._history)
+
+    def answer(self, option_id: str) -> None:
+        question = self.current
+        if question is None:
+            raise RuntimeError("the assessment is over")
+        allowed = [o.id for o in question.options] + (["dont_know"] if question.dont_know else [])
+        if option_id not in allowed:
+            raise ValueError(f"'{option_id}' is not an answer of '{question.id}'")
+        if question.kind == "context":
+            self._context[question.id] = option_id
+            self._history.append((question.id, option_id))
+            if self._next_context_question() is None:
+                self._start_engine()
+        else:
+            assert self._session is not None
+            self._session.answer(option_id)
+            self._history.append((question.id, option_id))
+
+    def back(self) -> bool:
+        """Undo the last answer; False when there is nothing to go back to."""
+        if not self._history:
+            return False
+        self._history.pop()
+        self._replay()
+        return True
+
+    def remaining_estimate(self) -> int:
+        pending = sum(1 for _ in self._pending_context())
+        engine = self._session.remaining_estimate() if self._session else (
+            self.assessment.bank.engine.typical_questions
+        )
+        return pending + engine
+
+    # -- the result ---------------------------------------------------------------------------
+
+    def outcome(self, completion: Completion = "completed") -> Outcome:
+        bank = self.assessment.bank
+        estimate = self._session.estimate() if self._session and self._session.asked else None
+        levels = estimate.levels if estimate else {}
+        dont_know = estimate.dont_know_share if estimate else 0.0
+        facts_levels = levels or dict.fromkeys(DOMAIN_IDS, 0)
+        decision = self.assessment.router.decide(facts_levels, self._context, completion, dont_know)
+        context = {k: v for k, v in self._context.items() if k != AGE_QUESTION}
+        age = self._context.get(AGE_QUESTION)
+        record = AssessmentRecord(
+            result_id=new_result_id(),
+            questionnaire_id=bank.id,
+            questionnaire_version=bank.version,
+            site_id=self.assessment.site_id,
+            mode=self.mode,
+            language=self.language,
+            iso_week=iso_week(self._today()),
+            duration_minutes=math.floor((self._clock() - self._started) / 60 + 0.5),
+            questions_asked=self._session.asked if self._session else 0,
+            completion=completion,
+            levels=levels,
+            pathway=decision.pathway,
+            access_needs=list(decision.needs),
+            answers=dict(self._session.answers) if self._session else {},
+            context=context,
+            age_band=age if age in {"<25", "25-44", "45-64", "65-79", "80+"} else None,
+        )
+        return Outcome(record, decision, estimate)
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _replay(self) -> None:
+        history, self._history = self._history, []
+        self._context: dict[str, str] = {}
+        self._session: AdaptiveSession | None = None
+        if self._next_context_question() is None:
+            self._start_engine()
+        for _, option_id in history:
+            self.answer(option_id)
+
+    def _start_engine(self) -> None:
+        a = self.assessment
+        self._session = AdaptiveSession(a.pool, a.router, self._context, seed=self._seed)
+
+    def _pending_context(self) -> list[ContextQuestion]:
+        facts = Facts(Facts.single({}).levels, self._context)
+        return [
+            q
+            for q in self.assessment.bank.context
+            if q.id not in self._context
+            and (q.skip_if is None or not q.skip_if.evaluate(facts)[0])
+        ]
+
+    def _next_context_question(self) -> ContextQuestion | None:
+        pending = self._pending_context()
+        return pending[0] if pending else None
+
+    def _item_question(self, item: CanDoItem | KnowledgeItem) -> Question:
+        if isinstance(item, CanDoItem):
+            options = tuple(self.assessment.bank.scale.options)
+            return Question(item.id, "can_do", item.statement, options, True, item.domain)
+        return Question(item.id, "knowledge", item.prompt, tuple(item.options), True, item.domain)
