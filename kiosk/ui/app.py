@@ -1,1 +1,145 @@
-"""Placeholder replaced by the visitor UI."""
+"""The kiosk app: a thin layer of screens over ``Visit`` (the assessment) and ``ResultStore``.
+
+The app holds at most one visit. Every way out of it (finish, stop, idle timeout) goes through
+``_forget_visit``, which drops the visit and replaces every screen, so the next visitor finds
+nothing of the previous one on screen or in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from textual import events
+from textual.app import App
+from textual.reactive import reactive
+
+from kiosk.domain import Completion
+from kiosk.storage import ResultStore
+from kiosk.ui import keys
+from kiosk.ui.screens.idle import IdleScreen
+from kiosk.ui.screens.notice import NoticeScreen
+from kiosk.ui.screens.question import QuestionScreen
+from kiosk.ui.screens.result import ResultScreen
+from kiosk.ui.screens.welcome import WelcomeScreen
+from kiosk.ui.strings import Strings, strings
+from kiosk.visit import Assessment, Outcome, Visit
+
+log = logging.getLogger(__name__)
+
+
+class KioskApp(App[None], inherit_bindings=False):
+    CSS_PATH = "app.tcss"
+    TITLE = "kiosk"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = keys.APP
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+
+    language: reactive[str] = reactive("fr")
+
+    def __init__(
+        self,
+        assessment: Assessment,
+        store: ResultStore,
+        language: str = "fr",
+        idle_after: float = 90.0,
+        idle_countdown: int = 30,
+    ) -> None:
+        super().__init__()
+        self.assessment = assessment
+        self.store = store
+        self.strings: Strings = strings()
+        self.first_language = language
+        self.set_reactive(KioskApp.language, language)
+        self.visit: Visit | None = None
+        self._saved = False
+        self._idle_after = idle_after
+        self._idle_countdown = idle_countdown
+        self._last_input = time.monotonic()
+        self._asking_idle = False
+
+    def on_mount(self) -> None:
+        self.push_screen(WelcomeScreen())
+        self.set_interval(1.0, self._check_idle)
+
+    # -- the visit ----------------------------------------------------------------------------
+
+    def start_visit(self) -> None:
+        self.visit = Visit(self.assessment, self.language)
+        self._saved = False
+        self.switch_screen(QuestionScreen(self.visit))
+
+    def complete_visit(self) -> None:
+        outcome = self._save("completed")
+        if outcome is not None:
+            self.switch_screen(ResultScreen(outcome))
+
+    def end_visit(self, completion: Completion) -> None:
+        """The visitor stopped or left: keep what the rules allow, then clear everything."""
+        self._save(completion)
+        self.reset_to_welcome()
+
+    def reset_to_notice(self) -> None:
+        self._forget_visit()
+        self.switch_screen(NoticeScreen())
+
+    def reset_to_welcome(self) -> None:
+        self._forget_visit()
+        self.switch_screen(WelcomeScreen())
+        self.language = self.first_language
+
+    def _save(self, completion: Completion) -> Outcome | None:
+        if self.visit is None or self._saved:
+            return None
+        outcome = self.visit.outcome(completion)
+        try:
+            self.store.save(outcome.record)
+        except Exception:  # the visitor still gets their result; staff find it in the log
+            log.exception("could not save a %s assessment", completion)
+        self._saved = True
+        return outcome
+
+    def _forget_visit(self) -> None:
+        self.visit = None
+        self._saved = False
+        while len(self.screen_stack) > 2:  # modal dialogs over the current screen
+            self.pop_screen()
+
+    # -- language -----------------------------------------------------------------------------
+
+    def action_switch_language(self) -> None:
+        languages = self.assessment.bank.languages
+        self.language = languages[(languages.index(self.language) + 1) % len(languages)]
+
+    # -- idle ---------------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        idle = time.monotonic() - self._last_input
+        if self._asking_idle or idle < self._idle_after:
+            return
+        if self.visit is None:
+            # Nothing to lose: just make sure the next visitor starts from the French welcome.
+            if not isinstance(self.screen, WelcomeScreen) or self.language != self.first_language:
+                self.reset_to_welcome()
+            return
+        self._asking_idle = True
+
+        def answered(still_here: bool | None) -> None:
+            self._asking_idle = False
+            self._last_input = time.monotonic()
+            if not still_here:
+                self.end_visit("timed_out")  # a result already saved is not saved again
+
+        self.push_screen(
+            IdleScreen(
+                self.strings.get("idle_question", self.language),
+                self.strings.get("idle_continue", self.language),
+                self._idle_countdown,
+            ),
+            answered,
+        )

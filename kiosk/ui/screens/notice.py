@@ -1,0 +1,34 @@
+"""The short information notice: what is kept (nothing that identifies), why, and that the
+visitor can stop at any time. Read before the first question."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Center, Horizontal, Vertical
+from textual.widgets import Button, Static
+
+from kiosk.ui import keys
+from kiosk.ui.screens.base import KioskScreen
+
+
+class NoticeScreen(KioskScreen):
+    BINDINGS = keys.SCREEN
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="notice", classes="panel"):
+            yield Static(self.t("notice_heading"), classes="heading")
+            yield Static(self.t("notice_body"), classes="body")
+            with Center(), Horizontal(classes="actions"):
+                yield Button(self.t("notice_ok"), id="nav-begin", variant="primary")
+                yield Button(self.t("other_language"), id="nav-switch_language")
+                yield Button(self.t("back"), id="nav-back")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.focus_default()
+
+    def action_begin(self) -> None:
+        self.kiosk.start_visit()
+
+    def action_back(self) -> None:
+        self.kiosk.reset_to_welcome()

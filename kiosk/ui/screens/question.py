@@ -1,0 +1,91 @@
+"""One question per screen, whatever its kind: context, can-do statement or knowledge check."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Static
+
+from kiosk.ui import keys
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.confirm import ConfirmScreen
+from kiosk.ui.widgets.answers import AnswerList
+from kiosk.ui.widgets.nav import NavBar
+from kiosk.visit import Question, Visit
+
+
+class QuestionScreen(KioskScreen):
+    BINDINGS = keys.QUESTION
+
+    def __init__(self, visit: Visit) -> None:
+        super().__init__()
+        self.visit = visit
+
+    def compose(self) -> ComposeResult:
+        question = self.visit.current
+        assert question is not None, "the question screen needs a question"
+        remaining = self.visit.remaining_estimate()
+        options = self._options(question)
+        with Horizontal(id="progress"):
+            yield Static(self.tr(self.kiosk.assessment.bank.title), classes="title")
+            yield Static(
+                self.t("remaining_many", n=remaining) if remaining > 1 else self.t("remaining_one"),
+                id="remaining",
+            )
+        with VerticalScroll(id="question", classes="panel"):
+            yield Static(self.tr(question.text), id="prompt", classes="heading")
+            if question.kind == "can_do":
+                yield Static(self.t("can_do_hint"), classes="hint")
+            yield AnswerList(options)
+            yield Static(self.t("keys_hint", n=len(options)), classes="hint")
+        yield NavBar(
+            {
+                "back": "← " + self.t("back"),
+                "switch_language": self.t("other_language"),
+                "stop": self.t("stop"),
+            }
+        )
+
+    def _options(self, question: Question) -> list[tuple[str, str]]:
+        options = [(o.id, self.tr(o.label)) for o in question.options]
+        if question.dont_know:
+            key = "dont_know_context" if question.kind == "context" else "dont_know_item"
+            options.append(("dont_know", self.t(key)))
+        return options
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.focus_default()
+
+    def focus_default(self) -> None:
+        self.query_one(AnswerList).focus_first()
+
+    def action_choose(self, number: int) -> None:
+        self.query_one(AnswerList).choose(number)
+
+    async def on_answer_list_chosen(self, message: AnswerList.Chosen) -> None:
+        self.visit.answer(message.option_id)
+        if self.visit.finished:
+            self.kiosk.complete_visit()
+            return
+        await self._show_current()
+
+    async def action_back(self) -> None:
+        if self.visit.back():
+            await self._show_current()
+        else:
+            self.kiosk.reset_to_notice()
+
+    def action_stop(self) -> None:
+        def stop_if_confirmed(confirmed: bool | None) -> None:
+            if confirmed:
+                self.kiosk.end_visit("abandoned")
+
+        self.app.push_screen(
+            ConfirmScreen(self.t("stop_question"), self.t("stop_confirm"), self.t("stop_cancel")),
+            stop_if_confirmed,
+        )
+
+    async def _show_current(self) -> None:
+        await self.recompose()
+        self.focus_default()

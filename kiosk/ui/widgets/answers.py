@@ -1,0 +1,42 @@
+"""Big, numbered answer buttons: chosen with a number key, the arrows and Enter, or the mouse."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Button
+
+
+class AnswerButton(Button):
+    def __init__(self, number: int, option_id: str, label: str) -> None:
+        super().__init__(f"{number}   {label}", id=f"answer-{number}")
+        self.option_id = option_id
+
+
+class AnswerList(Vertical):
+    class Chosen(Message):
+        def __init__(self, option_id: str) -> None:
+            super().__init__()
+            self.option_id = option_id
+
+    def __init__(self, options: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._options = options
+
+    def compose(self) -> ComposeResult:
+        for number, (option_id, label) in enumerate(self._options, start=1):
+            yield AnswerButton(number, option_id, label)
+
+    def choose(self, number: int) -> None:
+        """Choose the answer shown with this number, if there is one."""
+        if 1 <= number <= len(self._options):
+            self.post_message(self.Chosen(self._options[number - 1][0]))
+
+    def focus_first(self) -> None:
+        self.query(AnswerButton).first().focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if isinstance(event.button, AnswerButton):
+            self.post_message(self.Chosen(event.button.option_id))
