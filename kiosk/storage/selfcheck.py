@@ -95,6 +95,7 @@ class CrashReport:
 def crash_check(data_dir: Path, kills: int, seed: int = 0, max_delay: float = 0.6) -> CrashReport:
     rng = random.Random(seed)
     promised: set[str] = set()
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
     log = data_dir.parent / f"{data_dir.name}.saved-ids"
     command = [sys.executable, "-m", "kiosk.storage.selfcheck", "crash-writer", str(data_dir)]
     for _ in range(kills):
