@@ -51,7 +51,7 @@ def test_a_store_sees_what_another_process_saved(tmp_path: Path) -> None:
     record = example_record()
     second.save(record)
     assert [r.result_id for r in first.records()] == [record.result_id]
-    assert len(first) == 1
+    assert first.count() == 1
 
 
 def test_processes_saving_at_once_lose_nothing_and_duplicate_nothing(tmp_path: Path) -> None:
@@ -104,7 +104,7 @@ def test_purge_deletes_expired_weeks_and_reports_them(tmp_path: Path) -> None:
     assert sorted(r.iso_week for r in store.records()) == ["2024-W48", "2026-W47"]
     # A process that opened the store before the purge follows the rewritten file.
     other.save(example_record(iso_week="2026-W48"))
-    assert len(ResultStore(tmp_path)) == 3
+    assert ResultStore(tmp_path).count() == 3
     assert store.purge(retention_months=24, today=date(2026, 11, 26)).deleted == 0
 
 

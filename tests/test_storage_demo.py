@@ -40,7 +40,7 @@ def test_purge_command_prints_the_count_and_the_weeks(tmp_path: Path) -> None:
     result = runner.invoke(app, ["purge", "--data-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "deleted 1 results" in result.output and "2001-W05 (1)" in result.output
-    assert len(ResultStore(tmp_path)) == 1
+    assert ResultStore(tmp_path).count() == 1
 
 
 def test_counts_and_export_leave_synthetic_records_out_unless_asked(tmp_path: Path) -> None:

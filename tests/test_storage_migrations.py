@@ -42,7 +42,7 @@ def test_a_v1_file_opens_unchanged(tmp_path: Path) -> None:
     store = ResultStore(tmp_path)
     store.save(example_record())
     before = store.path.read_bytes()
-    assert len(ResultStore(tmp_path)) == 1
+    assert ResultStore(tmp_path).count() == 1
     assert store.path.read_bytes() == before
 
 
@@ -100,4 +100,4 @@ def test_the_prototype_tinydb_file_is_imported_once_and_kept(tmp_path: Path) -> 
     assert not (tmp_path / "results.json").exists()
     [kept] = tmp_path.glob("results.jsonl.imported-*")
     assert kept.read_bytes() == original
-    assert len(ResultStore(tmp_path)) == 2
+    assert ResultStore(tmp_path).count() == 2

@@ -128,7 +128,8 @@ class ResultStore:
                 if include_synthetic or not entry.synthetic:
                     yield entry.json
 
-    def __len__(self) -> int:
+    def count(self) -> int:
+        """How many results are stored, synthetic ones included."""
         with self._locked():
             self._refresh()
             return len(self._ids)
