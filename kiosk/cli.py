@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
 from kiosk import paths
 from kiosk.bank.loader import DataFileError, Problem, load_bank, load_model, read_yaml
 from kiosk.site import Site
+
+if TYPE_CHECKING:
+    from kiosk.storage import ResultStore
+
+T = TypeVar("T")
 
 app = typer.Typer(
     add_completion=False,
@@ -101,6 +107,77 @@ def _summary(path: Path) -> str:
         f"{len(bank.context)} context questions, {len(bank.routing)} routing rules, "
         f"languages {', '.join(bank.languages)}"
     )
+
+
+# -- Storage tools (issue 4) ------------------------------------------------------------------
+
+
+@app.command("demo-data")
+def demo_data(
+    count: Annotated[int, typer.Option("--count", min=1, help="How many results to add.")],
+    data_dir: DataDirOption = None,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same results.")] = 0,
+    engine_visits: Annotated[
+        int, typer.Option("--engine-visits", min=1, help="Visitors simulated in full.")
+    ] = 1000,
+) -> None:
+    """Add COUNT synthetic results, flagged synthetic (statistics leave them out unless asked).
+
+    Simulated visitors answer the real engine's questions from the bank's item model. The
+    engine takes about 15 ms a visitor, so only the first --engine-visits are simulated in
+    full; the rest resample those results with new random ids, weeks and durations.
+    """
+    import time
+    from itertools import islice
+
+    from kiosk.demo_data import synthetic_records
+    from kiosk.visit import Assessment
+
+    store = _open_store(data_dir)
+    site = load_model(paths.default_site(), Site)
+    assessment = Assessment.from_bank(load_bank(paths.default_bank()), site.id)
+    started = time.perf_counter()
+    records = synthetic_records(assessment, count, seed=seed, engine_visits=engine_visits)
+    added = 0
+    while batch := list(islice(records, 5000)):  # one lock and one fsync per batch
+        added += _storage_call(lambda b=batch: store.save_many(b))
+    typer.echo(f"added {added} synthetic results to {store.path} in "
+               f"{time.perf_counter() - started:.1f} s "
+               f"({min(count, engine_visits)} simulated through the engine)")
+
+
+@app.command()
+def purge(
+    retention_months: Annotated[
+        int, typer.Option("--retention-months", min=1, help="Keep this many months.")
+    ] = 24,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Delete results of weeks older than the retention period; say how many and which weeks."""
+    store = _open_store(data_dir)
+    report = _storage_call(lambda: store.purge(retention_months))
+    weeks = ", ".join(f"{w} ({n})" for w, n in report.deleted_by_week.items())
+    typer.echo(f"deleted {report.deleted} results of weeks ending before {report.cutoff}"
+               + (f": {weeks}" if weeks else ""))
+
+
+def _open_store(data_dir: Path | None) -> ResultStore:
+    from kiosk.storage import ResultStore
+
+    store = _storage_call(lambda: ResultStore(paths.data_dir(data_dir)))
+    for incident in store.incidents:
+        typer.echo(incident.message(), err=True)
+    return store
+
+
+def _storage_call(call: Callable[[], T]) -> T:
+    from kiosk.storage import StorageError
+
+    try:
+        return call()
+    except StorageError as exc:
+        typer.echo(f"storage error: {exc}", err=True)
+        raise typer.Exit(1) from exc
 
 
 def _fail(problems: list[Problem]) -> NoReturn:

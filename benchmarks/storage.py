@@ -1,0 +1,187 @@
+"""Storage at scale (benchmarks.md §4) and, with --crash N, the SIGKILL check of §5.
+
+For each size, a data directory is filled with ``kiosk demo-data`` (synthetic records), then a
+fresh worker process opens the store and measures: durable saves (p50, p95), aggregate counts,
+a full JSON-lines export, and its own peak RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss``
+of that worker, so the filling does not count). Same-run baselines: a plain TinyDB JSONStorage
+insert into a file of the same records (the naive design; only a few inserts at large sizes,
+each costs a whole-file rewrite) and one line appended with fsync (the physical floor).
+
+    python benchmarks/storage.py [--sizes 0,10000,100000] [--saves 200] [--crash 200] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+
+from kiosk.storage import ResultStore
+from kiosk.storage.selfcheck import crash_check, example_record
+from kiosk.storage.summary import counts, export_jsonl
+
+TARGETS = {"save_p95_ms": 20.0, "save_vs_floor": 10.0, "stats_s": 1.0, "export_s": 2.0,
+           "peak_rss_mb": 300.0}
+
+
+def percentiles(seconds: list[float]) -> dict[str, float]:
+    ms = sorted(s * 1000 for s in seconds)
+    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+    return {"p50_ms": statistics.median(ms), "p95_ms": p95, "n": len(ms)}
+
+
+def timed(action: Any, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def worker(data_dir: Path, saves: int) -> dict[str, Any]:
+    """Runs in its own process, so that its peak RSS is the store's alone."""
+    start = time.perf_counter()
+    store = ResultStore(data_dir)
+    opened = time.perf_counter() - start
+    save = timed(lambda: store.save(example_record()), saves)
+    start = time.perf_counter()
+    summary = counts(store, include_synthetic=True)  # demo data is all synthetic
+    stats_s = time.perf_counter() - start
+    start = time.perf_counter()
+    with open(data_dir.parent / "export.jsonl", "wb") as out:
+        exported = export_jsonl(store, out, include_synthetic=True)
+    export_s = time.perf_counter() - start
+    return {"open_s": opened, "save": percentiles(save), "stats_s": stats_s,
+            "stats_total": summary.total, "export_s": export_s, "exported": exported,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def naive_baseline(data_dir: Path, inserts: int) -> dict[str, Any]:
+    """TinyDB's default JSONStorage holding the same records: each insert rewrites the file."""
+    store = ResultStore(data_dir)
+    path = data_dir.parent / "naive.json"
+    table = {str(i): json.loads(raw)
+             for i, raw in enumerate(store.raw_records(include_synthetic=True), 1)}
+    path.write_text(json.dumps({"_default": table}))
+    del table
+    with TinyDB(path) as db:
+        return percentiles(timed(lambda: db.insert(example_record().model_dump(mode="json")),
+                                 inserts))
+
+
+def fsync_floor(directory: Path, repeat: int) -> dict[str, Any]:
+    line = example_record().model_dump_json().encode() + b"\n"
+    fd = os.open(directory / "floor.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        return percentiles(timed(lambda: (os.write(fd, line), os.fsync(fd)), repeat))
+    finally:
+        os.close(fd)
+
+
+def in_subprocess(function: str, *args: str) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, __file__, "--run", function, *args],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def measure(size: int, saves: int, root: Path) -> dict[str, Any]:
+    data_dir = root / f"n{size}" / "data"
+    data_dir.mkdir(parents=True)
+    fill_s = 0.0
+    if size:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "kiosk", "demo-data", "--count", str(size),
+                        "--data-dir", str(data_dir), "--seed", "1"],
+                       check=True, capture_output=True)
+        fill_s = time.perf_counter() - start
+    naive_inserts = saves if size <= 1000 else max(3, saves * 1000 // size)
+    result = {
+        "size": size,
+        "demo_data_fill_s": fill_s,
+        "kiosk": in_subprocess("worker", str(data_dir), str(saves)),
+        "naive_tinydb": in_subprocess("naive", str(data_dir), str(naive_inserts)),
+        "fsync_floor": fsync_floor(data_dir.parent, saves),
+    }
+    kiosk, floor = result["kiosk"], result["fsync_floor"]
+    result["ratios"] = {
+        "save_p95_vs_floor": kiosk["save"]["p95_ms"] / floor["p95_ms"],
+        "naive_p95_vs_save_p95": result["naive_tinydb"]["p95_ms"] / kiosk["save"]["p95_ms"],
+    }
+    return result
+
+
+def verdict(result: dict[str, Any]) -> dict[str, bool]:
+    kiosk = result["kiosk"]
+    return {
+        "save_p95_ms": kiosk["save"]["p95_ms"] <= TARGETS["save_p95_ms"],
+        "save_vs_floor": result["ratios"]["save_p95_vs_floor"] <= TARGETS["save_vs_floor"],
+        "stats_s": kiosk["stats_s"] <= TARGETS["stats_s"],
+        "export_s": kiosk["export_s"] <= TARGETS["export_s"],
+        "peak_rss_mb": kiosk["peak_rss_mb"] <= TARGETS["peak_rss_mb"],
+    }
+
+
+def table(results: list[dict[str, Any]], crash: dict[str, Any] | None) -> str:
+    rows = ["records | fill s | save p50/p95 ms | floor p95 ms | x floor | naive p95 ms (n) "
+            "| naive/kiosk | stats s | export s | open s | peak RSS MB",
+            "---|---|---|---|---|---|---|---|---|---|---"]
+    for r in results:
+        k, f, n = r["kiosk"], r["fsync_floor"], r["naive_tinydb"]
+        rows.append(
+            f"{r['size']} | {r['demo_data_fill_s']:.1f} | {k['save']['p50_ms']:.2f}/"
+            f"{k['save']['p95_ms']:.2f} | {f['p95_ms']:.2f}"
+            f" | {r['ratios']['save_p95_vs_floor']:.1f}"
+            f" | {n['p95_ms']:.1f} ({n['n']}) | {r['ratios']['naive_p95_vs_save_p95']:.0f}"
+            f" | {k['stats_s']:.2f} | {k['export_s']:.2f} | {k['open_s']:.2f}"
+            f" | {k['peak_rss_mb']:.0f}"
+        )
+    last = results[-1]
+    rows.append(f"targets at {last['size']}: " + ", ".join(
+        f"{name} {'met' if ok else 'MISSED'}" for name, ok in verdict(last).items()))
+    if crash:
+        rows.append(f"crash: {crash['kills']} SIGKILLs, {crash['promised']} returned saves, "
+                    f"{crash['missing']} missing, {crash['incidents']} incidents, "
+                    f"always opened: {crash['opened']}")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="0,10000,100000")
+    parser.add_argument("--saves", type=int, default=200)
+    parser.add_argument("--crash", type=int, default=0, help="also run N SIGKILLs (§5)")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--run", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        name, directory, count = args.run
+        function = {"worker": worker, "naive": naive_baseline}[name]
+        print(json.dumps(function(Path(directory), int(count))))
+        return
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-", dir=os.environ.get("BENCH_TMP")) as tmp:
+        root = Path(tmp)
+        results = [measure(int(s), args.saves, root) for s in args.sizes.split(",")]
+        crash = None
+        if args.crash:
+            report = crash_check(root / "crash" / "data", args.crash, seed=1)
+            crash = {"kills": report.kills, "promised": report.promised,
+                     "missing": len(report.missing), "incidents": report.incidents,
+                     "opened": report.opened}
+    summary = {"results": results, "targets": TARGETS, "met": verdict(results[-1]),
+               "crash": crash}
+    print(json.dumps(summary, indent=1) if args.json else table(results, crash))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""``kiosk demo-data`` and ``kiosk purge``, and the statistics and export they feed."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from kiosk.cli import app
+from kiosk.records import AssessmentRecord
+from kiosk.storage import ResultStore
+from kiosk.storage.selfcheck import example_record
+from kiosk.storage.summary import counts, export_jsonl
+
+runner = CliRunner()
+
+
+def test_demo_data_adds_synthetic_records_drawn_through_the_engine(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo-data", "--count", "40", "--engine-visits", "15",
+                                 "--data-dir", str(tmp_path), "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    store = ResultStore(tmp_path)
+    records = list(store.records(include_synthetic=True))
+    assert len(records) == len({r.result_id for r in records}) == 40
+    assert all(r.synthetic for r in records)
+    assert list(store.records()) == []  # never mixed with real visitors unless asked
+    assert all(r.questions_asked > 0 for r in records if r.completion == "completed")
+    assert len({r.pathway for r in records}) > 1  # visitors of different abilities
+    # Same seed, same results.
+    again = tmp_path / "again"
+    runner.invoke(app, ["demo-data", "--count", "40", "--engine-visits", "15",
+                        "--data-dir", str(again), "--seed", "3"])
+    assert list(ResultStore(again).records(include_synthetic=True)) == records
+
+
+def test_purge_command_prints_the_count_and_the_weeks(tmp_path: Path) -> None:
+    ResultStore(tmp_path).save_many([example_record(iso_week="2001-W05"), example_record()])
+    result = runner.invoke(app, ["purge", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "deleted 1 results" in result.output and "2001-W05 (1)" in result.output
+    assert ResultStore(tmp_path).count() == 1
+
+
+def test_counts_and_export_leave_synthetic_records_out_unless_asked(tmp_path: Path) -> None:
+    store = ResultStore(tmp_path)
+    real = [example_record(pathway="autonomy", iso_week="2026-W40"),
+            example_record(pathway="assisted", iso_week="2026-W41", levels={"devices": 0})]
+    store.save_many([*real, example_record(pathway="autonomy", synthetic=True)])
+
+    summary = counts(store)
+    assert summary.total == 2
+    assert summary.by_pathway == {"autonomy": 1, "assisted": 1}
+    assert summary.by_week == {"2026-W40": 1, "2026-W41": 1}
+    assert summary.by_level["devices"] == {2: 1, 0: 1}
+    assert counts(store, include_synthetic=True).by_pathway["autonomy"] == 2
+
+    out = io.BytesIO()
+    assert export_jsonl(store, out) == 2
+    exported = [AssessmentRecord.model_validate(json.loads(line))
+                for line in out.getvalue().splitlines()]
+    assert exported == real
