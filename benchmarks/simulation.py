@@ -255,3 +255,22 @@ def catsim_unidimensional(
             steps.append(perf_counter() - start)
         estimates[n] = theta
     return estimates, np.array(steps)
+
+
+def synthetic_bank(bank: Bank, size: int, seed: int) -> Bank:
+    """A bank of ``size`` items made of perturbed copies of the bank's own items (same domains,
+    kinds and skip rules), for speed measurements only."""
+    rng = np.random.default_rng(seed)
+    items: list[CanDoItem | KnowledgeItem] = []
+    for k in range(size):
+        item = bank.items[k % len(bank.items)]
+        shift, scale = float(rng.normal(0.0, 0.3)), float(rng.uniform(0.8, 1.2))
+        if isinstance(item, CanDoItem):
+            b = tuple(x + shift for x in item.params.b)
+            params = item.params.model_copy(update={"a": item.params.a * scale, "b": b})
+        else:
+            params = item.params.model_copy(
+                update={"a": item.params.a * scale, "b": item.params.b + shift}
+            )
+        items.append(item.model_copy(update={"id": f"{item.id}-{k}", "params": params}))
+    return bank.model_copy(update={"items": items})

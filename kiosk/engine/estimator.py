@@ -52,18 +52,15 @@ class GridPosterior:
         """Exact posterior probability of every level vector, shape (4**D,), in the order of
         ``kiosk.routing.ALL_LEVEL_VECTORS`` (first domain most significant).
 
-        Given g the domains are independent, so the joint is built one domain at a time as an
-        outer product per general node, then summed over g: about G·4**D multiplications.
-        Nodes of g with negligible posterior mass are dropped first (they change nothing at
-        the precision of a decision and cost most of the time late in a series).
+        Given g the domains are independent: the joint of the first half of the domains and
+        that of the second half are outer products per general node, and summing their product
+        over g is one small matrix product (4**(D/2) x G times G x 4**(D/2)).
         """
         general = self.general()
-        keep = general > general.max() * 1e-6
-        conditional = self.level_given_general()[:, keep, :]
-        joint = general[keep][:, None]
-        for d in range(conditional.shape[0]):
-            joint = (joint[:, :, None] * conditional[d][:, None, :]).reshape(joint.shape[0], -1)
-        total = joint.sum(axis=0)
+        conditional = self.level_given_general()  # (D, G, 4)
+        half = conditional.shape[0] // 2
+        first = _outer_per_node(conditional[:half]) * general[:, None]
+        total = (first.T @ _outer_per_node(conditional[half:])).ravel()
         return total / total.sum()
 
     def ability_mean_sd(self, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -78,3 +75,12 @@ class GridPosterior:
         return np.exp(
             self._log_lik + self.grid.log_prior_s[None, None, :] - self._log_marginal[:, :, None]
         )
+
+
+def _outer_per_node(conditional: np.ndarray) -> np.ndarray:
+    """Joint level probabilities of independent domains, per general node: (D, G, 4) to
+    (G, 4**D), first domain most significant."""
+    joint = conditional[0]
+    for d in range(1, conditional.shape[0]):
+        joint = (joint[:, :, None] * conditional[d][:, None, :]).reshape(joint.shape[0], -1)
+    return joint
