@@ -124,6 +124,7 @@ def calibrate(
     """Re-estimate item parameters from stored answers; write a new questionnaire version."""
     import yaml
 
+    from kiosk.bank.model import Bank
     from kiosk.engine.calibration import (
         calibrate as estimate,
     )
@@ -154,10 +155,13 @@ def calibrate(
     estimates = estimate(loaded, responses_by_item(loaded, [r.answers for r in records]))
     new_bank = calibrated_bank(loaded, estimates, version)
     data = new_bank.model_dump(mode="json", exclude_defaults=True, by_alias=True)
-    data["version"] = version
+    try:  # check the new parameters before anything is written
+        Bank.model_validate(data)
+    except ValueError as exc:
+        typer.echo(f"the re-estimated bank is not valid, nothing written: {exc}", err=True)
+        raise typer.Exit(1) from exc
     with target.open("x", encoding="utf-8") as handle:
         yaml.safe_dump(data, handle, allow_unicode=True, sort_keys=False, width=100)
-    load_bank(target)  # the written file must load, or the error names it
     changed = sum(e.changed for e in estimates)
     typer.echo(f"{target}: questionnaire '{loaded.id}' {loaded.version} -> {version}, "
                f"{len(records)} stored assessments, {changed} of {len(estimates)} items "

@@ -26,6 +26,9 @@ from kiosk.engine.irt import NO_INFORMATION, GradedResponse, KnowsOrGuesses, sco
 NODES = np.linspace(-4.0, 4.0, 31)
 _LOG_PRIOR = -0.5 * NODES**2 - np.logaddexp.reduce(-0.5 * NODES**2)
 MIN_ANSWERS = 50  # fewer answers than this: the item keeps its parameters
+# A weak log-normal prior on the discrimination (Bayes modal, as BILOG does): with few answers
+# the likelihood alone can push ``a`` towards infinity on an item nobody failed.
+LOG_A_PRIOR = (np.log(1.3), 0.5)
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ def responses_by_item(bank: Bank, answer_sets: Iterable[Mapping[str, str]]) -> n
 
 
 def calibrate(bank: Bank, responses: np.ndarray, iterations: int = 30) -> list[ItemEstimate]:
-    """MML-EM estimates for every item of ``bank`` from ``responses`` (see ``responses_by_item``)."""
+    """MML-EM estimates for every item of ``bank`` (answers from ``responses_by_item``)."""
     estimates: dict[int, ItemEstimate] = {}
     for domain in bank.domain_ids():
         columns = [i for i, item in enumerate(bank.items) if item.domain == domain]
@@ -135,7 +138,9 @@ def _calibrate_domain(
 
             def objective(z: np.ndarray, item=item, expected=expected) -> float:
                 model = _model(item, z)
-                return float(sum(n @ model.log_likelihood(r, NODES) for r, n in expected.items()))
+                penalty = 0.5 * ((z[0] - LOG_A_PRIOR[0]) / LOG_A_PRIOR[1]) ** 2
+                fit = sum(n @ model.log_likelihood(r, NODES) for r, n in expected.items())
+                return float(fit - penalty)
 
             x[j] = _maximise(objective, x[j])
     out = []
