@@ -186,6 +186,65 @@ def _fail(problems: list[Problem]) -> NoReturn:
     raise typer.Exit(1)
 
 
+# -- kiosk calibrate (adaptive engine) ------------------------------------------------------------
+
+
+@app.command()
+def calibrate(
+    data_dir: DataDirOption = None,
+    bank: BankOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="New questionnaire file (default: <bank>-<new version>.yaml)."),
+    ] = None,
+) -> None:
+    """Re-estimate item parameters from stored answers; write a new questionnaire version."""
+    import yaml
+
+    from kiosk.bank.model import Bank
+    from kiosk.engine.calibration import (
+        calibrate as estimate,
+    )
+    from kiosk.engine.calibration import (
+        calibrated_bank,
+        next_version,
+        responses_by_item,
+    )
+    from kiosk.storage import ResultStore
+
+    source = bank or paths.default_bank()
+    try:
+        loaded = load_bank(source)
+    except DataFileError as exc:
+        _fail(exc.problems)
+    records = [r for r in ResultStore(paths.data_dir(data_dir)).records() if r.questionnaire_id
+               == loaded.id]
+    if not records:
+        typer.echo(f"no stored answers for questionnaire '{loaded.id}': nothing to calibrate",
+                   err=True)
+        raise typer.Exit(1)
+    version = next_version(loaded.version)
+    target = out or source.with_name(f"{source.stem}-{version}.yaml")
+    if target.exists():
+        typer.echo(f"{target}: already exists; it is never overwritten: choose another --out",
+                   err=True)
+        raise typer.Exit(1)
+    estimates = estimate(loaded, responses_by_item(loaded, [r.answers for r in records]))
+    new_bank = calibrated_bank(loaded, estimates, version)
+    data = new_bank.model_dump(mode="json", exclude_defaults=True, by_alias=True)
+    try:  # check the new parameters before anything is written
+        Bank.model_validate(data)
+    except ValueError as exc:
+        typer.echo(f"the re-estimated bank is not valid, nothing written: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    with target.open("x", encoding="utf-8") as handle:
+        yaml.safe_dump(data, handle, allow_unicode=True, sort_keys=False, width=100)
+    changed = sum(e.changed for e in estimates)
+    typer.echo(f"{target}: questionnaire '{loaded.id}' {loaded.version} -> {version}, "
+               f"{len(records)} stored assessments, {changed} of {len(estimates)} items "
+               f"re-estimated (the others had fewer answers than needed and kept theirs)")
+
+
 def main() -> None:
     app()
 

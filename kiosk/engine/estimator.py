@@ -3,7 +3,7 @@
 State is one log-likelihood array ``(G, S)`` per domain. An answer multiplies one domain's array
 by the item's likelihood; marginalising that domain's specific part gives ``M_d(g)``, and the
 posterior of the general factor is ``prior(g) · Π_d M_d(g)``. Everything else (domain
-means, level probabilities, draws of plausible level vectors) follows from these arrays.
+means, level probabilities, the probability of every level vector) follows from these arrays.
 """
 
 from __future__ import annotations
@@ -37,15 +37,31 @@ class GridPosterior:
 
     def domain_weights(self) -> np.ndarray:
         """Posterior mass of each (g, s) node for each domain, shape (D, G, S), each sums to 1."""
-        conditional = np.exp(
-            self._log_lik + self.grid.log_prior_s[None, None, :] - self._log_marginal[:, :, None]
-        )
-        return conditional * self.general()[None, :, None]
+        return self._conditional() * self.general()[None, :, None]
+
+    def level_given_general(self) -> np.ndarray:
+        """P(level_d = k | g) for each domain and general node, shape (D, G, 4)."""
+        return np.einsum("dgs,kgs->dgk", self._conditional(), self._level_masks)
 
     def level_probabilities(self, weights: np.ndarray | None = None) -> np.ndarray:
         """P(level = k) for each domain, shape (D, 4)."""
         w = self.domain_weights() if weights is None else weights
         return np.einsum("dgs,kgs->dk", w, self._level_masks)
+
+    def level_vector_probabilities(self) -> np.ndarray:
+        """Exact posterior probability of every level vector, shape (4**D,), in the order of
+        ``kiosk.routing.ALL_LEVEL_VECTORS`` (first domain most significant).
+
+        Given g the domains are independent: the joint of the first half of the domains and
+        that of the second half are outer products per general node, and summing their product
+        over g is one small matrix product (4**(D/2) x G times G x 4**(D/2)).
+        """
+        general = self.general()
+        conditional = self.level_given_general()  # (D, G, 4)
+        half = conditional.shape[0] // 2
+        first = _outer_per_node(conditional[:half]) * general[:, None]
+        total = (first.T @ _outer_per_node(conditional[half:])).ravel()
+        return total / total.sum()
 
     def ability_mean_sd(self, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         w = self.domain_weights() if weights is None else weights
@@ -54,20 +70,17 @@ class GridPosterior:
         var = (w * (theta - mean[:, None, None]) ** 2).sum(axis=(1, 2))
         return mean, np.sqrt(var)
 
-    def draw_levels(self, u_general: np.ndarray, u_specific: np.ndarray) -> np.ndarray:
-        """Plausible level vectors, shape (N, D), by inverse CDF from fixed uniforms.
+    def _conditional(self) -> np.ndarray:
+        """P(s | g, answers) for each domain, shape (D, G, S)."""
+        return np.exp(
+            self._log_lik + self.grid.log_prior_s[None, None, :] - self._log_marginal[:, :, None]
+        )
 
-        The caller passes the same uniforms at every step (common random numbers), so the
-        pathway probabilities change only because the answers did.
-        """
-        cdf_g = np.cumsum(self.general())
-        g_idx = np.minimum(np.searchsorted(cdf_g, u_general * cdf_g[-1]), cdf_g.size - 1)
-        conditional = np.exp(
-            self._log_lik[:, g_idx, :]
-            + self.grid.log_prior_s[None, None, :]
-            - self._log_marginal[:, g_idx, None]
-        )  # (D, N, S)
-        cdf_s = np.cumsum(conditional, axis=2)
-        s_idx = (cdf_s < u_specific.T[:, :, None] * cdf_s[:, :, -1:]).sum(axis=2)
-        s_idx = np.minimum(s_idx, self.grid.s.size - 1)
-        return self.grid.level[g_idx[None, :], s_idx].T
+
+def _outer_per_node(conditional: np.ndarray) -> np.ndarray:
+    """Joint level probabilities of independent domains, per general node: (D, G, 4) to
+    (G, 4**D), first domain most significant."""
+    joint = conditional[0]
+    for d in range(1, conditional.shape[0]):
+        joint = (joint[:, :, None] * conditional[d][:, None, :]).reshape(joint.shape[0], -1)
+    return joint

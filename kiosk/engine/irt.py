@@ -84,10 +84,8 @@ class KnowsOrGuesses:
 
     def log_likelihood(self, response: Response, theta: np.ndarray) -> np.ndarray:
         knows = self.knows(theta)
-        if response == 1:
-            p = self.c + (1.0 - self.c) * knows
-        else:  # wrong and declared-unknown have the same shape in theta: (1 - P*)
-            p = 1.0 - knows
+        # Wrong and declared-unknown have the same shape in theta: (1 - P*).
+        p = self.c + (1.0 - self.c) * knows if response == 1 else 1.0 - knows
         return np.log(np.clip(p, 1e-12, 1.0))
 
     def information(self, theta: np.ndarray) -> np.ndarray:

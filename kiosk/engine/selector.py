@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from kiosk.engine.state import Snapshot
-from kiosk.routing import vector_index
 
 
 @dataclass(frozen=True)
@@ -23,7 +22,7 @@ class DecisionInformationSelector:
 
     def domain_weights(self, snap: Snapshot) -> np.ndarray:
         wrong_level = 1.0 - snap.level_probabilities.max(axis=1)
-        return wrong_level + pathway_sensitivity(snap)
+        return wrong_level + snap.pathway_sensitivity()
 
     def select(
         self,
@@ -47,15 +46,3 @@ class DecisionInformationSelector:
         good = ranked[score[ranked] >= self.near_best * score[ranked[0]]]
         return int(rng.choice(good))
 
-
-def pathway_sensitivity(snap: Snapshot) -> np.ndarray:
-    """Per domain: share of plausible visitors whose pathway changes if that level moves by one."""
-    draws = snap.draws
-    base = snap.pathway_of_draws
-    changed = np.zeros(draws.shape[1])
-    for d in range(draws.shape[1]):
-        for step in (-1, 1):
-            moved = draws.copy()
-            moved[:, d] = np.clip(moved[:, d] + step, 0, 3)
-            changed[d] += np.mean(snap.pathway_table[vector_index(moved)] != base)
-    return changed / 2.0

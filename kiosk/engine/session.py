@@ -17,20 +17,19 @@ from kiosk.engine.estimator import GridPosterior
 from kiosk.engine.irt import NO_INFORMATION, score
 from kiosk.engine.pool import ItemPool
 from kiosk.engine.selector import DecisionInformationSelector
-from kiosk.engine.state import Snapshot
+from kiosk.engine.state import PathwayTable, Snapshot
 from kiosk.engine.stopper import ClassificationStopper
-from kiosk.routing import Router, vector_index
-
-DRAWS = 256
+from kiosk.routing import Router
 
 
 @dataclass(frozen=True)
 class Estimate:
-    levels: dict[str, int]  # most probable level per domain
+    levels: dict[str, int]  # the most probable level vector routed to the most probable pathway
     level_probabilities: dict[str, tuple[float, ...]]
     ability: dict[str, float]  # posterior mean per domain
     ability_sd: dict[str, float]
     dont_know_share: float
+    pathway_probabilities: dict[str, float]
 
 
 class AdaptiveSession:
@@ -55,15 +54,13 @@ class AdaptiveSession:
             settings.level_certainty,
         )
         self._rng = np.random.default_rng(seed)
-        self._u_general = self._rng.random(DRAWS)
-        self._u_specific = self._rng.random((DRAWS, len(DOMAIN_IDS)))
         self._posterior = GridPosterior(pool.grid, len(DOMAIN_IDS))
         self._open = pool.eligible(self.context)
         self._answered_domains = np.zeros(len(DOMAIN_IDS), dtype=bool)
         self._scale = [o.id for o in pool.bank.scale.options]
         self._dont_knows = 0
-        self._table = router.pathway_table(self.context)
         self.answers: list[tuple[str, str]] = []
+        self._table = self._pathway_table()
         self._current: int | None = None
         self._advance()
 
@@ -96,7 +93,7 @@ class AdaptiveSession:
             self._answered_domains[domain] = True
         if option_id == DONT_KNOW:
             self._dont_knows += 1
-            self._table = self.router.pathway_table(self.context, self.dont_know_share)
+            self._table = self._pathway_table()
         self._open[index] = False
         self.answers.append((item.id, option_id))
         self._advance()
@@ -110,15 +107,19 @@ class AdaptiveSession:
         return min(left, settings.max_questions - self.asked, int(self._open.sum()))
 
     def estimate(self) -> Estimate:
-        weights = self._posterior.domain_weights()
-        probs = self._posterior.level_probabilities(weights)
-        mean, sd = self._posterior.ability_mean_sd(weights)
+        snap = self.snapshot()
+        mean, sd = self._posterior.ability_mean_sd()
+        probs = snap.level_probabilities
+        decided = snap.decided_levels()
         return Estimate(
-            levels={d: int(probs[i].argmax()) for i, d in enumerate(DOMAIN_IDS)},
+            levels={d: int(decided[i]) for i, d in enumerate(DOMAIN_IDS)},
             level_probabilities={d: tuple(map(float, probs[i])) for i, d in enumerate(DOMAIN_IDS)},
             ability={d: float(mean[i]) for i, d in enumerate(DOMAIN_IDS)},
             ability_sd={d: float(sd[i]) for i, d in enumerate(DOMAIN_IDS)},
             dont_know_share=self.dont_know_share,
+            pathway_probabilities=dict(
+                zip(self.router.pathway_ids, map(float, snap.pathway_probabilities), strict=True)
+            ),
         )
 
     @property
@@ -128,16 +129,18 @@ class AdaptiveSession:
     def snapshot(self) -> Snapshot:
         weights = self._posterior.domain_weights()
         flat = weights.reshape(weights.shape[0], -1)
-        draws = self._posterior.draw_levels(self._u_general, self._u_specific)
         return Snapshot(
             asked=self.asked,
             answered_domains=self._answered_domains.copy(),
             level_probabilities=self._posterior.level_probabilities(weights),
             ability_density=flat @ self.pool.projection,
-            draws=draws,
-            pathway_of_draws=self._table[vector_index(draws)],
-            pathway_table=self._table,
+            vector_probabilities=self._posterior.level_vector_probabilities(),
+            table=self._table,
         )
+
+    def _pathway_table(self) -> PathwayTable:
+        pathways = self.router.pathway_table(self.context, self.dont_know_share)
+        return PathwayTable.build(pathways, len(self.router.pathway_ids))
 
     def _advance(self) -> None:
         snap = self.snapshot()

@@ -1,0 +1,276 @@
+"""Simulated visitors for the engine benchmarks (benchmarks.md §1-2), shared by both scripts.
+
+Visitors have true per-domain abilities from the bank's own bifactor structure (a general factor
+plus domain parts, correlation ``rho`` between domains); they answer from an item model (the
+bank's, or a perturbed one for the misfit run); truth is their true levels routed by the bank's
+own rules.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kiosk import paths
+from kiosk.bank.loader import load_bank
+from kiosk.bank.model import Bank, CanDoItem, KnowledgeItem
+from kiosk.domain import DOMAIN_IDS
+from kiosk.engine.estimator import GridPosterior
+from kiosk.engine.irt import GradedResponse, KnowsOrGuesses, model_of, score
+from kiosk.engine.pool import ItemPool
+from kiosk.engine.session import AdaptiveSession
+from kiosk.engine.state import PathwayTable, decided_levels
+from kiosk.routing import Router, vector_index
+
+# A visitor without urgency who has a phone and a computer, an e-mail address and a digital
+# identity: every item is eligible, and the pathway depends on the levels only.
+CONTEXT = {
+    "urgency": "no",
+    "equipment": "phone_and_computer",
+    "email": "yes",
+    "digital_identity": "yes",
+    "internet_home": "yes",
+}
+# A second mix: urgent procedure, phone only, no digital identity (skip rules and "assisted").
+CONTEXT_URGENT_PHONE = {
+    "urgency": "today",
+    "equipment": "phone_only",
+    "email": "yes",
+    "digital_identity": "no",
+    "internet_home": "phone_data",
+}
+
+Model = GradedResponse | KnowsOrGuesses
+
+
+@dataclass(frozen=True)
+class Visitors:
+    general: np.ndarray  # (N,) general ability: the 1-D truth
+    theta: np.ndarray  # (N, D) domain abilities
+    levels: np.ndarray  # (N, D) true levels
+
+
+def default_bank() -> Bank:
+    return load_bank(paths.default_bank())
+
+
+def draw_visitors(n: int, rho: float, cuts: Sequence[float], seed: int) -> Visitors:
+    rng = np.random.default_rng(seed)
+    g = rng.standard_normal(n)
+    s = rng.standard_normal((n, len(DOMAIN_IDS)))
+    theta = np.sqrt(rho) * g[:, None] + np.sqrt(1.0 - rho) * s
+    levels = np.searchsorted(np.asarray(cuts), theta, side="right").astype(np.int8)
+    return Visitors(g, theta, levels)
+
+
+def perturbed_models(items: Sequence[CanDoItem | KnowledgeItem], seed: int) -> list[Model]:
+    """The misfit run's answering models: difficulties shifted by N(0, 0.3), a scaled 0.8-1.2."""
+    rng = np.random.default_rng(seed)
+    out: list[Model] = []
+    for item in items:
+        shift, scale = rng.normal(0.0, 0.3), rng.uniform(0.8, 1.2)
+        if isinstance(item, CanDoItem):
+            thresholds = tuple(b + shift for b in item.params.b)
+            out.append(GradedResponse(item.params.a * scale, thresholds))
+        else:
+            p = item.params
+            out.append(KnowsOrGuesses(p.a * scale, p.b + shift, p.c))
+    return out
+
+
+def answer_option(
+    item: CanDoItem | KnowledgeItem, model: Model, theta: float, rng: np.random.Generator,
+    scale: Sequence[str],
+) -> str:
+    """Option id a visitor of ability ``theta`` picks, drawn from ``model``."""
+    probs = model.probabilities(np.array(theta))
+    category = int(rng.choice(probs.size, p=probs / probs.sum()))
+    if isinstance(item, CanDoItem):
+        return scale[category]
+    if category == 1:
+        return item.correct
+    return next(o.id for o in item.options if o.id != item.correct)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    asked: int
+    levels: np.ndarray  # (D,)
+    ability: np.ndarray  # (D,) posterior means
+
+
+class Simulator:
+    """Runs the engine and the fixed-form baselines for one bank, context and answering model."""
+
+    def __init__(self, bank: Bank, context: dict[str, str], answer_models: list[Model] | None):
+        self.bank = bank
+        self.pool = ItemPool.from_bank(bank)
+        self.router = Router(bank)
+        self.context = context
+        self.table = self.router.pathway_table(context)
+        self.pathway_table = PathwayTable.build(self.table, len(self.router.pathway_ids))
+        self.answer_models = answer_models or list(self.pool.models)
+        self.scale = [o.id for o in bank.scale.options]
+
+    def pathway(self, levels: np.ndarray) -> np.ndarray:
+        return self.table[vector_index(np.atleast_2d(levels))]
+
+    def adaptive(self, theta: np.ndarray, seed: int) -> Outcome:
+        rng = np.random.default_rng(seed + 1_000_003)
+        session = AdaptiveSession(self.pool, self.router, self.context, seed=seed)
+        while (item := session.current) is not None:
+            i = self.pool.index[item.id]
+            d = int(self.pool.domain_of[i])
+            session.answer(answer_option(item, self.answer_models[i], theta[d], rng, self.scale))
+        est = session.estimate()
+        return Outcome(
+            session.asked,
+            np.array([est.levels[d] for d in DOMAIN_IDS]),
+            np.array([est.ability[d] for d in DOMAIN_IDS]),
+        )
+
+    def fixed(self, form: Sequence[int], theta: np.ndarray, seed: int) -> Outcome:
+        """The estimate after the items of ``form`` (pool indices), in that order."""
+        rng = np.random.default_rng(seed + 2_000_003)
+        post = GridPosterior(self.pool.grid, len(DOMAIN_IDS))
+        for i in form:
+            item, d = self.pool.items[i], int(self.pool.domain_of[i])
+            option = answer_option(item, self.answer_models[i], theta[d], rng, self.scale)
+            response = score(item, option, self.scale)
+            post.update(d, self.pool.models[i].log_likelihood(response, self.pool.grid.theta))
+        mean, _ = post.ability_mean_sd()
+        levels = decided_levels(post.level_vector_probabilities(), self.pathway_table)
+        return Outcome(len(form), levels, mean)
+
+    def balanced_form(self, length: int) -> list[int]:
+        """A fixed form: domains in turn, each time its most informative item over the prior."""
+        eligible = self.pool.eligible(self.context)
+        prior = np.exp(-0.5 * np.linspace(-4, 4, self.pool.information.shape[1]) ** 2)
+        value = self.pool.information @ (prior / prior.sum())
+        order = {
+            d: [i for i in np.argsort(-value) if eligible[i] and self.pool.domain_of[i] == d]
+            for d in range(len(DOMAIN_IDS))
+        }
+        form: list[int] = []
+        while len(form) < length and any(order.values()):
+            for d in range(len(DOMAIN_IDS)):
+                if order[d] and len(form) < length:
+                    form.append(int(order[d].pop(0)))
+        return form
+
+    def whole_bank(self) -> list[int]:
+        return [int(i) for i in np.flatnonzero(self.pool.eligible(self.context))]
+
+
+def as_models(items: Sequence[CanDoItem | KnowledgeItem]) -> list[Model]:
+    return [model_of(item) for item in items]
+
+
+# -- the unidimensional comparison with catsim -----------------------------------------------
+
+
+def dichotomised(items: Sequence[CanDoItem | KnowledgeItem]) -> np.ndarray:
+    """A 2PL version of the bank, (I, 2) columns a, b: a can-do statement becomes "does it
+    alone or better" (its middle threshold), a knowledge check drops its guessing."""
+    rows = [
+        (item.params.a, item.params.b[1] if isinstance(item, CanDoItem) else item.params.b)
+        for item in items
+    ]
+    return np.array(rows, dtype=float)
+
+
+def two_pl(params: np.ndarray, theta: float | np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-params[:, 0] * (np.asarray(theta) - params[:, 1])))
+
+
+def unidimensional_responses(params: np.ndarray, general: np.ndarray, seed: int) -> np.ndarray:
+    """Every simulee's answer to every item, drawn once: (N, I) bool, shared by both engines."""
+    rng = np.random.default_rng(seed)
+    p = 1.0 / (1.0 + np.exp(-params[None, :, 0] * (general[:, None] - params[None, :, 1])))
+    return rng.random(p.shape) < p
+
+
+def engine_unidimensional(params: np.ndarray, responses: np.ndarray, length: int) -> np.ndarray:
+    """The kiosk's estimator (exact posterior on a grid, EAP) with maximum expected information
+    selection, on the 2PL bank: the engine's estimate after ``length`` answers, per simulee."""
+    from kiosk.engine.prior import BifactorGrid
+
+    grid = BifactorGrid.build(1.0, (-1.0, 0.0, 1.0), g_points=61, s_points=1)
+    nodes = grid.theta[:, 0]
+    models = [KnowsOrGuesses(a, b, 0.0) for a, b in params]
+    info = np.stack([m.information(nodes) for m in models])  # (I, G)
+    loglik = {r: np.stack([m.log_likelihood(r, grid.theta) for m in models]) for r in (0, 1)}
+    estimates = np.empty(responses.shape[0])
+    for n, answers in enumerate(responses):
+        post = GridPosterior(grid, 1)
+        open_items = np.ones(params.shape[0], dtype=bool)
+        for _ in range(length):
+            density = post.general()
+            i = int(np.argmax(np.where(open_items, info @ density, -np.inf)))
+            open_items[i] = False
+            post.update(0, loglik[int(answers[i])][i])
+        estimates[n] = float(post.general() @ nodes)
+    return estimates
+
+
+def catsim_unidimensional(
+    params: np.ndarray, responses: np.ndarray, length: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """catsim's own loop: ML estimate (Dodd's rule while all answers agree), maximum
+    information selection, start at 0. Returns estimates and the seconds of every step."""
+    from time import perf_counter
+
+    from catsim.estimation import NumericalSearchEstimator
+    from catsim.item_bank import ItemBank
+    from catsim.selection import MaxInfoSelector
+
+    bank = ItemBank(np.column_stack([params, np.zeros(len(params)), np.ones(len(params))]))
+    selector, estimator = MaxInfoSelector(), NumericalSearchEstimator()
+    estimates = np.empty(responses.shape[0])
+    steps: list[float] = []
+    for n, answers in enumerate(responses):
+        administered: list[int] = []
+        given: list[bool] = []
+        theta = 0.0
+        item = selector.select(item_bank=bank, administered_items=administered, est_theta=theta)
+        for _ in range(length):
+            assert item is not None
+            administered.append(item)
+            given.append(bool(answers[item]))
+            start = perf_counter()
+            theta = estimator.estimate(
+                item_bank=bank, administered_items=administered, response_vector=given,
+                est_theta=theta,
+            )
+            if len(administered) < len(params):
+                item = selector.select(
+                    item_bank=bank, administered_items=administered, est_theta=theta
+                )
+            steps.append(perf_counter() - start)
+        estimates[n] = theta
+    return estimates, np.array(steps)
+
+
+def synthetic_bank(bank: Bank, size: int, seed: int) -> Bank:
+    """A bank of ``size`` items made of perturbed copies of the bank's own items (same domains,
+    kinds and skip rules), for speed measurements only."""
+    rng = np.random.default_rng(seed)
+    items: list[CanDoItem | KnowledgeItem] = []
+    for k in range(size):
+        item = bank.items[k % len(bank.items)]
+        shift, scale = float(rng.normal(0.0, 0.3)), float(rng.uniform(0.8, 1.2))
+        if isinstance(item, CanDoItem):
+            b = tuple(x + shift for x in item.params.b)
+            params = item.params.model_copy(update={"a": item.params.a * scale, "b": b})
+        else:
+            params = item.params.model_copy(
+                update={"a": item.params.a * scale, "b": item.params.b + shift}
+            )
+        items.append(item.model_copy(update={"id": f"{item.id}-{k}", "params": params}))
+    return bank.model_copy(update={"items": items})

@@ -1,0 +1,123 @@
+"""Calibration: parameter recovery on simulated answers, and the `kiosk calibrate` command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from kiosk import paths
+from kiosk.bank.loader import load_bank
+from kiosk.bank.model import Bank, CanDoItem
+from kiosk.cli import app
+from kiosk.engine.calibration import calibrate, next_version, responses_by_item
+from kiosk.engine.irt import model_of
+from kiosk.records import AssessmentRecord, new_result_id
+from kiosk.storage import ResultStore
+
+
+def simulated_answers(bank: Bank, visitors: int, seed: int) -> list[dict[str, str]]:
+    """Each visitor answers a random half of the items from the bank's own models."""
+    rng = np.random.default_rng(seed)
+    domains = bank.domain_ids()
+    theta = np.sqrt(0.7) * rng.standard_normal((visitors, 1)) + np.sqrt(0.3) * \
+        rng.standard_normal((visitors, len(domains)))
+    scale = [o.id for o in bank.scale.options]
+    out = []
+    for n in range(visitors):
+        answers = {}
+        for item in bank.items:
+            if rng.random() < 0.5:
+                continue
+            p = model_of(item).probabilities(np.array(theta[n, domains.index(item.domain)]))
+            k = int(rng.choice(p.size, p=p / p.sum()))
+            if isinstance(item, CanDoItem):
+                answers[item.id] = scale[k]
+            else:
+                wrong = next(o.id for o in item.options if o.id != item.correct)
+                answers[item.id] = item.correct if k == 1 else wrong
+        out.append(answers)
+    return out
+
+
+def neutral(bank: Bank) -> Bank:
+    """The same bank with every item reset to a = 1 and central difficulties."""
+    items = []
+    for item in bank.items:
+        b = (-1.0, 0.0, 1.0) if isinstance(item, CanDoItem) else 0.0
+        items.append(item.model_copy(
+            update={"params": item.params.model_copy(update={"a": 1.0, "b": b})}))
+    return bank.model_copy(update={"items": items})
+
+
+def test_parameters_are_recovered_from_simulated_answers() -> None:
+    bank = load_bank(paths.default_bank())
+    start = neutral(bank)
+    estimates = calibrate(start, responses_by_item(start, simulated_answers(bank, 1000, 3)),
+                          iterations=20)
+    true_a = np.array([i.params.a for i in bank.items])
+    true_b = np.concatenate([np.atleast_1d(i.params.b) for i in bank.items])
+    got_a = np.array([e.a for e in estimates])
+    got_b = np.concatenate([e.b for e in estimates])
+    assert all(e.changed for e in estimates)
+    # Measured with 1,500 visitors: r(b) 0.996, RMSE(b) 0.09; r(a) 0.82, RMSE(a) 0.18.
+    assert np.corrcoef(true_b, got_b)[0, 1] >= 0.97
+    assert np.sqrt(np.mean((true_b - got_b) ** 2)) <= 0.25
+    assert np.corrcoef(true_a, got_a)[0, 1] >= 0.5
+    assert np.sqrt(np.mean((true_a - got_a) ** 2)) <= 0.4
+
+
+def test_version_bump() -> None:
+    assert next_version("1.0.0") == "1.1.0"
+    assert next_version("2.3") == "2.4"
+    assert next_version("1.9.4") == "1.10.0"
+
+
+def store_answers(data_dir: Path, bank: Bank, answers: list[dict[str, str]]) -> None:
+    store = ResultStore(data_dir)
+    for given in answers:
+        store.save(AssessmentRecord(
+            result_id=new_result_id(), questionnaire_id=bank.id,
+            questionnaire_version=bank.version, site_id="test", mode="self", language="fr",
+            iso_week="2026-W10", duration_minutes=4, questions_asked=len(given),
+            completion="completed", levels={}, pathway="workshops", access_needs=[],
+            answers=given, context={}, synthetic=True,
+        ))
+
+
+def test_calibrate_command_writes_a_new_version_and_never_overwrites(tmp_path: Path) -> None:
+    bank = load_bank(paths.default_bank())
+    source = tmp_path / "bank.yaml"
+    source.write_text(paths.default_bank().read_text(encoding="utf-8"), encoding="utf-8")
+    store_answers(tmp_path / "data", bank, simulated_answers(bank, 120, 5))
+    args = ["calibrate", "--data-dir", str(tmp_path / "data"), "--bank", str(source)]
+
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    written = tmp_path / f"bank-{next_version(bank.version)}.yaml"
+    new = load_bank(written)
+    assert new.version == next_version(bank.version)
+    assert [i.id for i in new.items] == [i.id for i in bank.items]
+    assert new.items[0].params != bank.items[0].params
+    assert source.read_text(encoding="utf-8") == paths.default_bank().read_text(encoding="utf-8")
+
+    before = written.read_bytes()
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 1
+    assert "never overwritten" in again.output
+    assert written.read_bytes() == before
+
+
+def test_calibrate_without_answers_says_so(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["calibrate", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "nothing to calibrate" in result.output
+    assert not list(paths.questionnaires_dir().glob("default-*.yaml"))
+
+
+@pytest.mark.parametrize("visitors", [0])
+def test_no_records_give_an_empty_matrix(visitors: int) -> None:
+    bank = load_bank(paths.default_bank())
+    assert responses_by_item(bank, []).shape == (visitors, len(bank.items))

@@ -1,0 +1,175 @@
+"""The adaptive engine: exact posterior, decisions, stopping, skip rules, determinism, and
+seeded simulations with loose accuracy floors."""
+
+from __future__ import annotations
+
+from functools import cache
+from itertools import product
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kiosk import paths
+from kiosk.bank.loader import load_bank
+from kiosk.bank.model import DONT_KNOW, Bank, CanDoItem
+from kiosk.domain import DOMAIN_IDS
+from kiosk.engine.estimator import GridPosterior
+from kiosk.engine.irt import GradedResponse, KnowsOrGuesses
+from kiosk.engine.pool import ItemPool
+from kiosk.engine.prior import BifactorGrid
+from kiosk.engine.session import AdaptiveSession
+from kiosk.routing import ALL_LEVEL_VECTORS, Router, vector_index
+
+CONTEXT = {"urgency": "no", "equipment": "phone_and_computer", "email": "yes",
+           "digital_identity": "yes", "internet_home": "yes"}
+
+
+@cache
+def kiosk() -> tuple[Bank, ItemPool, Router]:
+    bank = load_bank(paths.default_bank())
+    return bank, ItemPool.from_bank(bank), Router(bank)
+
+
+def test_posterior_matches_brute_force_enumeration() -> None:
+    grid = BifactorGrid.build(0.6, (-1.0, 0.0, 1.0), g_points=5, s_points=4, span=2.5)
+    answers = [
+        (0, GradedResponse(1.5, (-1.0, 0.0, 1.0)), 2),
+        (0, KnowsOrGuesses(1.2, 0.3, 0.2), 0),
+        (3, GradedResponse(1.1, (-0.5, 0.2, 1.4)), 3),
+        (5, KnowsOrGuesses(0.9, -0.4, 0.0), 1),
+    ]
+    post = GridPosterior(grid, len(DOMAIN_IDS))
+    for domain, model, response in answers:
+        post.update(domain, model.log_likelihood(response, grid.theta))
+
+    # Brute force: every (g, s_1..s_6) node, prior times likelihood, summed per level vector.
+    brute = np.zeros(4 ** len(DOMAIN_IDS))
+    ability = np.zeros(len(DOMAIN_IDS))
+    prior_g, prior_s = np.exp(grid.log_prior_g), np.exp(grid.log_prior_s)
+    for gi in range(grid.g.size):
+        for s_idx in product(range(grid.s.size), repeat=len(DOMAIN_IDS)):
+            weight = prior_g[gi] * np.prod(prior_s[list(s_idx)])
+            for domain, model, response in answers:
+                weight *= np.exp(model.log_likelihood(response, grid.theta[gi, s_idx[domain]]))
+            levels = np.array([[grid.level[gi, s] for s in s_idx]])
+            brute[vector_index(levels)[0]] += weight
+            ability += weight * np.array([grid.theta[gi, s] for s in s_idx])
+    total = brute.sum()
+    assert post.level_vector_probabilities() == pytest.approx(brute / total, abs=1e-12)
+    mean, _ = post.ability_mean_sd()
+    assert mean == pytest.approx(ability / total)
+    marginal = np.stack([np.bincount(ALL_LEVEL_VECTORS[:, d], weights=brute / total, minlength=4)
+                         for d in range(len(DOMAIN_IDS))])
+    assert post.level_probabilities() == pytest.approx(marginal)
+
+
+def test_an_answer_in_one_domain_moves_the_others() -> None:
+    bank, pool, router = kiosk()
+    session = AdaptiveSession(pool, router, CONTEXT, seed=1)
+    before = session.estimate().ability
+    asked = session.current
+    assert asked is not None
+    best = bank.scale.options[-1].id if isinstance(asked, CanDoItem) else asked.correct
+    session.answer(best)
+    after = session.estimate().ability
+    assert all(after[d] > before[d] for d in DOMAIN_IDS)
+
+
+def answer_from(bank: Bank, item, theta: float, rng: np.random.Generator) -> str:
+    model = GradedResponse(item.params.a, tuple(item.params.b)) if isinstance(item, CanDoItem) \
+        else KnowsOrGuesses(item.params.a, item.params.b, item.params.c)
+    probs = model.probabilities(np.array(theta))
+    k = int(rng.choice(probs.size, p=probs / probs.sum()))
+    if isinstance(item, CanDoItem):
+        return bank.scale.options[k].id
+    return item.correct if k == 1 else next(o.id for o in item.options if o.id != item.correct)
+
+
+def simulate(seed: int, theta: np.ndarray, context: dict[str, str]) -> AdaptiveSession:
+    bank, pool, router = kiosk()
+    rng = np.random.default_rng(seed)
+    session = AdaptiveSession(pool, router, context, seed=seed)
+    while (item := session.current) is not None:
+        session.answer(answer_from(bank, item, theta[DOMAIN_IDS.index(item.domain)], rng))
+    return session
+
+
+def test_seeded_simulation_classifies_with_loose_floors() -> None:
+    bank, _, router = kiosk()
+    rng = np.random.default_rng(2026)
+    visitors = 80
+    rho = bank.engine.domain_correlation
+    theta = np.sqrt(rho) * rng.standard_normal((visitors, 1)) + np.sqrt(1 - rho) * \
+        rng.standard_normal((visitors, len(DOMAIN_IDS)))
+    truth = np.searchsorted(bank.engine.level_cuts, theta, side="right")
+    table = router.pathway_table(CONTEXT)
+    asked, agree, within = [], 0, 0
+    for k in range(visitors):
+        session = simulate(k, theta[k], CONTEXT)
+        levels = np.array([session.estimate().levels[d] for d in DOMAIN_IDS])
+        asked.append(session.asked)
+        agree += table[vector_index(levels[None])[0]] == table[vector_index(truth[k][None])[0]]
+        within += int(np.sum(np.abs(levels - truth[k]) <= 1))
+    # Floors well below the benchmark's figures (about 74 % and 98.6 %, median 10).
+    assert agree / visitors >= 0.55
+    assert within / (visitors * len(DOMAIN_IDS)) >= 0.95
+    assert bank.engine.min_questions <= min(asked) and max(asked) <= bank.engine.max_questions
+    assert np.median(asked) <= 12
+
+
+def test_same_seed_same_series_and_exposure_varies_across_seeds() -> None:
+    theta = np.zeros(len(DOMAIN_IDS))
+    first = simulate(5, theta, CONTEXT).answers
+    assert simulate(5, theta, CONTEXT).answers == first
+    openings = {simulate(seed, theta, CONTEXT).answers[0][0] for seed in range(12)}
+    assert len(openings) > 1  # the first question is drawn among the best few, not fixed
+
+
+def test_skip_rules_hold_and_every_domain_is_visited_first() -> None:
+    bank, pool, _ = kiosk()
+    phone_only = {**CONTEXT, "equipment": "phone_only", "digital_identity": "no"}
+    skipped = {i.id for i, ok in zip(pool.items, pool.eligible(phone_only), strict=True) if not ok}
+    assert skipped
+    for seed in range(6):
+        session = simulate(seed, np.full(len(DOMAIN_IDS), 0.3), phone_only)
+        asked = [item_id for item_id, _ in session.answers]
+        assert not skipped & set(asked)
+        first_six = [bank.item(i).domain for i in asked[: len(DOMAIN_IDS)]]
+        assert sorted(first_six) == sorted(DOMAIN_IDS)
+
+
+def test_decided_levels_route_to_the_most_probable_pathway() -> None:
+    _, _, router = kiosk()
+    session = simulate(3, np.array([0.2, -0.1, 0.4, 0.0, -0.3, 0.1]), CONTEXT)
+    estimate = session.estimate()
+    decision = router.decide(estimate.levels, CONTEXT)
+    best = max(estimate.pathway_probabilities, key=estimate.pathway_probabilities.__getitem__)
+    assert decision.pathway == best
+    assert sum(estimate.pathway_probabilities.values()) == pytest.approx(1.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 5), max_size=40), st.integers(0, 2**32 - 1),
+       st.sampled_from(["no", "today"]))
+def test_no_answer_sequence_crashes_or_runs_too_long(choices, seed, urgency) -> None:
+    bank, pool, router = kiosk()
+    session = AdaptiveSession(pool, router, {**CONTEXT, "urgency": urgency}, seed=seed)
+    for choice in choices:
+        item = session.current
+        if item is None:
+            break
+        options = [o.id for o in bank.scale.options] if isinstance(item, CanDoItem) else \
+            [o.id for o in item.options]
+        options.append(DONT_KNOW)
+        session.answer(options[choice % len(options)])
+    assert session.asked <= bank.engine.max_questions
+    assert session.finished == (session.current is None)
+    estimate = session.estimate()
+    assert set(estimate.levels) == set(DOMAIN_IDS)
+    assert 0.0 <= estimate.dont_know_share <= 1.0
+    assert 0 <= session.remaining_estimate() <= bank.engine.max_questions
+    if session.finished:
+        with pytest.raises(RuntimeError):
+            session.answer(DONT_KNOW)
