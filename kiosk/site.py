@@ -85,7 +85,7 @@ class Offer(Strict):
     address: str | None = None
     phone: str | None = None
     url: str | None = None
-    pathways: list[PathwayId] = Field(min_length=1)
+    pathways: list[PathwayId] = Field(default_factory=list, description="empty: needs only")
     domains: list[DomainId] = Field(list(DOMAIN_IDS), description="default: every domain")
     needs: list[AccessNeed] = Field(default_factory=list)
     languages: list[Language] = Field(min_length=1, description="languages spoken there")
@@ -116,6 +116,10 @@ class Site(Strict):
                 problems.add(
                     ("offers", i, "hours"),
                     "no opening at all: add 'weekly' hours, or remove 'hours' for an online offer",
+                )
+            if not offer.pathways and not offer.needs:
+                problems.add(
+                    ("offers", i), "give the 'pathways' or 'needs' it serves, or it is never shown"
                 )
             if offer.address is None and offer.url is None and offer.phone is None:
                 problems.add(
