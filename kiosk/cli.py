@@ -96,7 +96,8 @@ def _summary(path: Path) -> str:
     data, _ = read_yaml(path)
     if isinstance(data, dict) and "items" not in data and "domains" not in data:
         site = load_model(path, Site)
-        return f"site '{site.id}'"
+        samples = sum(o.example for o in site.offers)
+        return f"site '{site.id}': {len(site.offers)} offers ({samples} marked as examples)"
     bank = load_bank(path)
     kinds = {"can_do": 0, "knowledge": 0}
     for item in bank.items:

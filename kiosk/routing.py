@@ -7,18 +7,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import product
 
 import numpy as np
 
 from kiosk.bank.conditions import Facts, reasons
+from kiosk.bank.coverage import ALL_LEVEL_VECTORS, first_match
 from kiosk.bank.model import Bank
 from kiosk.bank.text import Text
 from kiosk.domain import DOMAIN_IDS, Completion
 
-# Every possible vector of six levels, one row each (4**6 = 4096): the engine asks the routing
-# once per visitor for all of them, then looks plausible level vectors up by index.
-ALL_LEVEL_VECTORS = np.array(list(product(range(4), repeat=len(DOMAIN_IDS))), dtype=np.int8)
+__all__ = ["ALL_LEVEL_VECTORS", "Decision", "Router", "vector_index"]
+
+# A result says why in two or three facts: at most two from the rule that decided, and one
+# thing the visitor already does well, so the result never only lists what is missing.
+MAX_RULE_REASONS = 2
+STRENGTH_LEVEL = 2  # "alone": the visitor does everyday tasks of the domain alone
+
+# The engine asks the routing once per visitor for all 4096 level vectors (ALL_LEVEL_VECTORS),
+# then looks plausible level vectors up by index.
 _PLACE = 4 ** np.arange(len(DOMAIN_IDS) - 1, -1, -1)
 
 
@@ -44,14 +50,11 @@ class Router:
 
         A row no rule matches gets -1; the bank validator makes sure that cannot happen.
         """
-        chosen = np.full(facts.levels.shape[0], -1, dtype=np.int64)
-        for rule in self.bank.routing:
-            open_rows = chosen < 0
-            if not open_rows.any():
-                break
-            hit = rule.when.evaluate(facts) & open_rows
-            chosen[hit] = self.pathway_ids.index(rule.pathway)
-        return chosen
+        rule_index = first_match([rule.when for rule in self.bank.routing], facts)
+        to_pathway = np.array(
+            [self.pathway_ids.index(rule.pathway) for rule in self.bank.routing] + [-1]
+        )
+        return to_pathway[rule_index]
 
     def pathway_table(self, context: Mapping[str, str], dont_know_share: float = 0.0) -> np.ndarray:
         """The pathway of every possible level vector, for an assessment carried to its end."""
@@ -68,9 +71,20 @@ class Router:
     ) -> Decision:
         facts = Facts.single(levels, context, completion, dont_know_share)
         rule = next(r for r in self.bank.routing if r.when.evaluate(facts)[0])
-        found = list(reasons(rule.when, facts))
+        found = list(dict.fromkeys(reasons(rule.when, facts)))[:MAX_RULE_REASONS]
+        strength = self.strength(levels) if completion == "completed" else None
+        if strength is not None:
+            found.append(strength)
         needs: list[str] = []
         for need_rule in self.bank.need_rules:
             if need_rule.when.evaluate(facts)[0] and need_rule.need not in needs:
                 needs.append(need_rule.need)
         return Decision(rule.pathway, tuple(needs), tuple(found))
+
+    def strength(self, levels: Mapping[str, int]) -> Text | None:
+        """The bank's "Vous savez déjà ..." of the visitor's strongest domain, if done alone."""
+        told = [d for d in self.bank.domains if d.strength is not None]
+        best = max(told, key=lambda d: levels.get(d.id, 0), default=None)
+        if best is None or levels.get(best.id, 0) < STRENGTH_LEVEL:
+            return None
+        return best.strength

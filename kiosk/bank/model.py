@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from kiosk.bank.conditions import Condition, ContextCondition, iter_leaves
+from kiosk.bank.coverage import routing_problems
 from kiosk.bank.text import Strict, Text
 from kiosk.domain import (
     ACCESS_NEEDS,
@@ -38,6 +39,9 @@ class Option(Strict):
 class Domain(Strict):
     id: DomainId
     label: Text
+    strength: Text | None = Field(
+        None, description="told when it is the visitor's strongest domain: 'Vous savez déjà ...'"
+    )
 
 
 class Level(Strict):
@@ -215,6 +219,9 @@ class Bank(Strict):
         self._check_ids(problems)
         self._check_translations(problems)
         self._check_references(problems)
+        if not problems.items:
+            # Reachability is only meaningful for rules whose references are sound.
+            problems.items += routing_problems(self)
         problems.raise_if_any()
         return self
 
@@ -241,7 +248,7 @@ class Bank(Strict):
 
     def _check_translations(self, problems: BankProblems) -> None:
         wanted = set(self.languages)
-        for loc, text in _texts(self, ()):
+        for loc, text in all_texts(self, ()):
             missing = wanted - text.languages()
             extra = text.languages() - wanted
             if missing:
@@ -284,17 +291,19 @@ class Bank(Strict):
         return found
 
 
-def _texts(node: object, loc: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], Text]]:
+def all_texts(
+    node: object, loc: tuple[str | int, ...]
+) -> list[tuple[tuple[str | int, ...], Text]]:
     """Every translated text in the bank, with where it stands."""
     if isinstance(node, Text):
         return [(loc, node)]
     found: list[tuple[tuple[str | int, ...], Text]] = []
     if isinstance(node, BaseModel):
         for name in type(node).model_fields:
-            found += _texts(getattr(node, name), (*loc, name))
+            found += all_texts(getattr(node, name), (*loc, name))
     elif isinstance(node, list | tuple):
         for i, child in enumerate(node):
-            found += _texts(child, (*loc, i))
+            found += all_texts(child, (*loc, i))
     return found
 
 

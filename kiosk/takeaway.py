@@ -1,0 +1,93 @@
+"""What a visitor takes away: a short plain-text summary, a QR code of it, a result code.
+
+Nothing in them identifies the person: the pathway, the offers with their addresses and hours,
+and a random code to show a mediator. The QR code is drawn with text characters so any
+terminal shows it; printing a ticket is a bonus that never stops the kiosk.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import subprocess
+from collections.abc import Callable, Sequence
+
+import segno
+
+from kiosk.bank.model import Bank
+from kiosk.hours import weekly_text
+from kiosk.offers import ShownOffer
+from kiosk.routing import Decision
+
+# No O/0, I/1/L, nor S/5 and Z/2 pairs that a tired eye or a bad print mixes up.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXY346789"
+CODE_LENGTH = 6
+QR_BORDER = 2  # quiet zone in modules; the light frame that phone cameras need to lock on
+# The QR code holds the first two offers: with three it no longer fits an 80-column terminal.
+QR_OFFERS = 2
+
+_CODE_LABEL = {"fr": "Code conseiller·e", "en": "Adviser code"}
+
+
+def new_result_code(choice: Callable[[str], str] = secrets.choice) -> str:
+    """Six random letters and digits (27**6, about 387 million codes)."""
+    return "".join(choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def spaced(code: str) -> str:
+    """``K7PQ3X`` as ``K7P Q3X``: easier to read aloud."""
+    return f"{code[:3]} {code[3:]}"
+
+
+def summary(
+    bank: Bank, decision: Decision, offers: Sequence[ShownOffer], language: str, code: str
+) -> str:
+    """The recommendation in a few lines of plain text: what the QR code and the ticket hold."""
+    lang = language if language in _CODE_LABEL else "en"
+    # Access needs have no line of their own: the offers chosen for them say it, in fewer bytes.
+    lines = [bank.pathway(decision.pathway).title.get(language)]
+    for shown in offers:
+        offer = shown.offer
+        lines.append("")
+        lines.append(offer.name.get(language))
+        when = weekly_text(offer.hours, language) if offer.hours else ""
+        lines += [x for x in (offer.address, when or shown.when, offer.phone or offer.url) if x]
+    lines += ["", f"{_CODE_LABEL[lang]}: {spaced(code)}"]
+    return "\n".join(lines)
+
+
+def qr_matrix(text: str) -> list[list[bool]]:
+    """The QR code of ``text`` as rows of modules (True = dark), with its quiet zone."""
+    qr = segno.make(text, error="l", micro=False, boost_error=True)
+    return [[bool(m) for m in row] for row in qr.matrix_iter(border=QR_BORDER)]
+
+
+# Two rows of modules per line of text: (top dark, bottom dark) -> character drawn in the
+# dark colour on a light background.
+_HALF_BLOCKS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
+
+
+def qr_lines(matrix: list[list[bool]]) -> list[str]:
+    """The matrix as text, two module rows per line. Draw it dark on light (black on white):
+    in a dark-themed terminal, spaces would otherwise read as dark modules."""
+    rows = [*matrix, [False] * len(matrix[0])] if len(matrix) % 2 else matrix
+    return [
+        "".join(_HALF_BLOCKS[top, bottom] for top, bottom in zip(upper, lower, strict=True))
+        for upper, lower in zip(rows[::2], rows[1::2], strict=True)
+    ]
+
+
+def print_ticket(
+    text: str,
+    printer: str | None = None,
+    run: Callable[..., subprocess.CompletedProcess[bytes]] = subprocess.run,
+) -> bool:
+    """Send ``text`` to the CUPS printer (``lp``); False, never an exception, when it fails."""
+    if shutil.which("lp") is None:
+        return False
+    command = ["lp", "-s", *(["-d", printer] if printer else [])]
+    try:
+        done = run(command, input=text.encode("utf-8"), capture_output=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0

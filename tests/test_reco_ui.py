@@ -1,0 +1,72 @@
+"""The result-screen pieces under a real Textual pilot: offers and the take-away."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from textual.app import App, ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from kiosk import paths
+from kiosk.bank.loader import load_bank, load_model
+from kiosk.offers import choose_offers
+from kiosk.routing import Router
+from kiosk.site import Site
+from kiosk.takeaway import QR_OFFERS, summary
+from kiosk.ui.widgets.offers import OfferCard, OfferList
+from kiosk.ui.widgets.takeaway import QrCode, Takeaway
+
+BANK = load_bank(paths.default_bank())
+GENEVA = load_model(paths.questionnaires_dir() / "sites" / "geneve.yaml", Site)
+TUESDAY = datetime(2026, 11, 24, 13, 0)
+
+
+class Host(App[None]):
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        levels = dict.fromkeys(BANK.domain_ids(), 1)
+        decision = Router(BANK).decide(levels, {"urgency": "today"})
+        self.offers = choose_offers(GENEVA, decision, levels, language, TUESDAY)
+        self.text = summary(BANK, decision, self.offers[:QR_OFFERS], language, "K7PQ3X")
+        self.language = language
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield OfferList(self.offers, self.language, id="offers")
+            yield Takeaway(self.text, "K7PQ3X", self.language, id="takeaway")
+
+
+def _texts(app: App[None], selector: str) -> list[str]:
+    return [str(w.render()) for w in app.query(selector).results(Static)]
+
+
+def test_offers_and_takeaway_render_in_french() -> None:
+    async def scenario() -> None:
+        app = Host("fr")
+        async with app.run_test(size=(100, 60)) as pilot:
+            await pilot.pause()
+            cards = list(app.query(OfferCard))
+            assert [c.shown.offer.id for c in cards][:2] == [
+                "permanence-rive-gauche", "permanence-rive-droite"]
+            first = _texts(cards[0], "Static")
+            assert first[0] == "Permanence numérique Rive gauche"
+            assert "Ouvert maintenant, jusqu'à 16h" in first
+            assert any("Sans rendez-vous" in line for line in first)
+            assert app.query_one("#result-code", Static).render().plain == "K7P Q3X"
+            qr = app.query_one(QrCode)
+            assert qr.payload == app.text and "█" in str(qr.render())
+    asyncio.run(scenario())
+
+
+def test_english_visitor_sees_english_words() -> None:
+    async def scenario() -> None:
+        app = Host("en")
+        async with app.run_test(size=(100, 60)) as pilot:
+            await pilot.pause()
+            first = _texts(app.query(OfferCard).first(), "Static")
+            assert first[0] == "Digital drop-in desk, Rive gauche"
+            assert "Open now, until 16:00" in first
+            assert "Scan this code with your phone to keep the result." in _texts(app, "Static")
+    asyncio.run(scenario())
