@@ -198,6 +198,13 @@ def calibrate(
         Path | None,
         typer.Option("--out", help="New questionnaire file (default: <bank>-<new version>.yaml)."),
     ] = None,
+    include_synthetic: Annotated[
+        bool,
+        typer.Option(
+            "--include-synthetic",
+            help="Also use synthetic results (drawn from the bank itself: for trying it out only).",
+        ),
+    ] = False,
 ) -> None:
     """Re-estimate item parameters from stored answers; write a new questionnaire version."""
     import yaml
@@ -218,8 +225,8 @@ def calibrate(
         loaded = load_bank(source)
     except DataFileError as exc:
         _fail(exc.problems)
-    records = [r for r in ResultStore(paths.data_dir(data_dir)).records() if r.questionnaire_id
-               == loaded.id]
+    stored = ResultStore(paths.data_dir(data_dir)).records(include_synthetic=include_synthetic)
+    records = [r for r in stored if r.questionnaire_id == loaded.id]
     if not records:
         typer.echo(f"no stored answers for questionnaire '{loaded.id}': nothing to calibrate",
                    err=True)

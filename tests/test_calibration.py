@@ -94,6 +94,12 @@ def test_calibrate_command_writes_a_new_version_and_never_overwrites(tmp_path: P
     store_answers(tmp_path / "data", bank, simulated_answers(bank, 120, 5))
     args = ["calibrate", "--data-dir", str(tmp_path / "data"), "--bank", str(source)]
 
+    # Synthetic results are drawn from the bank itself: never used unless asked for.
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 1
+    assert "nothing to calibrate" in refused.output
+
+    args.append("--include-synthetic")
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     written = tmp_path / f"bank-{next_version(bank.version)}.yaml"
