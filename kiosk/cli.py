@@ -71,7 +71,7 @@ def run(
                    f"{', '.join(loaded_bank.languages)}", err=True)
         raise typer.Exit(2)
     store = ResultStore(paths.data_dir(data_dir))
-    assessment = Assessment.from_bank(loaded_bank, loaded_site.id)
+    assessment = Assessment.from_bank(loaded_bank, loaded_site)
     KioskApp(assessment, store, language=language).run()
 
 
@@ -136,7 +136,7 @@ def demo_data(
 
     store = _open_store(data_dir)
     site = load_model(paths.default_site(), Site)
-    assessment = Assessment.from_bank(load_bank(paths.default_bank()), site.id)
+    assessment = Assessment.from_bank(load_bank(paths.default_bank()), site)
     started = time.perf_counter()
     records = synthetic_records(assessment, count, seed=seed, engine_visits=engine_visits)
     added = 0

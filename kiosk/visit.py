@@ -23,6 +23,7 @@ from kiosk.engine.pool import ItemPool
 from kiosk.engine.session import AdaptiveSession, Estimate
 from kiosk.records import AssessmentRecord, iso_week, new_result_id
 from kiosk.routing import Decision, Router
+from kiosk.site import Site
 
 AGE_QUESTION = "age_band"
 
@@ -34,11 +35,11 @@ class Assessment:
     bank: Bank
     pool: ItemPool
     router: Router
-    site_id: str
+    site: Site
 
     @classmethod
-    def from_bank(cls, bank: Bank, site_id: str) -> Assessment:
-        return cls(bank, ItemPool.from_bank(bank), Router(bank), site_id)
+    def from_bank(cls, bank: Bank, site: Site) -> Assessment:
+        return cls(bank, ItemPool.from_bank(bank), Router(bank), site)
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ class Visit:
             result_id=new_result_id(),
             questionnaire_id=bank.id,
             questionnaire_version=bank.version,
-            site_id=self.assessment.site_id,
+            site_id=self.assessment.site.id,
             mode=self.mode,
             language=self.language,
             iso_week=iso_week(self._today()),

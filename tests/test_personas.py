@@ -22,7 +22,7 @@ from kiosk.visit import Assessment, Outcome, Visit
 
 BANK = load_bank(paths.default_bank())
 GENEVA = load_model(paths.questionnaires_dir() / "sites" / "geneve.yaml", Site)
-ASSESSMENT = Assessment.from_bank(BANK, GENEVA.id)
+ASSESSMENT = Assessment.from_bank(BANK, GENEVA)
 MONDAY = datetime(2026, 11, 23, 13, 0)      # no permanence today; Rive gauche tomorrow
 WEDNESDAY = datetime(2026, 11, 25, 16, 0)   # Rive droite open now
 

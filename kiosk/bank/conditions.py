@@ -200,7 +200,7 @@ class Not(_Node):
         return ~self.not_.evaluate(facts)
 
 
-_KINDS = {
+CONDITION_KINDS = {
     "all": AllOf,
     "any": AnyOf,
     "not": Not,
@@ -218,7 +218,7 @@ def _kind(value: Any) -> str | None:
         value = value.model_dump(by_alias=True)
     if not isinstance(value, dict):
         return None
-    found = [k for k in value if k in _KINDS]
+    found = [k for k in value if k in CONDITION_KINDS]
     return found[0] if len(found) == 1 else None
 
 
@@ -235,7 +235,7 @@ Condition = Annotated[
     Discriminator(
         _kind,
         custom_error_type="condition_kind",
-        custom_error_message="a condition needs exactly one of: " + ", ".join(_KINDS),
+        custom_error_message="a condition needs exactly one of: " + ", ".join(CONDITION_KINDS),
     ),
 ]
 # Skip rules are conditions that may only look at context answers (checked by the bank).

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from kiosk.bank.conditions import CONDITION_KINDS
 from kiosk.bank.model import Bank, BankInconsistent
 
 Loc = tuple[str | int, ...]
@@ -126,7 +127,9 @@ def _existing(loc: Loc, data: Any) -> Loc:
     kept: list[str | int] = []
     node = data
     for part in loc:
-        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
             node = node[part]
         elif isinstance(node, list) or (isinstance(node, dict) and part in _UNION_TAGS):
             continue
@@ -136,8 +139,8 @@ def _existing(loc: Loc, data: Any) -> Loc:
     return tuple(kept)
 
 
-_UNION_TAGS = {"all", "any", "not", "level", "count_levels", "context", "completion",
-               "dont_know", "always", "can_do", "knowledge"}
+# Tags Pydantic puts in error locations of tagged unions: condition kinds and item kinds.
+_UNION_TAGS = {*CONDITION_KINDS, "can_do", "knowledge"}
 
 
 def _line(loc: Loc, data: Any, lines: dict[Loc, int]) -> int:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from datetime import datetime
 
 from textual import events
 from textual.app import App
@@ -16,7 +18,9 @@ from textual.reactive import reactive
 
 from kiosk.domain import Completion
 from kiosk.storage import ResultStore
+from kiosk.takeaway import new_result_code
 from kiosk.ui import keys
+from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.notice import NoticeScreen
 from kiosk.ui.screens.question import QuestionScreen
@@ -44,6 +48,7 @@ class KioskApp(App[None], inherit_bindings=False):
         language: str = "fr",
         idle_after: float = 90.0,
         idle_countdown: int = 30,
+        now: Callable[[], datetime] = datetime.now,
     ) -> None:
         super().__init__()
         self.assessment = assessment
@@ -51,12 +56,15 @@ class KioskApp(App[None], inherit_bindings=False):
         self.strings: Strings = strings()
         self.first_language = language
         self.set_reactive(KioskApp.language, language)
+        # The one visitor's data: the only references to it, dropped by _forget_visit.
         self.visit: Visit | None = None
-        self._saved = False
+        self.outcome: Outcome | None = None
+        self.result_code = ""
         self._idle_after = idle_after
         self._idle_countdown = idle_countdown
         self._last_input = time.monotonic()
         self._asking_idle = False
+        self.now = now  # local time at the kiosk: opening hours are read against it
 
     def on_mount(self) -> None:
         self.push_screen(WelcomeScreen())
@@ -66,13 +74,13 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def start_visit(self) -> None:
         self.visit = Visit(self.assessment, self.language)
-        self._saved = False
-        self.switch_screen(QuestionScreen(self.visit))
+        self.switch_screen(QuestionScreen())
 
     def complete_visit(self) -> None:
-        outcome = self._save("completed")
-        if outcome is not None:
-            self.switch_screen(ResultScreen(outcome))
+        self._save("completed")
+        # Shown and put in the QR code only; never stored, so it cannot lead back to anyone.
+        self.result_code = new_result_code()
+        self.switch_screen(ResultScreen())
 
     def end_visit(self, completion: Completion) -> None:
         """The visitor stopped or left: keep what the rules allow, then clear everything."""
@@ -88,24 +96,31 @@ class KioskApp(App[None], inherit_bindings=False):
         self.switch_screen(WelcomeScreen())
         self.language = self.first_language
 
-    def _save(self, completion: Completion) -> Outcome | None:
-        if self.visit is None or self._saved:
-            return None
-        outcome = self.visit.outcome(completion)
+    def _save(self, completion: Completion) -> None:
+        """Store the visit once: a visit already saved (its result is on screen) is not
+        saved again when the visitor then leaves or times out."""
+        if self.visit is None or self.outcome is not None:
+            return
+        self.outcome = self.visit.outcome(completion)
         try:
-            self.store.save(outcome.record)
+            self.store.save(self.outcome.record)
         except Exception:  # the visitor still gets their result; staff find it in the log
             log.exception("could not save a %s assessment", completion)
-        self._saved = True
-        return outcome
 
     def _forget_visit(self) -> None:
         self.visit = None
-        self._saved = False
+        self.outcome = None
+        self.result_code = ""
         while len(self.screen_stack) > 2:  # modal dialogs over the current screen
             self.pop_screen()
 
     # -- language -----------------------------------------------------------------------------
+
+    async def watch_language(self, language: str) -> None:
+        if self.visit is not None:  # the record keeps the language the visitor ended in
+            self.visit.language = language
+        if isinstance(self.screen, KioskScreen) and self.screen.is_mounted:
+            await self.screen.language_changed()
 
     def action_switch_language(self) -> None:
         languages = self.assessment.bank.languages

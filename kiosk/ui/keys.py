@@ -21,5 +21,12 @@ SCREEN = [
     Binding("l", "app.switch_language", show=False),
 ]
 
+SCROLL = [
+    Binding("pagedown,space", "scroll(1)", show=False),
+    Binding("pageup", "scroll(-1)", show=False),
+]
+
+CLOSE = [Binding("escape", "close", show=False)]
+
 # Staff-only: leaving the app. A hardened public kiosk drops it (see the roadmap).
 APP = [Binding("ctrl+q", "quit", show=False, priority=True)]

@@ -30,9 +30,11 @@ class KioskScreen(Screen[None]):
         return text.get(self.kiosk.language)
 
     def on_mount(self) -> None:
-        self.watch(self.kiosk, "language", self._language_changed, init=False)
+        self.focus_default()
 
-    async def _language_changed(self) -> None:
+    async def language_changed(self) -> None:
+        """Called by the app (not a watcher on it: that would keep every past screen, and
+        the visitor's answers on it, alive for as long as the app runs)."""
         await self.recompose()
         self.focus_default()
 

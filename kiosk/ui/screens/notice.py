@@ -23,10 +23,6 @@ class NoticeScreen(KioskScreen):
                 yield Button(self.t("other_language"), id="nav-switch_language")
                 yield Button(self.t("back"), id="nav-back")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.focus_default()
-
     def action_begin(self) -> None:
         self.kiosk.start_visit()
 

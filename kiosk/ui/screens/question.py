@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from kiosk.ui import keys
@@ -17,9 +17,12 @@ from kiosk.visit import Question, Visit
 class QuestionScreen(KioskScreen):
     BINDINGS = keys.QUESTION
 
-    def __init__(self, visit: Visit) -> None:
-        super().__init__()
-        self.visit = visit
+    @property
+    def visit(self) -> Visit:
+        """The app's current visit: the screen keeps no copy that could outlive it."""
+        visit = self.kiosk.visit
+        assert visit is not None, "the question screen needs a visit"
+        return visit
 
     def compose(self) -> ComposeResult:
         question = self.visit.current
@@ -52,10 +55,6 @@ class QuestionScreen(KioskScreen):
             key = "dont_know_context" if question.kind == "context" else "dont_know_item"
             options.append(("dont_know", self.t(key)))
         return options
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.focus_default()
 
     def focus_default(self) -> None:
         self.query_one(AnswerList).focus_first()

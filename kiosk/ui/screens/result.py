@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Center, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
+from kiosk.offers import ShownOffer, choose_offers
+from kiosk.takeaway import QR_OFFERS, spaced, summary
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.takeaway import TakeawayScreen
 from kiosk.ui.widgets.levels import LevelRow
+from kiosk.ui.widgets.offers import OfferList
 from kiosk.visit import Outcome
 
 
 class ResultScreen(KioskScreen):
-    BINDINGS = keys.SCREEN
+    BINDINGS = [*keys.SCREEN, *keys.SCROLL]
 
-    def __init__(self, outcome: Outcome) -> None:
-        super().__init__()
-        self.outcome = outcome
+    @property
+    def outcome(self) -> Outcome:
+        """The app's current outcome: the screen keeps no copy that could outlive the visit."""
+        outcome = self.kiosk.outcome
+        assert outcome is not None, "the result screen needs a finished visit"
+        return outcome
+
+    @property
+    def code(self) -> str:
+        return self.kiosk.result_code
 
     def compose(self) -> ComposeResult:
         bank = self.kiosk.assessment.bank
@@ -50,12 +61,43 @@ class ResultScreen(KioskScreen):
                     yield Static(
                         f"• {self.tr(need.title)} — {self.tr(need.summary)}", classes="body need"
                     )
-            with Center():
-                yield Button(self.t("finish"), id="nav-finish", variant="primary")
+            offers = self._offers()
+            if offers:
+                yield Static(self.t("offers_heading"), classes="heading")
+                yield OfferList(offers, self.kiosk.language, id="offers")
+            code = f"{self.t('takeaway_code')} {spaced(self.code)}"
+            yield Static(code, id="code", classes="body")
+        # Outside the scrolling part, so "finish" is always in sight and under the mouse.
+        with Horizontal(id="result-actions"):
+            yield Button(self.t("takeaway_button"), id="nav-takeaway")
+            yield Button(self.t("finish"), id="nav-finish", variant="primary")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.focus_default()
+    def _offers(self) -> list[ShownOffer]:
+        record = self.outcome.record
+        return choose_offers(
+            self.kiosk.assessment.site,
+            self.outcome.decision,
+            dict(record.levels),
+            self.kiosk.language,
+            self.kiosk.now(),
+        )
+
+    def focus_default(self) -> None:
+        self.query_one("#nav-finish", Button).focus()
+
+    def action_takeaway(self) -> None:
+        language = self.kiosk.language
+        bank = self.kiosk.assessment.bank
+        offers = self._offers()[:QR_OFFERS]
+        text = summary(bank, self.outcome.decision, offers, language, self.code)
+        self.app.push_screen(TakeawayScreen(text, self.code, language))
+
+    def action_scroll(self, pages: int) -> None:
+        panel = self.query_one("#result", VerticalScroll)
+        if pages > 0:
+            panel.scroll_page_down()
+        else:
+            panel.scroll_page_up()
 
     def action_finish(self) -> None:
         self.kiosk.reset_to_welcome()

@@ -22,10 +22,6 @@ class WelcomeScreen(KioskScreen):
                 yield Button(self.t("start"), id="nav-start", variant="primary")
                 yield Button(self.t("other_language"), id="nav-switch_language")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.focus_default()
-
     def action_start(self) -> None:
         from kiosk.ui.screens.notice import NoticeScreen
 

@@ -9,25 +9,18 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from kiosk.offers import ShownOffer
-
-# The few words around an offer's own data. Offer texts come from the site file.
-_WORDS = {
-    "fr": {"appointment": "Sur rendez-vous", "walk_in": "Sans rendez-vous",
-           "languages": "Langues", "example": "(exemple)"},
-    "en": {"appointment": "By appointment", "walk_in": "No appointment needed",
-           "languages": "Languages", "example": "(example)"},
-}
+from kiosk.ui.strings import strings
 
 
 def offer_lines(shown: ShownOffer, language: str) -> list[str]:
     """The lines of one offer card, most useful first: when, where, how to call."""
-    words = _WORDS.get(language, _WORDS["en"])
+    words = strings()
     offer = shown.offer
     where = ", ".join(x for x in (offer.place, offer.address) if x)
     terms = " · ".join([
         offer.cost.get(language),
-        words["appointment"] if offer.appointment else words["walk_in"],
-        f"{words['languages']}: {', '.join(offer.languages)}",
+        words.get("offer_appointment" if offer.appointment else "offer_walk_in", language),
+        f"{words.get('offer_languages', language)}: {', '.join(offer.languages)}",
     ])
     lines = [shown.when, where, offer.phone or "", offer.url if not offer.phone else "", terms]
     if offer.accessibility is not None:

@@ -8,13 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from kiosk.takeaway import qr_lines, qr_matrix, spaced
-
-_WORDS = {
-    "fr": {"scan": "Photographiez ce code avec votre téléphone pour garder le résultat.",
-           "code": "Votre code, à montrer à un·e conseiller·e :"},
-    "en": {"scan": "Scan this code with your phone to keep the result.",
-           "code": "Your code, to show an adviser:"},
-}
+from kiosk.ui.strings import strings
 
 
 class QrCode(Static):
@@ -42,8 +36,8 @@ class Takeaway(Vertical):
         self.language = language
 
     def compose(self) -> ComposeResult:
-        words = _WORDS.get(self.language, _WORDS["en"])
-        yield Static(words["scan"])
+        words = strings()
+        yield Static(words.get("takeaway_scan", self.language))
         yield QrCode(self.summary, id="qr")
-        yield Static(words["code"])
+        yield Static(words.get("takeaway_code", self.language))
         yield Static(spaced(self.code), classes="result-code", id="result-code")

@@ -1,0 +1,281 @@
+"""The visitor's path through the real app, driven by Textual's pilot."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import Awaitable, Callable
+
+from textual.pilot import Pilot
+from textual.widgets import Button, Static
+
+from kiosk.records import AssessmentRecord
+from kiosk.storage import ResultStore
+from kiosk.ui.app import KioskApp
+from kiosk.ui.screens.question import QuestionScreen
+from kiosk.ui.screens.result import ResultScreen
+from kiosk.ui.screens.takeaway import TakeawayScreen
+from kiosk.ui.screens.welcome import WelcomeScreen
+from kiosk.ui.widgets.answers import AnswerButton
+from kiosk.ui.widgets.levels import LevelRow
+from kiosk.ui.widgets.offers import OfferCard
+from kiosk.visit import Outcome, Visit
+
+Scenario = Callable[[KioskApp, Pilot[None]], Awaitable[None]]
+
+
+def drive(app: KioskApp, scenario: Scenario, size: tuple[int, int] = (80, 24)) -> None:
+    async def run() -> None:
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await scenario(app, pilot)
+
+    asyncio.run(run())
+
+
+def screen_text(app: KioskApp) -> str:
+    """Everything the current screen shows in its static texts and buttons."""
+    parts = [str(w.render()) for w in app.screen.query(Static)]
+    parts += [str(b.label) for b in app.screen.query(Button)]
+    return "\n".join(parts)
+
+
+async def begin(pilot: Pilot[None]) -> None:
+    await pilot.press("enter")  # "Commencer" has the focus
+    await pilot.press("enter")  # "J'ai compris, on commence"
+    await pilot.pause()
+
+
+async def answer_all(app: KioskApp, pilot: Pilot[None], key: str) -> int:
+    pressed = 0
+    while isinstance(app.screen, QuestionScreen):
+        await pilot.press(key)
+        await pilot.pause()
+        pressed += 1
+        assert pressed < 40, "the assessment never ended"
+    return pressed
+
+
+def test_complete_assessment_by_keyboard(make_app, store: ResultStore) -> None:
+    app = make_app()
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        assert isinstance(app.screen, WelcomeScreen)
+        assert "Bonjour" in screen_text(app)
+        await begin(pilot)
+        assert isinstance(app.screen, QuestionScreen)
+        pressed = await answer_all(app, pilot, "3")
+        assert isinstance(app.screen, ResultScreen)
+        shown = screen_text(app)
+        record = app.screen.outcome.record
+        assert app.assessment.bank.pathway(record.pathway).title.fr in shown
+        assert len(app.screen.query(LevelRow)) == 6
+        assert app.screen.query(OfferCard), "the result shows local offers"
+        context_answers = len(record.context) + (record.age_band is not None)
+        assert pressed == record.questions_asked + context_answers
+
+    drive(app, scenario)
+    [saved] = list(store.records())
+    assert saved.completion == "completed"
+    assert saved.language == "fr"
+
+
+def test_complete_assessment_by_mouse(make_app, store: ResultStore) -> None:
+    app = make_app()
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await pilot.click("#nav-start")
+        await pilot.click("#nav-begin")
+        await pilot.pause()
+        clicks = 0
+        while isinstance(app.screen, QuestionScreen):
+            await pilot.click("#answer-1")
+            await pilot.pause()
+            clicks += 1
+            assert clicks < 40
+        assert isinstance(app.screen, ResultScreen)
+        await pilot.click("#nav-finish")
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+
+    drive(app, scenario, size=(100, 40))
+    [saved] = list(store.records())
+    assert saved.completion == "completed"
+    # The first answer everywhere: "not yet" on every statement.
+    assert set(saved.answers.values()) <= {"not_yet"} | {
+        i.options[0].id for i in app.assessment.bank.items if i.kind == "knowledge"
+    }
+    assert saved.pathway != "autonomy"
+
+
+def test_arrows_and_enter_choose_the_focused_answer(make_app) -> None:
+    app = make_app()
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await begin(pilot)
+        first = app.visit.current
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert app.visit.answered == 1
+        assert app.visit.outcome().record.context[first.id] == first.options[2].id
+
+    drive(app, scenario)
+
+
+def test_language_switch_at_any_time(make_app, store: ResultStore) -> None:
+    app = make_app()
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await pilot.press("l")
+        await pilot.pause()
+        assert "Hello, welcome" in screen_text(app)
+        await pilot.press("l")
+        await pilot.pause()
+        assert "Bonjour" in screen_text(app)
+        await begin(pilot)
+        question = app.visit.current
+        assert question.text.fr in screen_text(app)
+        await pilot.click("#nav-switch_language")
+        await pilot.pause()
+        assert question.text.en in screen_text(app)
+        assert app.visit.current == question, "switching language keeps the question"
+        assert isinstance(app.focused, AnswerButton), "the answers keep the keyboard focus"
+        await answer_all(app, pilot, "2")
+        assert "Your result" in screen_text(app)
+        await pilot.press("l")
+        await pilot.pause()
+        assert "Votre résultat" in screen_text(app)
+        await pilot.press("l")
+        await pilot.click("#nav-finish")
+        await pilot.pause()
+        assert "Bonjour" in screen_text(app), "the next visitor starts in French"
+
+    drive(app, scenario, size=(100, 40))
+    [saved] = list(store.records())
+    assert saved.language == "en"
+
+
+def test_back_returns_to_the_previous_question(make_app) -> None:
+    app = make_app()
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await begin(pilot)
+        asked = []
+        for _ in range(len(app.assessment.bank.context) + 2):  # into the adaptive questions
+            asked.append(app.visit.current)
+            await pilot.press("1")
+            await pilot.pause()
+        current = app.visit.current
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert app.visit.current == asked[-1]
+        assert asked[-1].text.fr in screen_text(app)
+        await pilot.click("#nav-back")
+        await pilot.pause()
+        assert app.visit.current == asked[-2]
+        await pilot.press("1", "1")
+        await pilot.pause()
+        assert app.visit.current == current, "answering again leads to the same question"
+
+    drive(app, scenario, size=(100, 40))
+
+
+def test_finish_leaves_nothing_of_the_visitor(make_app) -> None:
+    app = make_app()
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await begin(pilot)
+        await answer_all(app, pilot, "1")
+        result = app.screen
+        assert isinstance(result, ResultScreen)
+        private = [
+            app.assessment.bank.pathway(result.outcome.record.pathway).title.fr,
+            result.code[:3],
+            *(lvl.label.fr for lvl in app.assessment.bank.levels),
+        ]
+        del result
+        await pilot.click("#nav-finish")
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+        assert app.visit is None
+        assert len(app.screen_stack) == 2  # Textual's default screen and the welcome
+        shown = screen_text(app)
+        assert not [text for text in private if text in shown]
+        assert app.outcome is None and app.result_code == ""
+        gc.collect()
+        private_objects = Visit | Outcome | AssessmentRecord
+        assert not [o for o in gc.get_objects() if isinstance(o, private_objects)]
+
+    drive(app, scenario)
+
+
+def test_stop_saves_an_abandoned_assessment_and_clears(make_app, store: ResultStore) -> None:
+    app = make_app()
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await begin(pilot)
+        for _ in range(3):
+            await pilot.press("1")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter")  # the safe answer, "continuer", has the focus
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen) and app.visit.answered == 3
+        await pilot.click("#nav-stop")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen) and app.visit is None
+
+    drive(app, scenario)
+    [saved] = list(store.records())
+    assert saved.completion == "abandoned"
+    assert saved.pathway == "orientation"
+    assert saved.levels == {}  # stopped during the context questions
+
+
+def test_idle_visitor_is_timed_out_and_wiped(make_app, store: ResultStore) -> None:
+    app = make_app(idle_after=0.5, idle_countdown=1)
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await begin(pilot)
+        await pilot.press("1")
+        await pilot.pause(4.0)
+        assert isinstance(app.screen, WelcomeScreen) and app.visit is None
+
+    drive(app, scenario)
+    [saved] = list(store.records())
+    assert saved.completion == "timed_out"
+
+
+def test_still_here_keeps_the_visit(make_app, store: ResultStore) -> None:
+    app = make_app(idle_after=0.5, idle_countdown=30)
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await begin(pilot)
+        await pilot.press("1")
+        await pilot.pause(2.0)
+        await pilot.press("enter")  # "Je suis là"
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen) and app.visit.answered == 1
+
+    drive(app, scenario)
+    assert not list(store.records())
+
+
+def test_takeaway_shows_the_qr_code_and_closes(make_app) -> None:
+    app = make_app()
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await begin(pilot)
+        await answer_all(app, pilot, "3")
+        code = app.screen.code
+        await pilot.click("#nav-takeaway")
+        await pilot.pause()
+        assert isinstance(app.screen, TakeawayScreen)
+        assert code in app.screen.summary.replace(" ", "")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultScreen)
+
+    drive(app, scenario, size=(100, 50))
