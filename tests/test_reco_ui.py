@@ -15,6 +15,7 @@ from kiosk.offers import choose_offers
 from kiosk.routing import Router
 from kiosk.site import Site
 from kiosk.takeaway import QR_OFFERS, summary
+from kiosk.ui.strings import strings
 from kiosk.ui.widgets.offers import OfferCard, OfferList
 from kiosk.ui.widgets.takeaway import QrCode, Takeaway
 
@@ -68,5 +69,5 @@ def test_english_visitor_sees_english_words() -> None:
             first = _texts(app.query(OfferCard).first(), "Static")
             assert first[0] == "Digital drop-in desk, Rive gauche"
             assert "Open now, until 16:00" in first
-            assert "Scan this code with your phone to keep the result." in _texts(app, "Static")
+            assert strings().get("takeaway_scan", "en") in _texts(app, "Static")
     asyncio.run(scenario())
