@@ -18,7 +18,7 @@ from typing import Literal
 from kiosk.bank.conditions import Facts
 from kiosk.bank.model import Bank, CanDoItem, ContextQuestion, KnowledgeItem, Option
 from kiosk.bank.text import Text
-from kiosk.domain import DOMAIN_IDS, Completion, Mode
+from kiosk.domain import AGE_BANDS, DOMAIN_IDS, Completion, Mode
 from kiosk.engine.pool import ItemPool
 from kiosk.engine.session import AdaptiveSession, Estimate
 from kiosk.records import AssessmentRecord, iso_week, new_result_id
@@ -165,7 +165,7 @@ class Visit:
             access_needs=list(decision.needs),
             answers=dict(self._session.answers) if self._session else {},
             context=context,
-            age_band=age if age in {"<25", "25-44", "45-64", "65-79", "80+"} else None,
+            age_band=age if age in AGE_BANDS else None,
         )
         return Outcome(record, decision, estimate)
 

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from kiosk.bank.conditions import Condition, ContextCondition, iter_leaves
+from kiosk.bank.conditions import Condition, ContextCondition, ContextLeaf, iter_leaves
 from kiosk.bank.coverage import routing_problems
 from kiosk.bank.text import Strict, Text
 from kiosk.domain import (
@@ -265,6 +265,14 @@ class Bank(Strict):
             for leaf_loc, leaf in iter_leaves(cond, loc):
                 for msg in leaf.reference_errors(context_ids):
                     problems.add(leaf_loc, msg)
+        for loc, cond in self._skip_rules():
+            for leaf_loc, leaf in iter_leaves(cond, loc):
+                if not isinstance(leaf, ContextLeaf):
+                    problems.add(
+                        leaf_loc,
+                        "a skip rule can only look at context answers: use "
+                        "'context: {question: ..., in: [...]}'",
+                    )
         seen: set[str] = set()
         for i, q in enumerate(self.context):
             if q.skip_if is not None:
@@ -278,14 +286,18 @@ class Bank(Strict):
                         )
             seen.add(q.id)
 
-    def _conditions(self) -> list[tuple[tuple[str | int, ...], Condition]]:
+    def _skip_rules(self) -> list[tuple[tuple[str | int, ...], Condition]]:
         found: list[tuple[tuple[str | int, ...], Condition]] = []
-        for i, q in enumerate(self.context):
-            if q.skip_if is not None:
-                found.append((("context", i, "skip_if"), q.skip_if))
-        for i, it in enumerate(self.items):
-            if it.skip_if is not None:
-                found.append((("items", i, "skip_if"), it.skip_if))
+        for section, questions in (("context", self.context), ("items", self.items)):
+            found += [
+                ((section, i, "skip_if"), q.skip_if)
+                for i, q in enumerate(questions)
+                if q.skip_if is not None
+            ]
+        return found
+
+    def _conditions(self) -> list[tuple[tuple[str | int, ...], Condition]]:
+        found = self._skip_rules()
         found += [(("routing", i, "when"), r.when) for i, r in enumerate(self.routing)]
         found += [(("need_rules", i, "when"), r.when) for i, r in enumerate(self.need_rules)]
         return found

@@ -1,0 +1,144 @@
+"""A whole visit without any screen: scripted answers, routing, back, and the stored record."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from kiosk.bank.model import Bank
+from kiosk.domain import AGE_BANDS
+from kiosk.records import AssessmentRecord
+from kiosk.visit import Assessment, Question, Visit
+
+
+def contexts(bank: Bank, count: int, seed: int) -> list[dict[str, str]]:
+    rng = random.Random(seed)
+    return [{q.id: rng.choice(q.option_ids()) for q in bank.context} for _ in range(count)]
+
+
+Script = Callable[[Question], str]
+
+
+def lowest(bank: Bank) -> Script:
+    """'Not yet' on every statement, a wrong answer to every knowledge check."""
+
+    def answer(question: Question) -> str:
+        if question.kind == "can_do":
+            return question.options[0].id
+        right = bank.item(question.id).correct  # type: ignore[union-attr]
+        return next(o.id for o in question.options if o.id != right)
+
+    return answer
+
+
+def highest(bank: Bank) -> Script:
+    """'I could explain it' on every statement, the right answer to every knowledge check."""
+
+    def answer(question: Question) -> str:
+        if question.kind == "can_do":
+            return question.options[-1].id
+        return bank.item(question.id).correct  # type: ignore[union-attr]
+
+    return answer
+
+
+def visitor(context: dict[str, str], script: Script) -> Script:
+    """Context answers from ``context``, scored answers from ``script``."""
+    return lambda q: context[q.id] if q.kind == "context" else script(q)
+
+
+def run(assessment: Assessment, context: dict[str, str], script: Script, seed: int) -> Visit:
+    visit = Visit(assessment, "fr", seed=seed)
+    answer = visitor(context, script)
+    while (question := visit.current) is not None:
+        visit.answer(answer(question))
+    return visit
+
+
+def test_lowest_answers_are_never_routed_to_autonomy(bank: Bank, assessment: Assessment) -> None:
+    for seed, context in enumerate(contexts(bank, 25, seed=1)):
+        outcome = run(assessment, context, lowest(bank), seed).outcome()
+        assert outcome.record.pathway != "autonomy", context
+        assert max(outcome.record.levels.values()) <= 1
+
+
+def test_highest_answers_are_always_routed_to_autonomy(bank: Bank, assessment: Assessment) -> None:
+    for seed, context in enumerate(contexts(bank, 25, seed=2)):
+        # Context answers alone never block autonomy; only "je ne sais pas" everywhere could.
+        outcome = run(assessment, context, highest(bank), seed).outcome()
+        assert outcome.record.pathway == "autonomy", (context, outcome.record.levels)
+        assert min(outcome.record.levels.values()) >= 2
+
+
+def test_the_series_is_adaptive_and_bounded(bank: Bank, assessment: Assessment) -> None:
+    context = contexts(bank, 1, seed=3)[0]
+    low = run(assessment, context, lowest(bank), seed=5)
+    high = run(assessment, context, highest(bank), seed=5)
+    low_items = [i for i, _ in low.outcome().record.answers.items()]
+    high_items = [i for i, _ in high.outcome().record.answers.items()]
+    assert low_items != high_items, "different answers lead to different questions"
+    for visit in (low, high):
+        asked = visit.outcome().record.questions_asked
+        assert bank.engine.min_questions <= asked <= bank.engine.max_questions
+
+
+def test_skip_rules_hide_pointless_questions(bank: Bank, assessment: Assessment) -> None:
+    context = {**contexts(bank, 1, seed=4)[0], "email": "no", "equipment": "phone_only"}
+    for seed in range(5):
+        answers = run(assessment, context, highest(bank), seed).outcome().record.answers
+        assert not {"com-email", "com-attach", "dev-mouse"} & set(answers)
+
+
+def test_back_replays_to_exactly_the_same_state(bank: Bank, assessment: Assessment) -> None:
+    context = contexts(bank, 1, seed=6)[0]
+    visit = Visit(assessment, "fr", seed=11)
+    seen: list[Question] = []
+    for _ in range(len(bank.context) + 4):
+        question = visit.current
+        assert question is not None
+        seen.append(question)
+        visit.answer(visitor(context, highest(bank))(question))
+    after = visit.current
+    assert visit.back() and visit.current == seen[-1]
+    assert visit.back() and visit.current == seen[-2]
+    visit.answer(highest(bank)(seen[-2]))
+    visit.answer(highest(bank)(seen[-1]))
+    assert visit.current == after
+    while visit.back():
+        pass
+    assert visit.answered == 0 and visit.current == seen[0]
+
+
+def test_answers_outside_the_question_are_refused(assessment: Assessment) -> None:
+    visit = Visit(assessment, "fr", seed=1)
+    with pytest.raises(ValueError, match="is not an answer"):
+        visit.answer("not-an-option")
+    assert visit.answered == 0
+
+
+def test_record_holds_only_allowed_values(bank: Bank, assessment: Assessment) -> None:
+    context = {**contexts(bank, 1, seed=7)[0], "age_band": "65-79"}
+    clock = iter([100.0, 100.0 + 4 * 60 + 31])
+    visit = Visit(
+        assessment, "fr", seed=3, clock=lambda: next(clock), today=lambda: date(2026, 1, 1)
+    )
+    while (question := visit.current) is not None:
+        visit.answer(visitor(context, lowest(bank))(question))
+    record = visit.outcome().record
+    assert record.iso_week == "2026-W01"  # 1 January 2026 is in ISO week 1 of 2026
+    assert record.duration_minutes == 5  # 4 min 31 s, rounded to the minute
+    assert record.age_band == "65-79" and "age_band" not in record.context
+    assert record.age_band in AGE_BANDS
+    assert record.site_id == assessment.site.id
+    AssessmentRecord.model_validate(record.model_dump())
+
+
+def test_dont_know_everywhere_leads_to_orientation(bank: Bank, assessment: Assessment) -> None:
+    context = contexts(bank, 1, seed=8)[0]
+    visit = run(assessment, context, lambda q: "dont_know", seed=1)
+    outcome = visit.outcome()
+    assert outcome.record.pathway == "orientation"
+    assert outcome.record.questions_asked < bank.engine.max_questions, "it does not drag on"
