@@ -128,7 +128,9 @@ def test_loader_raises_a_typed_error_with_all_problems(tmp_path: Path) -> None:
 _LINES = DEFAULT.splitlines(keepends=True)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     edits=st.lists(
         st.tuples(
