@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -57,7 +58,6 @@ def run(
     language: LanguageOption = "fr",
 ) -> None:
     """Start the kiosk for visitors."""
-    from kiosk.storage import ResultStore
     from kiosk.ui.app import KioskApp
     from kiosk.visit import Assessment
 
@@ -70,7 +70,15 @@ def run(
         typer.echo(f"language '{language}' is not in the questionnaire: use one of "
                    f"{', '.join(loaded_bank.languages)}", err=True)
         raise typer.Exit(2)
-    store = ResultStore(paths.data_dir(data_dir))
+    directory = paths.data_dir(data_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    # The screen belongs to the visitor: staff read what goes wrong in this file.
+    logging.basicConfig(
+        filename=directory / "kiosk.log",
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    store = _open_store(directory)
     assessment = Assessment.from_bank(loaded_bank, loaded_site)
     KioskApp(assessment, store, language=language).run()
 

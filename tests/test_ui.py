@@ -279,3 +279,24 @@ def test_takeaway_shows_the_qr_code_and_closes(make_app) -> None:
         assert isinstance(app.screen, ResultScreen)
 
     drive(app, scenario, size=(100, 50))
+
+
+def test_damaged_results_file_is_reported_to_staff_and_the_kiosk_goes_on(
+    tmp_path, assessment
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "results.jsonl").write_bytes(b"\x00\x00garbage that is no journal\n")
+    store = ResultStore(data)
+    app = KioskApp(assessment, store)
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        notice = str(app.screen.query_one("#staff-notice", Static).render())
+        assert "damaged-" in notice and "kiosk.log" in notice
+        await begin(pilot)
+        await answer_all(app, pilot, "2")
+        assert isinstance(app.screen, ResultScreen)
+
+    drive(app, scenario)
+    assert [r.completion for r in ResultStore(data).records()] == ["completed"]
+    assert list(data.glob("results.jsonl.damaged-*")), "the damaged file is kept aside"
