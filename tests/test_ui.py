@@ -6,6 +6,7 @@ import asyncio
 import gc
 from collections.abc import Awaitable, Callable
 
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Static
 
@@ -300,3 +301,19 @@ def test_damaged_results_file_is_reported_to_staff_and_the_kiosk_goes_on(
     drive(app, scenario)
     assert [r.completion for r in ResultStore(data).records()] == ["completed"]
     assert list(data.glob("results.jsonl.damaged-*")), "the damaged file is kept aside"
+
+
+def test_a_double_key_press_answers_only_the_question_on_screen(make_app) -> None:
+    app = make_app()
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await begin(pilot)
+        for answered in range(len(app.assessment.bank.context) + 3):
+            # Two keys delivered before the screen can redraw the next question.
+            app.post_message(events.Key("2", "2"))
+            app.post_message(events.Key("2", "2"))
+            await pilot.pause()
+            await pilot.pause()
+            assert app.visit.answered == answered + 1
+
+    drive(app, scenario)

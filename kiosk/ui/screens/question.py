@@ -39,7 +39,7 @@ class QuestionScreen(KioskScreen):
             yield Static(self.tr(question.text), id="prompt", classes="heading")
             if question.kind == "can_do":
                 yield Static(self.t("can_do_hint"), classes="hint")
-            yield AnswerList(options)
+            yield AnswerList(question.id, options)
             yield Static(self.t("keys_hint", n=len(options)), classes="hint")
         yield NavBar(
             {
@@ -63,6 +63,9 @@ class QuestionScreen(KioskScreen):
         self.query_one(AnswerList).choose(number)
 
     async def on_answer_list_chosen(self, message: AnswerList.Chosen) -> None:
+        shown = self.kiosk.visit.current if self.kiosk.visit else None
+        if shown is None or shown.id != message.question_id:
+            return  # chosen on a question that is no longer on screen
         self.visit.answer(message.option_id)
         if self.visit.finished:
             self.kiosk.complete_visit()

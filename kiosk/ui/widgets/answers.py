@@ -16,12 +16,17 @@ class AnswerButton(Button):
 
 class AnswerList(Vertical):
     class Chosen(Message):
-        def __init__(self, option_id: str) -> None:
+        """An answer to the question ``question_id``: a key pressed twice quickly must not
+        answer the next question, which the visitor has not seen yet."""
+
+        def __init__(self, question_id: str, option_id: str) -> None:
             super().__init__()
+            self.question_id = question_id
             self.option_id = option_id
 
-    def __init__(self, options: list[tuple[str, str]]) -> None:
+    def __init__(self, question_id: str, options: list[tuple[str, str]]) -> None:
         super().__init__()
+        self._question_id = question_id
         self._options = options
 
     def compose(self) -> ComposeResult:
@@ -31,7 +36,7 @@ class AnswerList(Vertical):
     def choose(self, number: int) -> None:
         """Choose the answer shown with this number, if there is one."""
         if 1 <= number <= len(self._options):
-            self.post_message(self.Chosen(self._options[number - 1][0]))
+            self.post_message(self.Chosen(self._question_id, self._options[number - 1][0]))
 
     def focus_first(self) -> None:
         self.query(AnswerButton).first().focus()
@@ -39,4 +44,4 @@ class AnswerList(Vertical):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if isinstance(event.button, AnswerButton):
-            self.post_message(self.Chosen(event.button.option_id))
+            self.post_message(self.Chosen(self._question_id, event.button.option_id))
