@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, Protocol, TypeVar
 
 import typer
 
@@ -72,15 +73,49 @@ def run(
         raise typer.Exit(2)
     directory = paths.data_dir(data_dir)
     directory.mkdir(parents=True, exist_ok=True)
-    # The screen belongs to the visitor: staff read what goes wrong in this file.
+    # The screen belongs to the visitor: staff read what goes wrong in this file. No time
+    # stamps: next to a visit's outcome they would tell when that person was here.
     logging.basicConfig(
         filename=directory / "kiosk.log",
         level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        format="%(levelname)s %(name)s: %(message)s",
     )
     store = _open_store(directory)
     assessment = Assessment.from_bank(loaded_bank, loaded_site)
-    KioskApp(assessment, store, language=language).run()
+    code = run_until_quit(lambda: KioskApp(assessment, store, language=language))
+    if code:
+        typer.echo(f"the kiosk stopped after repeated errors: see {directory / 'kiosk.log'}",
+                   err=True)
+        raise typer.Exit(code)
+
+
+class _Runnable(Protocol):
+    return_code: int | None
+
+    def run(self) -> object: ...
+
+
+def run_until_quit(
+    make_app: Callable[[], _Runnable],
+    clock: Callable[[], float] = time.monotonic,
+    settle: float = 30.0,
+) -> int:
+    """Run a fresh app after each crash, so a public kiosk is never left at a shell prompt.
+
+    An app that crashes within ``settle`` seconds of its start twice in a row is broken, not
+    unlucky: stop then, with its exit code, rather than loop.
+    """
+    quick_crashes = 0
+    while True:
+        started = clock()
+        app = make_app()
+        app.run()
+        if not app.return_code:
+            return 0
+        quick_crashes = quick_crashes + 1 if clock() - started < settle else 0
+        logging.getLogger(__name__).warning("the kiosk restarts after an error")
+        if quick_crashes >= 2:
+            return app.return_code
 
 
 @app.command()

@@ -8,9 +8,12 @@ nothing of the previous one on screen or in memory.
 from __future__ import annotations
 
 import logging
+import sys
 import time
+import traceback
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from textual import events
 from textual.app import App
@@ -33,7 +36,7 @@ log = logging.getLogger(__name__)
 
 
 class KioskApp(App[None], inherit_bindings=False):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "kiosk"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = keys.APP
@@ -65,6 +68,15 @@ class KioskApp(App[None], inherit_bindings=False):
         self._last_input = time.monotonic()
         self._asking_idle = False
         self.now = now  # local time at the kiosk: opening hours are read against it
+
+    def _fatal_error(self) -> None:
+        """Textual would print the traceback with its local variables (a visitor's answers)
+        on the public screen. Log only where it failed; ``kiosk run`` starts a fresh app."""
+        error = sys.exc_info()[1]
+        frames = traceback.extract_tb(error.__traceback__) if error else []
+        where = " < ".join(f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames[-6:]))
+        log.error("the kiosk stopped on %s at %s", type(error).__name__, where)
+        self._close_messages_no_wait()
 
     def on_mount(self) -> None:
         self.push_screen(WelcomeScreen())
@@ -104,8 +116,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self.outcome = self.visit.outcome(completion)
         try:
             self.store.save(self.outcome.record)
-        except Exception:  # the visitor still gets their result; staff find it in the log
-            log.exception("could not save a %s assessment", completion)
+        except Exception as exc:  # the visitor still gets their result; staff read the log
+            log.error("could not save an assessment: %s", exc)
 
     def _forget_visit(self) -> None:
         self.visit = None
