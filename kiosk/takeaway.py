@@ -23,10 +23,10 @@ from kiosk.routing import Decision
 CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXY346789"
 CODE_LENGTH = 6
 QR_BORDER = 2  # quiet zone in modules; the light frame that phone cameras need to lock on
-# The QR code holds the first two offers: with three it no longer fits an 80-column terminal.
+# The QR code holds the first two offers at most: with three it no longer fits 80 columns.
 QR_OFFERS = 2
 
-_CODE_LABEL = {"fr": "Code conseiller·e", "en": "Adviser code"}
+_CODE_LABEL = {"fr": "Code conseiller·e :", "en": "Adviser code:"}
 
 
 def new_result_code(choice: Callable[[str], str] = secrets.choice) -> str:
@@ -40,7 +40,12 @@ def spaced(code: str) -> str:
 
 
 def summary(
-    bank: Bank, decision: Decision, offers: Sequence[ShownOffer], language: str, code: str
+    bank: Bank,
+    decision: Decision,
+    offers: Sequence[ShownOffer],
+    language: str,
+    code: str,
+    hours: bool = True,
 ) -> str:
     """The recommendation in a few lines of plain text: what the QR code and the ticket hold."""
     lang = language if language in _CODE_LABEL else "en"
@@ -51,9 +56,29 @@ def summary(
         lines.append("")
         lines.append(offer.name.get(language))
         when = weekly_text(offer.hours, language) if offer.hours else ""
-        lines += [x for x in (offer.address, when or shown.when, offer.phone or offer.url) if x]
-    lines += ["", f"{_CODE_LABEL[lang]}: {spaced(code)}"]
+        when = (when or shown.when) if hours else ""
+        lines += [x for x in (offer.address, when, offer.phone or offer.url) if x]
+    lines += ["", f"{_CODE_LABEL[lang]} {spaced(code)}"]
     return "\n".join(lines)
+
+
+def fitting_summary(
+    bank: Bank,
+    decision: Decision,
+    offers: Sequence[ShownOffer],
+    language: str,
+    code: str,
+    max_lines: int,
+) -> str:
+    """The fullest summary whose QR code, drawn as text, fits in ``max_lines`` lines: a code
+    cut off by the screen's edge cannot be scanned. Fewer offers first, then no hours; at the
+    least the pathway and the code."""
+    for count in range(min(len(offers), QR_OFFERS), 0, -1):
+        for hours in (True, False):
+            text = summary(bank, decision, offers[:count], language, code, hours)
+            if len(qr_lines(qr_matrix(text))) <= max_lines:
+                return text
+    return summary(bank, decision, [], language, code)
 
 
 def qr_matrix(text: str) -> list[list[bool]]:

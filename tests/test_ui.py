@@ -6,6 +6,7 @@ import asyncio
 import gc
 from collections.abc import Awaitable, Callable
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Static
@@ -20,6 +21,7 @@ from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.widgets.answers import AnswerButton
 from kiosk.ui.widgets.levels import LevelRow
 from kiosk.ui.widgets.offers import OfferCard
+from kiosk.ui.widgets.takeaway import QrCode
 from kiosk.visit import Outcome, Visit
 
 Scenario = Callable[[KioskApp, Pilot[None]], Awaitable[None]]
@@ -317,3 +319,21 @@ def test_a_double_key_press_answers_only_the_question_on_screen(make_app) -> Non
             assert app.visit.answered == answered + 1
 
     drive(app, scenario)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 40), (120, 50)])
+def test_the_qr_code_fits_on_screen(make_app, size: tuple[int, int]) -> None:
+    app = make_app()
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await begin(pilot)
+        await answer_all(app, pilot, "1")
+        await pilot.click("#nav-takeaway")
+        await pilot.pause()
+        qr = app.screen.query_one(QrCode)
+        region = qr.region
+        assert region.y >= 0 and region.bottom <= size[1], (region, size)
+        assert qr.payload.splitlines()[0], "at least the pathway"
+        assert app.screen.query_one("#close", Button).region.bottom <= size[1]
+
+    drive(app, scenario, size=size)

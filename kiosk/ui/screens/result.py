@@ -7,10 +7,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
 from kiosk.offers import ShownOffer, choose_offers
-from kiosk.takeaway import QR_OFFERS, spaced, summary
+from kiosk.takeaway import fitting_summary, spaced
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.takeaway import TakeawayScreen
+from kiosk.ui.screens.takeaway import TakeawayScreen, qr_room
 from kiosk.ui.widgets.levels import LevelRow
 from kiosk.ui.widgets.offers import OfferList
 from kiosk.visit import Outcome
@@ -88,8 +88,10 @@ class ResultScreen(KioskScreen):
     def action_takeaway(self) -> None:
         language = self.kiosk.language
         bank = self.kiosk.assessment.bank
-        offers = self._offers()[:QR_OFFERS]
-        text = summary(bank, self.outcome.decision, offers, language, self.code)
+        room = qr_room(self.app.size.height, tall=self.app.has_class("-tall"))
+        text = fitting_summary(
+            bank, self.outcome.decision, self._offers(), language, self.code, room
+        )
         self.app.push_screen(TakeawayScreen(text, self.code, language))
 
     def action_scroll(self, pages: int) -> None:

@@ -14,6 +14,15 @@ from kiosk.ui import keys
 from kiosk.ui.strings import strings
 from kiosk.ui.widgets.takeaway import Takeaway
 
+# Lines the take-away sheet needs besides the QR code: on short terminals the code lines, a
+# status line and one line of compact buttons; on tall ones also the hint, borders and buttons.
+CHROME_LINES = {"short": 4, "tall": 12}
+
+
+def qr_room(height: int, tall: bool) -> int:
+    """How many lines of the terminal the QR code may take."""
+    return height - CHROME_LINES["tall" if tall else "short"]
+
 
 class TakeawayScreen(ModalScreen[None]):
     BINDINGS = [*keys.SCREEN[:2], *keys.CLOSE]

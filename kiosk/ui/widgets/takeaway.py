@@ -37,7 +37,7 @@ class Takeaway(Vertical):
 
     def compose(self) -> ComposeResult:
         words = strings()
-        yield Static(words.get("takeaway_scan", self.language))
+        yield Static(words.get("takeaway_scan", self.language), classes="scan-hint")
         yield QrCode(self.summary, id="qr")
         yield Static(words.get("takeaway_code", self.language))
         yield Static(spaced(self.code), classes="result-code", id="result-code")
