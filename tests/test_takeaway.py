@@ -18,6 +18,7 @@ from kiosk.site import Site
 from kiosk.takeaway import (
     CODE_ALPHABET,
     QR_OFFERS,
+    fitting_summary,
     new_result_code,
     print_ticket,
     qr_lines,
@@ -80,7 +81,7 @@ def test_the_summary_says_pathway_offers_addresses_hours_and_code() -> None:
     assert "Rue de la Terrassière 9, 1207 Genève" in lines
     assert "mar, jeu 12h30-16h" in lines
     assert "+41 22 418 99 00" in lines
-    assert lines[-1] == "Code conseiller·e: K7P Q3X"
+    assert lines[-1] == "Code conseiller·e : K7P Q3X"  # French: a space before the colon
 
 
 def test_result_codes_are_short_random_and_unambiguous() -> None:
@@ -109,3 +110,18 @@ def test_printing_never_fails_the_flow(monkeypatch: pytest.MonkeyPatch) -> None:
     assert print_ticket("ticket", run=lambda c, **k: subprocess.CompletedProcess(c, 1)) is False
     monkeypatch.setattr("shutil.which", lambda name: None)
     assert print_ticket("ticket", run=ok) is False and len(sent) == 1
+
+
+def test_fitting_summary_drops_detail_until_the_qr_code_fits() -> None:
+    levels = dict.fromkeys(BANK.domain_ids(), 1)
+    decision = Router(BANK).decide(levels, {"urgency": "today"})
+    offers = choose_offers(GENEVA, decision, levels, "fr", MON)
+    sizes = []
+    for room in (60, 30, 26, 20, 10):
+        text = fitting_summary(BANK, decision, offers, "fr", "K7PQ3X", room)
+        drawn = len(qr_lines(qr_matrix(text)))
+        assert drawn <= room or text == summary(BANK, decision, [], "fr", "K7PQ3X")
+        assert text.startswith(BANK.pathway(decision.pathway).title.fr)
+        assert text.endswith("K7P Q3X")
+        sizes.append(len(text))
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]
