@@ -146,6 +146,8 @@ def test_fuzzed_banks_give_validation_errors_never_tracebacks(
 ) -> None:
     lines = list(_LINES)
     for index, kind in edits:
+        if not lines:
+            break
         index = min(index, len(lines) - 1)
         if kind == "delete":
             del lines[index]

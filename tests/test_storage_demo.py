@@ -60,4 +60,15 @@ def test_counts_and_export_leave_synthetic_records_out_unless_asked(tmp_path: Pa
     assert export_jsonl(store, out) == 2
     exported = [AssessmentRecord.model_validate(json.loads(line))
                 for line in out.getvalue().splitlines()]
-    assert exported == real
+    assert exported == sorted(real, key=lambda r: r.result_id)
+
+
+def test_export_order_says_nothing_of_the_order_of_visits(tmp_path: Path) -> None:
+    store = ResultStore(tmp_path)
+    saved = [example_record() for _ in range(30)]
+    store.save_many(saved)
+    out = io.BytesIO()
+    export_jsonl(store, out)
+    ids = [json.loads(line)["result_id"] for line in out.getvalue().splitlines()]
+    assert ids == sorted(r.result_id for r in saved)
+    assert ids != [r.result_id for r in saved]

@@ -40,10 +40,22 @@ def counts(store: ResultStore, include_synthetic: bool = False) -> Counts:
 
 
 def export_jsonl(store: ResultStore, out: BinaryIO, include_synthetic: bool = False) -> int:
-    """Write every record as one JSON line (the stored fields exactly); returns the count."""
+    """Write every record as one JSON line (the stored fields exactly); returns the count.
+
+    Records go out in the order of their random ids, not the order they were saved: the
+    line order of an export must not tell who came after whom.
+    """
     count = 0
-    for raw_json in store.raw_records(include_synthetic):
+    for raw_json in sorted(store.raw_records(include_synthetic), key=_result_id):
         out.write(raw_json)
         out.write(b"\n")
         count += 1
     return count
+
+
+_ID_KEY = b'"result_id":"'
+
+
+def _result_id(raw_json: bytes) -> bytes:
+    start = raw_json.index(_ID_KEY) + len(_ID_KEY)
+    return raw_json[start : start + 32]

@@ -18,6 +18,7 @@ from pathlib import Path
 from textual import events
 from textual.app import App
 from textual.reactive import reactive
+from textual.screen import ModalScreen
 
 from kiosk.domain import Completion
 from kiosk.storage import ResultStore
@@ -123,7 +124,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.visit = None
         self.outcome = None
         self.result_code = ""
-        while len(self.screen_stack) > 2:  # modal dialogs over the current screen
+        while isinstance(self.screen, ModalScreen):  # a dialog over the visitor's screen
             self.pop_screen()
 
     # -- language -----------------------------------------------------------------------------
@@ -141,7 +142,7 @@ class KioskApp(App[None], inherit_bindings=False):
     # -- idle ---------------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
+        if isinstance(event, events.Key | events.MouseEvent):
             self._last_input = time.monotonic()
         await super().on_event(event)
 

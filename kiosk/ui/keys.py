@@ -6,11 +6,13 @@ from textual.binding import Binding
 # Number keys choose an answer; they are shown on the buttons, so they stay out of the footer.
 ANSWER_KEYS = [Binding(str(n), f"choose({n})", show=False) for n in range(1, 10)]
 
+BACK = [Binding("backspace", "back", show=False)]
+
 QUESTION = [
     *ANSWER_KEYS,
     Binding("up", "app.focus_previous", show=False),
     Binding("down", "app.focus_next", show=False),
-    Binding("backspace", "back", show=False),
+    *BACK,
     Binding("l", "app.switch_language", show=False),
     Binding("escape", "stop", show=False),
 ]

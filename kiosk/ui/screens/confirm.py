@@ -11,7 +11,7 @@ from kiosk.ui import keys
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    BINDINGS = [*keys.SCREEN[:2]]
+    BINDINGS = [*keys.SCREEN[:2], *keys.CLOSE]
 
     def __init__(self, question: str, yes: str, no: str) -> None:
         super().__init__()
@@ -30,3 +30,6 @@ class ConfirmScreen(ModalScreen[bool]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss(event.button.id == "yes")
+
+    def action_close(self) -> None:
+        self.dismiss(False)

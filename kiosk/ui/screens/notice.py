@@ -12,7 +12,7 @@ from kiosk.ui.screens.base import KioskScreen
 
 
 class NoticeScreen(KioskScreen):
-    BINDINGS = keys.SCREEN
+    BINDINGS = [*keys.SCREEN, *keys.BACK]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="notice", classes="panel"):

@@ -52,7 +52,7 @@ class QuestionScreen(KioskScreen):
     def _options(self, question: Question) -> list[tuple[str, str]]:
         options = [(o.id, self.tr(o.label)) for o in question.options]
         if question.dont_know:
-            key = "dont_know_context" if question.kind == "context" else "dont_know_item"
+            key = f"dont_know_{question.kind}"
             options.append(("dont_know", self.t(key)))
         return options
 

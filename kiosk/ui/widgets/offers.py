@@ -20,7 +20,7 @@ def offer_lines(shown: ShownOffer, language: str) -> list[str]:
     terms = " · ".join([
         offer.cost.get(language),
         words.get("offer_appointment" if offer.appointment else "offer_walk_in", language),
-        f"{words.get('offer_languages', language)}: {', '.join(offer.languages)}",
+        f"{words.get('offer_languages', language)} {', '.join(offer.languages)}",
     ])
     lines = [shown.when, where, offer.phone or "", offer.url if not offer.phone else "", terms]
     if offer.accessibility is not None:
