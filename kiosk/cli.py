@@ -137,10 +137,12 @@ def validate(
 
 def _summary(path: Path) -> str:
     data, _ = read_yaml(path)
-    if isinstance(data, dict) and "items" not in data and "domains" not in data:
+    # A site has a name and offers; a questionnaire has a version (and much more).
+    if isinstance(data, dict) and "version" not in data and ({"name", "offers"} & set(data)):
         site = load_model(path, Site)
         samples = sum(o.example for o in site.offers)
-        return f"site '{site.id}': {len(site.offers)} offers ({samples} marked as examples)"
+        count = f"{len(site.offers)} offer{'s' if len(site.offers) != 1 else ''}"
+        return f"site '{site.id}': {count} ({samples} marked as examples)"
     bank = load_bank(path)
     kinds = {"can_do": 0, "knowledge": 0}
     for item in bank.items:
