@@ -17,6 +17,9 @@ class PathwayTable:
     pathways: np.ndarray  # (4**D,) pathway index of every level vector
     count: int  # number of pathways of the bank
     sensitivity: np.ndarray  # (D, 4**D) share of the two one-level moves that change pathway
+    # One-hot pathway of (first-half vector a, second-half vector b), arranged to sum out either
+    # half with one matrix product: [0] is (b, a·count), [1] is (a, b·count).
+    by_half: tuple[np.ndarray, np.ndarray]
 
     @classmethod
     def build(cls, pathways: np.ndarray, count: int) -> PathwayTable:
@@ -27,7 +30,14 @@ class PathwayTable:
                 moved = ALL_LEVEL_VECTORS.copy()
                 moved[:, d] = np.clip(moved[:, d] + step, 0, 3)
                 sensitivity[d] += pathways[vector_index(moved)] != pathways
-        return cls(pathways, count, sensitivity / 2.0)
+        side = 4 ** (domains // 2)
+        grid = pathways.reshape(side, side)  # [a, b]: first domain most significant
+        one_hot = np.eye(count)[grid]  # (a, b, count)
+        by_half = (
+            one_hot.transpose(1, 0, 2).reshape(side, side * count),
+            one_hot.reshape(side, side * count),
+        )
+        return cls(pathways, count, sensitivity / 2.0, by_half)
 
     @property
     def levels_matter(self) -> bool:
@@ -39,6 +49,7 @@ class PathwayTable:
 @dataclass(frozen=True)
 class Snapshot:
     asked: int
+    knowledge_asked: int  # knowledge checks among them
     answered_domains: np.ndarray  # (D,) bool: at least one answer in the domain
     level_probabilities: np.ndarray  # (D, 4)
     ability_density: np.ndarray  # (D, T) posterior of each domain on the information points
