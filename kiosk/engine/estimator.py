@@ -8,8 +8,6 @@ means, level probabilities, the probability of every level vector) follows from 
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 
 from kiosk.engine.prior import BifactorGrid
@@ -65,28 +63,6 @@ class GridPosterior:
         total = (first.T @ _outer_per_node(conditional[half:])).ravel()
         return total / total.sum()
 
-    def answer_pathway_joint(
-        self, domains: np.ndarray, likelihood: np.ndarray, by_half: tuple[np.ndarray, np.ndarray]
-    ) -> np.ndarray:
-        """P(answer r, pathway p) for each of K candidate items if it were asked now: (K, R, P).
-
-        ``domains`` (K,) is each candidate's domain, ``likelihood`` (K, R, G, S) its P(r | θ)
-        at each node, ``by_half`` is ``PathwayTable.by_half``. Given g the domains are
-        independent: one matrix product per half of the domains sums out the other half, then
-        the rest of the candidate's own half is summed out, leaving (G, 4, P) per domain: the
-        pathway each level of that domain would lead to. Exact, on the posterior's own grid.
-        """
-        general = self.general()
-        keep = general > 1e-9 * general.max()  # nodes the posterior has left carry nothing
-        conditional = self._conditional()[:, keep]
-        masks = self._level_masks[:, keep]  # (4, G, S)
-        levels = np.einsum("dgs,kgs->dgk", conditional, masks)  # (D, G, 4)
-        by_level = _pathway_by_level(levels, by_half)  # (D, G, 4, P)
-        # (K, G, R, S) @ (G, S, 4): each answer's probability per node and level of its domain.
-        weighted = likelihood[:, :, keep] * conditional[domains][:, None]
-        answer = weighted.transpose(0, 2, 1, 3) @ masks.transpose(1, 2, 0)
-        return np.einsum("g,kgrp->krp", general[keep], answer @ by_level[domains])
-
     def ability_mean_sd(self, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         w = self.domain_weights() if weights is None else weights
         theta = self.grid.theta[None]
@@ -108,36 +84,3 @@ def _outer_per_node(conditional: np.ndarray) -> np.ndarray:
     for d in range(1, conditional.shape[0]):
         joint = (joint[:, :, None] * conditional[d][:, None, :]).reshape(joint.shape[0], -1)
     return joint
-
-
-def _pathway_by_level(levels: np.ndarray, by_half: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """(D, G, 4, P): for each domain d, node g and level l of d, the probability of each pathway
-    when d is at level l and the other domains follow ``levels`` (D, G, 4).
-
-    Per half: the joint of the whole half times the pathway probabilities with the other half
-    summed out, summed by the level of each domain (one product with a one-hot), then divided
-    by that domain's own level probability. Where that is 0 so is all it would multiply later.
-    """
-    domains, nodes = levels.shape[:2]
-    half = domains // 2
-    by_position = _level_one_hot(half)  # (4**half, half·4)
-    out = np.empty((domains, nodes, LEVELS, by_half[0].shape[1] // LEVELS**half))
-    for side, own in ((0, slice(0, half)), (1, slice(half, None))):
-        theirs = levels[half:] if side == 0 else levels[:half]
-        paths = (_outer_per_node(theirs) @ by_half[side]).reshape(nodes, LEVELS**half, -1)
-        weighted = _outer_per_node(levels[own])[:, :, None] * paths  # (G, 4**half, P)
-        summed = (weighted.transpose(0, 2, 1) @ by_position).reshape(nodes, -1, half, LEVELS)
-        mine = levels[own].transpose(1, 0, 2)[:, None]  # (G, 1, half, 4)
-        ratio = np.divide(summed, mine, out=np.zeros_like(summed), where=mine > 0)
-        out[own] = ratio.transpose(2, 0, 3, 1)
-    return out
-
-
-@cache
-def _level_one_hot(domains: int) -> np.ndarray:
-    """(4**domains, domains·4): column 4·j + l is 1 where domain j of the vector is at level l."""
-    digits = np.indices((LEVELS,) * domains).reshape(domains, -1)
-    one_hot = np.zeros((digits.shape[1], domains * LEVELS))
-    for j in range(domains):
-        one_hot[np.arange(digits.shape[1]), LEVELS * j + digits[j]] = 1.0
-    return one_hot

@@ -16,7 +16,6 @@ from kiosk.engine.prior import BifactorGrid
 # Fixed ability points on which item information is tabulated once per bank; the posterior of
 # each domain is projected onto them at every step, so scoring N items is one matrix product.
 INFO_POINTS = np.linspace(-4.0, 4.0, 49)
-RESPONSES = 4  # the most scored answers an item has (a can-do statement)
 
 
 @dataclass(frozen=True)
@@ -30,9 +29,6 @@ class ItemPool:
     grid: BifactorGrid
     projection: np.ndarray  # (G*S, T) one-hot: nearest information point of each grid node
     index: dict[str, int] = field(default_factory=dict)
-    # Answer probabilities on the posterior grid, filled as items are first looked ahead: a
-    # 6,000-item bank would need hundreds of MB up front, a session touches a few dozen.
-    _on_grid: dict[int, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_bank(cls, bank: Bank) -> ItemPool:
@@ -54,16 +50,6 @@ class ItemPool:
             projection=projection,
             index={item.id: i for i, item in enumerate(items)},
         )
-
-    def answer_probabilities(self, item: int) -> np.ndarray:
-        """P(each scored answer | ability at each grid node), shape (4, G, S); a knowledge
-        check's two answers are padded with impossible ones so every item stacks alike."""
-        if item not in self._on_grid:
-            probs = self.models[item].probabilities(self.grid.theta)
-            padded = np.zeros((RESPONSES, *self.grid.theta.shape))
-            padded[: probs.shape[0]] = probs
-            self._on_grid[item] = padded
-        return self._on_grid[item]
 
     def eligible(self, context: Mapping[str, str]) -> np.ndarray:
         """Items the context answers do not make pointless (their skip rule does not hold)."""

@@ -1,12 +1,11 @@
 """The selector: which question to ask next.
 
-Two stages. A shortlist: each open item's expected Fisher information under the posterior of
-its domain, times how much that domain still matters (the chance its level is wrong, plus the
-chance that a one-step error in it would change the pathway). Then the decision itself: for each
-shortlisted item, every possible answer is looked ahead exactly on the posterior grid, and the
-item that most reduces the expected uncertainty of the *pathway* wins. Domains are balanced
-(each domain once before any twice) and exposure is limited by drawing among the few best items
-rather than always the best.
+Score of an item = its expected Fisher information under the posterior of its domain, times how
+much that domain still matters: the chance its level is wrong, plus the chance that a one-step
+error in it would change the pathway. Domains are balanced (each domain once before any twice)
+and exposure is limited by drawing among the few best items rather than always the best.
+A bank may require a few knowledge checks: they are then asked by question ``knowledge_by`` (the
+bank's ``min_questions``), so the series never stops before them.
 """
 
 from __future__ import annotations
@@ -15,8 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kiosk.engine.estimator import GridPosterior
-from kiosk.engine.pool import ItemPool
 from kiosk.engine.state import Snapshot
 
 
@@ -24,11 +21,8 @@ from kiosk.engine.state import Snapshot
 class DecisionInformationSelector:
     choose_among: int = 3
     near_best: float = 0.7  # only items scoring at least this share of the best are drawn
-    shortlist: int = 8  # items whose answers are looked ahead
-    criterion: str = "entropy"
-    balance: bool = True
-    knowledge_checks: int = 0  # knowledge checks to ask ...
-    knowledge_by: int = 6  # ... by this question, so that no stop comes before them
+    knowledge_checks: int = 0  # knowledge checks every visitor answers, when eligible ...
+    knowledge_by: int = 6  # ... at the latest by this question
 
     def domain_weights(self, snap: Snapshot) -> np.ndarray:
         wrong_level = 1.0 - snap.level_probabilities.max(axis=1)
@@ -37,8 +31,9 @@ class DecisionInformationSelector:
     def select(
         self,
         snap: Snapshot,
-        posterior: GridPosterior,
-        pool: ItemPool,
+        information: np.ndarray,
+        domain_of: np.ndarray,
+        knowledge: np.ndarray,
         candidates: np.ndarray,
         rng: np.random.Generator,
     ) -> int | None:
@@ -46,40 +41,17 @@ class DecisionInformationSelector:
         open_items = candidates.copy()
         missing = self.knowledge_checks - snap.knowledge_asked
         if missing > 0 and snap.asked >= self.knowledge_by - missing:
-            checks = open_items & pool.knowledge
+            checks = open_items & knowledge
             open_items = checks if checks.any() else open_items
-        first_pass = open_items & ~snap.answered_domains[pool.domain_of]
-        if self.balance and first_pass.any():
+        first_pass = open_items & ~snap.answered_domains[domain_of]
+        if first_pass.any():
             open_items = first_pass
         if not open_items.any():
             return None
-        expected = np.einsum("it,it->i", pool.information, snap.ability_density[pool.domain_of])
-        score = np.where(open_items, expected * self.domain_weights(snap)[pool.domain_of], -np.inf)
-        ranked = np.argsort(-score, kind="stable")[: self.shortlist]
+        expected = np.einsum("it,it->i", information, snap.ability_density[domain_of])
+        score = np.where(open_items, expected * self.domain_weights(snap)[domain_of], -np.inf)
+        ranked = np.argsort(-score, kind="stable")[: self.choose_among]
         ranked = ranked[np.isfinite(score[ranked])]
-        gain = self.pathway_gain(snap, posterior, pool, ranked)
-        # Once the pathway is settled only the levels are left to pin down: information decides.
-        value = gain if gain.max() > 1e-4 else score[ranked]
-        order = np.argsort(-value, kind="stable")[: self.choose_among]
-        good = ranked[order][value[order] >= self.near_best * value[order[0]]]
+        good = ranked[score[ranked] >= self.near_best * score[ranked[0]]]
         return int(rng.choice(good))
 
-    def pathway_gain(
-        self, snap: Snapshot, posterior: GridPosterior, pool: ItemPool, items: np.ndarray
-    ) -> np.ndarray:
-        """Expected reduction of the pathway's uncertainty from asking each of ``items``."""
-        now = self._uncertainty(snap.pathway_probabilities[None, :])[0]
-        likelihood = np.stack([pool.answer_probabilities(int(i)) for i in items])
-        joint = posterior.answer_pathway_joint(pool.domain_of[items], likelihood,
-                                               snap.table.by_half)
-        answer = joint.sum(axis=2)  # (K, R)
-        after = self._uncertainty(joint / np.maximum(answer, 1e-300)[:, :, None])
-        return now - (answer * after).sum(axis=1)
-
-    def _uncertainty(self, pathway: np.ndarray) -> np.ndarray:
-        """Of pathway distributions on the last axis: entropy, or the chance the most probable
-        pathway is wrong."""
-        if self.criterion == "entropy":
-            p = np.clip(pathway, 1e-300, 1.0)
-            return -(pathway * np.log(p)).sum(axis=-1)
-        return 1.0 - pathway.max(axis=-1)

@@ -155,5 +155,6 @@ class AdaptiveSession:
             self._current = None
             return
         self._current = self.selector.select(
-            snap, self._posterior, self.pool, self._open, self._rng
+            snap, self.pool.information, self.pool.domain_of, self.pool.knowledge, self._open,
+            self._rng,
         )

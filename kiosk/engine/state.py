@@ -17,9 +17,6 @@ class PathwayTable:
     pathways: np.ndarray  # (4**D,) pathway index of every level vector
     count: int  # number of pathways of the bank
     sensitivity: np.ndarray  # (D, 4**D) share of the two one-level moves that change pathway
-    # One-hot pathway of (first-half vector a, second-half vector b), arranged to sum out either
-    # half with one matrix product: [0] is (b, a·count), [1] is (a, b·count).
-    by_half: tuple[np.ndarray, np.ndarray]
 
     @classmethod
     def build(cls, pathways: np.ndarray, count: int) -> PathwayTable:
@@ -30,14 +27,7 @@ class PathwayTable:
                 moved = ALL_LEVEL_VECTORS.copy()
                 moved[:, d] = np.clip(moved[:, d] + step, 0, 3)
                 sensitivity[d] += pathways[vector_index(moved)] != pathways
-        side = 4 ** (domains // 2)
-        grid = pathways.reshape(side, side)  # [a, b]: first domain most significant
-        one_hot = np.eye(count)[grid]  # (a, b, count)
-        by_half = (
-            one_hot.transpose(1, 0, 2).reshape(side, side * count),
-            one_hot.reshape(side, side * count),
-        )
-        return cls(pathways, count, sensitivity / 2.0, by_half)
+        return cls(pathways, count, sensitivity / 2.0)
 
     @property
     def levels_matter(self) -> bool:
