@@ -6,6 +6,7 @@ version of the bank, both catsim and the kiosk's estimator at the same fixed len
 draws the answers from perturbed parameters (a miscalibrated bank).
 
     python benchmarks/engine_quality.py [--visitors 2000] [--seed 7] [--context urgent] [--json]
+    python benchmarks/engine_quality.py --curve 0.7 0.75 0.8 0.85  # stopping trade-off only
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from simulation import (
     perturbed_models,
     unidimensional_responses,
 )
+
+from kiosk.bank.model import Bank
 
 
 def scores(sim: Simulator, visitors: Visitors, outcomes: list[Outcome]) -> dict[str, float]:
@@ -54,6 +57,8 @@ def run(sim: Simulator, visitors: Visitors, seed: int) -> dict[str, float | int]
     fixed = [sim.fixed(form, visitors.theta[k], seed + k) for k in range(n)]
     full = [sim.fixed(whole, visitors.theta[k], seed + k) for k in range(n)]
     out: dict[str, float | int] = {
+        "knowledge_checks_mean": float(np.mean([o.knowledge for o in adaptive])),
+        "knowledge_checks_none": float(np.mean([o.knowledge == 0 for o in adaptive])),
         "questions_median": float(np.median(asked)),
         "questions_p90": float(np.percentile(asked, 90)),
         "questions_max": int(asked.max()),
@@ -64,6 +69,22 @@ def run(sim: Simulator, visitors: Visitors, seed: int) -> dict[str, float | int]
     out |= {f"fixed_form_{k}": v for k, v in scores(sim, visitors, fixed).items()}
     out |= {f"full_bank_{k}": v for k, v in scores(sim, visitors, full).items()}
     return out
+
+
+def curve(bank: Bank, context: dict[str, str], visitors: Visitors, seed: int,
+          thresholds: list[float]) -> list[dict[str, float]]:
+    """The engine alone at several pathway-certainty stopping thresholds: questions against
+    agreement (the bank's own answering model)."""
+    rows = []
+    for threshold in thresholds:
+        settings = bank.engine.model_copy(update={"pathway_certainty": threshold})
+        sim = Simulator(bank.model_copy(update={"engine": settings}), context, None)
+        outcomes = [sim.adaptive(visitors.theta[k], seed + k) for k in range(len(visitors.theta))]
+        asked = np.array([o.asked for o in outcomes])
+        rows.append({"pathway_certainty": threshold, "questions_median": float(np.median(asked)),
+                     "questions_p90": float(np.percentile(asked, 90)),
+                     **scores(sim, visitors, outcomes)})
+    return rows
 
 
 def unidimensional(visitors: Visitors, lengths: list[int], seed: int) -> dict[str, float]:
@@ -86,6 +107,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--context", choices=["default", "urgent"], default="default")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--curve", type=float, nargs="+", metavar="CERTAINTY",
+                        help="only the stopping trade-off at these pathway certainties")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -94,6 +117,18 @@ def main() -> None:
     settings = bank.engine
     visitors = draw_visitors(args.visitors, settings.domain_correlation, settings.level_cuts,
                              args.seed)
+    if args.curve:
+        rows = curve(bank, context, visitors, args.seed, args.curve)
+        if args.json:
+            print(json.dumps(rows))
+            return
+        print(f"{'pathway certainty':>17} {'median':>7} {'p90':>5} {'pathway agreement':>18} "
+              f"{'level within one':>17}")
+        for row in rows:
+            print(f"{row['pathway_certainty']:>17.2f} {row['questions_median']:>7.1f} "
+                  f"{row['questions_p90']:>5.1f} {100 * row['pathway_agreement']:>17.1f}% "
+                  f"{100 * row['level_within_one']:>16.1f}%")
+        return
     fit = run(Simulator(bank, context, None), visitors, args.seed)
     misfit = run(Simulator(bank, context, perturbed_models(bank.items, args.seed)), visitors,
                  args.seed)
@@ -134,6 +169,9 @@ def print_table(r: dict) -> None:
                                                                             "full_bank_")]:
             rows.append((f"{label}, {who}", f"{100 * r[prefix + key]:.1f} %", "",
                          f"{100 * m[prefix + key]:.1f} %"))
+    rows.append(("knowledge checks per visitor (mean / share 0)",
+                 f"{r['knowledge_checks_mean']:.2f} / {100 * r['knowledge_checks_none']:.0f} %", "",
+                 f"{m['knowledge_checks_mean']:.2f} / {100 * m['knowledge_checks_none']:.0f} %"))
     rows.append(("domain RMSE, engine", f"{r['domain_rmse']:.3f}", "",
                  f"{m['domain_rmse']:.3f}"))
     for key in sorted(k for k in r if k.startswith(("engine_rmse_", "catsim_rmse_"))):

@@ -103,6 +103,7 @@ class Outcome:
     asked: int
     levels: np.ndarray  # (D,)
     ability: np.ndarray  # (D,) posterior means
+    knowledge: int = 0  # knowledge checks among the questions asked
 
 
 class Simulator:
@@ -133,6 +134,7 @@ class Simulator:
             session.asked,
             np.array([est.levels[d] for d in DOMAIN_IDS]),
             np.array([est.ability[d] for d in DOMAIN_IDS]),
+            sum(isinstance(self.bank.item(i), KnowledgeItem) for i, _ in session.answers),
         )
 
     def fixed(self, form: Sequence[int], theta: np.ndarray, seed: int) -> Outcome:

@@ -159,11 +159,18 @@ class EngineSettings(Strict):
     domain_correlation: float = Field(0.7, ge=0, lt=1)
     level_cuts: tuple[float, float, float] = (-1.0, 0.0, 1.0)
     choose_among: int = Field(3, ge=1, le=10, description="exposure control: pick among the N best")
+    knowledge_checks: int = Field(
+        0, ge=0, le=10,
+        description="knowledge checks every visitor answers (when eligible), all of them by "
+                    "question min_questions: they temper self-assessment",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> EngineSettings:
         if self.min_questions > self.max_questions:
             raise ValueError("min_questions must not exceed max_questions")
+        if self.knowledge_checks > self.min_questions:
+            raise ValueError("knowledge_checks must not exceed min_questions")
         if not self.level_cuts[0] < self.level_cuts[1] < self.level_cuts[2]:
             raise ValueError("level_cuts must increase, e.g. [-1.0, 0.0, 1.0]")
         return self

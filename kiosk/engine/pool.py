@@ -24,6 +24,7 @@ class ItemPool:
     items: tuple[CanDoItem | KnowledgeItem, ...]
     models: tuple[GradedResponse | KnowsOrGuesses, ...]
     domain_of: np.ndarray  # (I,) domain column of each item
+    knowledge: np.ndarray  # (I,) bool: a knowledge check (not a can-do statement)
     information: np.ndarray  # (I, T) item information at INFO_POINTS
     grid: BifactorGrid
     projection: np.ndarray  # (G*S, T) one-hot: nearest information point of each grid node
@@ -43,6 +44,7 @@ class ItemPool:
             items=items,
             models=models,
             domain_of=np.array([DOMAIN_IDS.index(item.domain) for item in items]),
+            knowledge=np.array([isinstance(item, KnowledgeItem) for item in items]),
             information=np.stack([m.information(INFO_POINTS) for m in models]),
             grid=grid,
             projection=projection,

@@ -46,7 +46,11 @@ class AdaptiveSession:
         self.pool = pool
         self.router = router
         self.context = dict(context)
-        self.selector = selector or DecisionInformationSelector(settings.choose_among)
+        self.selector = selector or DecisionInformationSelector(
+            settings.choose_among,
+            knowledge_checks=settings.knowledge_checks,
+            knowledge_by=settings.min_questions,
+        )
         self.stopper = stopper or ClassificationStopper(
             settings.min_questions,
             settings.max_questions,
@@ -60,6 +64,7 @@ class AdaptiveSession:
         self._scale = [o.id for o in pool.bank.scale.options]
         self._dont_knows = 0
         self.answers: list[tuple[str, str]] = []
+        self._asked_items: list[int] = []
         self._table = self._pathway_table()
         self._current: int | None = None
         self._advance()
@@ -96,6 +101,7 @@ class AdaptiveSession:
             self._table = self._pathway_table()
         self._open[index] = False
         self.answers.append((item.id, option_id))
+        self._asked_items.append(index)
         self._advance()
 
     def remaining_estimate(self) -> int:
@@ -131,6 +137,7 @@ class AdaptiveSession:
         flat = weights.reshape(weights.shape[0], -1)
         return Snapshot(
             asked=self.asked,
+            knowledge_asked=int(self.pool.knowledge[self._asked_items].sum()),
             answered_domains=self._answered_domains.copy(),
             level_probabilities=self._posterior.level_probabilities(weights),
             ability_density=flat @ self.pool.projection,
@@ -148,5 +155,6 @@ class AdaptiveSession:
             self._current = None
             return
         self._current = self.selector.select(
-            snap, self.pool.information, self.pool.domain_of, self._open, self._rng
+            snap, self.pool.information, self.pool.domain_of, self.pool.knowledge, self._open,
+            self._rng,
         )

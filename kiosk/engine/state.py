@@ -39,6 +39,7 @@ class PathwayTable:
 @dataclass(frozen=True)
 class Snapshot:
     asked: int
+    knowledge_asked: int  # knowledge checks among them
     answered_domains: np.ndarray  # (D,) bool: at least one answer in the domain
     level_probabilities: np.ndarray  # (D, 4)
     ability_density: np.ndarray  # (D, T) posterior of each domain on the information points
