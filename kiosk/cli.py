@@ -67,6 +67,10 @@ def run(
         loaded_site = load_model(site or paths.default_site(), Site)
     except DataFileError as exc:
         _fail(exc.problems)
+    untranslated = _untranslated_screens(loaded_bank.languages)
+    if untranslated:
+        typer.echo(untranslated, err=True)
+        raise typer.Exit(1)
     if language not in loaded_bank.languages:
         typer.echo(f"language '{language}' is not in the questionnaire: use one of "
                    f"{', '.join(loaded_bank.languages)}", err=True)
@@ -144,6 +148,10 @@ def _summary(path: Path) -> str:
         count = f"{len(site.offers)} offer{'s' if len(site.offers) != 1 else ''}"
         return f"site '{site.id}': {count} ({samples} marked as examples)"
     bank = load_bank(path)
+    untranslated = _untranslated_screens(bank.languages)
+    if untranslated:
+        _, lines = read_yaml(path)
+        raise DataFileError([Problem(path, lines.get(("languages",), 1), untranslated)])
     kinds = {"can_do": 0, "knowledge": 0}
     for item in bank.items:
         kinds[item.kind] += 1
@@ -224,6 +232,20 @@ def _storage_call(call: Callable[[], T]) -> T:
     except StorageError as exc:
         typer.echo(f"storage error: {exc}", err=True)
         raise typer.Exit(1) from exc
+
+
+def _untranslated_screens(languages: list[str]) -> str:
+    """What the kiosk's own screens cannot say in the questionnaire's languages, or ''."""
+    from kiosk.ui.strings import STRINGS_FILE, strings
+
+    missing = strings().missing(languages)
+    if not missing:
+        return ""
+    return (
+        f"the screens have no text for {', '.join(missing[:5])}"
+        f"{' ...' if len(missing) > 5 else ''}: add them to {STRINGS_FILE} "
+        "or remove the language from 'languages'"
+    )
 
 
 def _fail(problems: list[Problem]) -> NoReturn:

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Literal
 
 from kiosk.bank.conditions import Facts
-from kiosk.bank.model import Bank, CanDoItem, ContextQuestion, KnowledgeItem, Option
+from kiosk.bank.model import AGE_QUESTION, Bank, CanDoItem, ContextQuestion, KnowledgeItem, Option
 from kiosk.bank.text import Text
 from kiosk.domain import AGE_BANDS, DOMAIN_IDS, Completion, Mode
 from kiosk.engine.pool import ItemPool
@@ -24,8 +24,6 @@ from kiosk.engine.session import AdaptiveSession, Estimate
 from kiosk.records import AssessmentRecord, iso_week, new_result_id
 from kiosk.routing import Decision, Router
 from kiosk.site import Site
-
-AGE_QUESTION = "age_band"
 
 
 @dataclass(frozen=True)

@@ -167,3 +167,19 @@ def test_fuzzed_banks_give_validation_errors_never_tracebacks(
     assert code in (0, 1)
     if code == 1:
         assert output and all(PROBLEM_LINE.match(line) for line in output), output
+
+
+def test_screen_texts_exist_in_every_language_a_questionnaire_may_use() -> None:
+    from kiosk.cli import _untranslated_screens
+    from kiosk.ui.strings import strings
+
+    assert strings().missing(["fr", "en"]) == []
+    message = _untranslated_screens(["fr", "en", "de"])
+    assert "strings.yaml" in message and "app_title: de" in message
+
+
+def test_age_bands_must_be_the_stored_ones(tmp_path: Path) -> None:
+    path, _ = broken(tmp_path, '      - id: "80+"\n', '      - id: "90+"\n')
+    code, lines = validate(path)
+    assert code == 1
+    assert any("age band(s) 90+ are not stored" in x for x in lines), lines

@@ -15,6 +15,7 @@ from kiosk.bank.coverage import routing_problems
 from kiosk.bank.text import Strict, Text
 from kiosk.domain import (
     ACCESS_NEEDS,
+    AGE_BANDS,
     DOMAIN_IDS,
     LEVEL_IDS,
     PATHWAY_IDS,
@@ -29,6 +30,8 @@ OptionId = Annotated[str, Field(pattern=r"^[a-z0-9<][a-z0-9_+\-]*$", max_length=
 
 # The answer id every question may offer for "je ne sais pas / je préfère ne pas répondre".
 DONT_KNOW = "dont_know"
+# The one context question stored apart from the others, as the record's optional age band.
+AGE_QUESTION = "age_band"
 
 
 class Option(Strict):
@@ -233,6 +236,14 @@ class Bank(Strict):
         return self
 
     def _check_ids(self, problems: BankProblems) -> None:
+        for i, q in enumerate(self.context):
+            unknown = [o.id for o in q.options if o.id not in AGE_BANDS]
+            if q.id == AGE_QUESTION and unknown:
+                problems.add(
+                    ("context", i, "options"),
+                    f"age band(s) {', '.join(unknown)} are not stored: the age bands are "
+                    f"{', '.join(AGE_BANDS)}",
+                )
         problems.unique([("domains", i, d.id) for i, d in enumerate(self.domains)], "domain")
         problems.unique([("context", i, q.id) for i, q in enumerate(self.context)], "question")
         problems.unique([("items", i, it.id) for i, it in enumerate(self.items)], "item")
