@@ -117,3 +117,20 @@ def test_the_pathway_table_covers_every_level_vector() -> None:
     assert table.shape == (4096,) and (table >= 0).all()
     assert set(np.unique(table)) >= {ROUTER.pathway_ids.index(p) for p in ("assisted",
                                                                             "autonomy")}
+
+
+def test_workshops_reasons_name_the_weak_domains() -> None:
+    router = Router(BANK)
+    levels = {**dict.fromkeys(BANK.domain_ids(), 2), "safety": 1, "documents": 0}
+    decision = router.decide(levels, {"urgency": "no"})
+    assert decision.pathway == "workshops"
+    said = [r.fr for r in decision.reasons]
+    assert said[:2] == [
+        "Les fichiers et les documents sont encore à renforcer.",
+        "La sécurité en ligne est encore à renforcer.",
+    ]
+    one_weak = router.decide({**levels, "documents": 2}, {"urgency": "no"})
+    assert [r.en for r in one_weak.reasons][:2] == [
+        "Online safety could still be strengthened.",
+        "A few points could still be strengthened.",
+    ]
