@@ -87,3 +87,15 @@ def _finished_record_fields() -> dict[str, object]:
         "levels": {"devices": 2}, "pathway": "workshops", "access_needs": [],
         "answers": {"com-email": "alone"}, "context": {"email": "yes"},
     }
+
+
+def test_data_directory_option_then_environment_then_user_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk import paths
+
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path / "from-env"))
+    assert paths.data_dir(tmp_path / "explicit") == tmp_path / "explicit"
+    assert paths.data_dir() == tmp_path / "from-env"
+    monkeypatch.delenv(paths.DATA_DIR_ENV)
+    assert paths.data_dir().name == "kiosk"
