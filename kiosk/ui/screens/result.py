@@ -85,12 +85,17 @@ class ResultScreen(KioskScreen):
     def focus_default(self) -> None:
         self.query_one("#nav-finish", Button).focus()
 
+    def _shown_offers(self) -> list[ShownOffer]:
+        """The offers on screen: the QR code must hold those, not a ranking redone later."""
+        shown = self.query(OfferList)
+        return shown.first().offers if shown else []
+
     def action_takeaway(self) -> None:
         language = self.kiosk.language
         bank = self.kiosk.assessment.bank
         room = qr_room(self.app.size.height, tall=self.app.has_class("-tall"))
         text = fitting_summary(
-            bank, self.outcome.decision, self._offers(), language, self.code, room
+            bank, self.outcome.decision, self._shown_offers(), language, self.code, room
         )
         self.app.push_screen(TakeawayScreen(text, self.code, language))
 
