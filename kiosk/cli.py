@@ -235,17 +235,19 @@ def _storage_call(call: Callable[[], T]) -> T:
 
 
 def _untranslated_screens(languages: list[str]) -> str:
-    """What the kiosk's own screens cannot say in the questionnaire's languages, or ''."""
+    """What the kiosk's own screens and words cannot say in the questionnaire's languages, or ''."""
     from kiosk.ui.strings import STRINGS_FILE, strings
+    from kiosk.words import WORDS_FILE, words
 
-    missing = strings().missing(languages)
-    if not missing:
-        return ""
-    return (
-        f"the screens have no text for {', '.join(missing[:5])}"
-        f"{' ...' if len(missing) > 5 else ''}: add them to {STRINGS_FILE} "
-        "or remove the language from 'languages'"
-    )
+    for path, texts in ((STRINGS_FILE, strings()), (WORDS_FILE, words())):
+        missing = texts.missing(languages)
+        if missing:
+            return (
+                f"the screens have no text for {', '.join(missing[:5])}"
+                f"{' ...' if len(missing) > 5 else ''}: add them to {path} "
+                "or remove the language from 'languages'"
+            )
+    return ""
 
 
 def _fail(problems: list[Problem]) -> NoReturn:

@@ -16,7 +16,7 @@ import pytest
 from kiosk import paths
 from kiosk.bank.loader import load_bank, load_model
 from kiosk.domain import ACCESS_NEEDS, DOMAIN_IDS, PATHWAY_IDS, Completion
-from kiosk.offers import choose_offers
+from kiosk.offers import Visitor, choose_offers
 from kiosk.site import Site
 from kiosk.visit import Assessment, Outcome, Visit
 
@@ -136,7 +136,10 @@ def test_persona_gets_the_expected_pathway_needs_and_offers(persona: Persona) ->
     assert outcome.record.pathway == persona.pathway
     assert tuple(outcome.record.access_needs) == persona.needs
     levels = dict(outcome.record.levels)
-    shown = choose_offers(GENEVA, decision, levels, persona.language, persona.now)
+    shown = choose_offers(
+        GENEVA, decision, levels, Visitor.from_answers(persona.language, persona.context),
+        persona.now,
+    )
     assert tuple(s.offer.id for s in shown) == persona.offers
     texts = [r.get(persona.language) for r in decision.reasons]
     assert 1 <= len(texts) <= 3

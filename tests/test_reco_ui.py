@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from kiosk import paths
 from kiosk.bank.loader import load_bank, load_model
-from kiosk.offers import choose_offers
+from kiosk.offers import Visitor, choose_offers
 from kiosk.routing import Router
 from kiosk.site import Site
 from kiosk.takeaway import QR_OFFERS, summary
@@ -29,7 +29,7 @@ class Host(App[None]):
         super().__init__()
         levels = dict.fromkeys(BANK.domain_ids(), 1)
         decision = Router(BANK).decide(levels, {"urgency": "today"})
-        self.offers = choose_offers(GENEVA, decision, levels, language, TUESDAY)
+        self.offers = choose_offers(GENEVA, decision, levels, Visitor(language), TUESDAY)
         self.text = summary(BANK, decision, self.offers[:QR_OFFERS], language, "K7PQ3X")
         self.language = language
 
@@ -53,7 +53,7 @@ def test_offers_and_takeaway_render_in_french() -> None:
                 "permanence-rive-gauche", "permanence-rive-droite"]
             first = _texts(cards[0], "Static")
             assert first[0] == "Permanence numérique Rive gauche"
-            assert "Ouvert maintenant, jusqu'à 16h" in first
+            assert "Ouvert maintenant, jusqu'à 16:00" in first
             assert any("Sans rendez-vous" in line for line in first)
             assert app.query_one("#result-code", Static).render().plain == "K7P Q3X"
             qr = app.query_one(QrCode)
@@ -69,5 +69,6 @@ def test_english_visitor_sees_english_words() -> None:
             first = _texts(app.query(OfferCard).first(), "Static")
             assert first[0] == "Digital drop-in desk, Rive gauche"
             assert "Open now, until 16:00" in first
+            assert "Free · No appointment needed · Language: French" in first
             assert strings().get("takeaway_scan", "en") in _texts(app, "Static")
     asyncio.run(scenario())

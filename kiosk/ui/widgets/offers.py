@@ -8,20 +8,15 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from kiosk.offer_text import name_text, terms_text
 from kiosk.offers import ShownOffer
-from kiosk.ui.strings import strings
 
 
 def offer_lines(shown: ShownOffer, language: str) -> list[str]:
     """The lines of one offer card, most useful first: when, where, how to call."""
-    words = strings()
     offer = shown.offer
-    where = ", ".join(x for x in (offer.place, offer.address) if x)
-    terms = " · ".join([
-        offer.cost.get(language),
-        words.get("offer_appointment" if offer.appointment else "offer_walk_in", language),
-        f"{words.get('offer_languages', language)} {', '.join(offer.languages)}",
-    ])
+    where = ", ".join(x for x in (offer.place, offer.address and str(offer.address)) if x)
+    terms = terms_text(offer, language)
     lines = [shown.when, where, offer.phone or "", offer.url if not offer.phone else "", terms]
     if offer.accessibility is not None:
         lines.append(offer.accessibility.get(language))
@@ -41,7 +36,7 @@ class OfferCard(Vertical):
 
     def compose(self) -> ComposeResult:
         offer = self.shown.offer
-        yield Static(offer.name.get(self.language), classes="offer-name")
+        yield Static(name_text(offer, self.language), classes="offer-name")
         for line in offer_lines(self.shown, self.language):
             yield Static(line, classes="offer-line")
 
