@@ -16,6 +16,8 @@ from kiosk.bank.loader import DataFileError, Problem, load_bank, load_model, rea
 from kiosk.site import Site
 
 if TYPE_CHECKING:
+    from kiosk.opendata.lmn import Filter, Imported
+    from kiosk.opendata.profiles import Profile
     from kiosk.storage import ResultStore
 
 T = TypeVar("T")
@@ -161,6 +163,153 @@ def _summary(path: Path) -> str:
         f"{len(bank.context)} context questions, {len(bank.routing)} routing rules, "
         f"languages {', '.join(bank.languages)}"
     )
+
+
+# -- Site files and the open data networks publish --------------------------------------------
+
+site_app = typer.Typer(
+    no_args_is_help=True,
+    help="Site files: import the open data networks publish, export the offers, upgrade.",
+)
+app.add_typer(site_app, name="site")
+
+FormatOption = Annotated[
+    str,
+    typer.Option("--format", help="lmn (Lieux de médiation numérique) or data-inclusion."),
+]
+
+
+@site_app.command("import")
+def site_import(
+    file: Annotated[Path, typer.Argument(help="CSV or JSON file of the standard.")],
+    out: Annotated[Path, typer.Option("--out", help="The site file to write (never overwritten).")],
+    data_format: FormatOption = "lmn",
+    region: Annotated[
+        str, typer.Option("--region", help="Where the places are: FR, CH-GE, ... (holidays, "
+                          "postcodes and phones follow its country).")
+    ] = "FR",
+    commune: Annotated[
+        list[str] | None, typer.Option("--commune", help="Keep places in this commune (repeat).")
+    ] = None,
+    postcode: Annotated[
+        list[str] | None,
+        typer.Option("--postcode", help="Keep places with this postcode (repeat)."),
+    ] = None,
+    site_id: Annotated[str | None, typer.Option("--site-id", help="Id of the new site.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Name of the new site.")] = None,
+    structures: Annotated[
+        Path | None,
+        typer.Option("--structures", help="data-inclusion: the structures file, for the "
+                     "address and hours a service leaves out."),
+    ] = None,
+) -> None:
+    """Turn a network's published places into a site file; report what could not be used."""
+    from kiosk.opendata.lmn import Filter, slug
+    from kiosk.opendata.profiles import profile_for
+    from kiosk.opendata.sitefile import site_text, write_new
+    from kiosk.public_holidays import Region
+
+    try:
+        where = Region.parse(region)
+        profile = profile_for(where.country)
+    except ValueError as exc:
+        typer.echo(f"--region: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    keep = Filter(tuple(commune or ()), tuple(postcode or ()))
+    languages = ["fr", "en"]
+    try:
+        imported = _import_file(data_format, file, profile, languages, keep, structures)
+    except DataFileError as exc:
+        _fail(exc.problems)
+    for problem in imported.problems:
+        typer.echo(str(problem), err=True)
+    summary = (f"{len(imported.offers)} offers from {file}, {len(imported.problems)} problems "
+               f"reported, {imported.filtered_out} rows outside the communes and postcodes kept")
+    if not imported.offers:
+        typer.echo(f"nothing to write: {summary}", err=True)
+        raise typer.Exit(1)
+    ident = site_id or slug(out.stem)
+    content = site_text(ident, name or ident, languages, where.code, imported.offers, file.name)
+    try:
+        write_new(out, content)
+    except FileExistsError:
+        typer.echo(f"{out}: already exists; a site file is never overwritten: choose another "
+                   "--out", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{out}: {summary}")
+
+
+def _import_file(
+    data_format: str, file: Path, profile: Profile, languages: list[str], keep: Filter,
+    structures: Path | None,
+) -> Imported:
+    from kiosk.opendata import datainclusion, lmn
+    from kiosk.opendata.tables import read_rows
+
+    rows = read_rows(file)
+    if data_format == "lmn":
+        return lmn.import_rows(rows, file, profile, languages, keep)
+    if data_format == "data-inclusion":
+        extra = read_rows(structures) if structures else []
+        return datainclusion.import_rows(rows, file, profile, languages, keep, extra)
+    typer.echo(f"--format: unknown '{data_format}': use lmn or data-inclusion", err=True)
+    raise typer.Exit(2)
+
+
+@site_app.command("export")
+def site_export(
+    site_file: Annotated[Path, typer.Argument(help="The site file (YAML).")],
+    out: Annotated[Path, typer.Option("--out", help="CSV or JSON file to write.")],
+    data_format: FormatOption = "lmn",
+) -> None:
+    """Write the site's offers in the national standard (the Swiss profile for a Swiss region)."""
+    import csv
+    import json
+
+    from kiosk.opendata.lmn import FIELDS, export_rows
+    from kiosk.opendata.profiles import profile_for
+
+    if data_format != "lmn":
+        typer.echo(f"--format: only lmn can be exported, not '{data_format}'", err=True)
+        raise typer.Exit(2)
+    try:
+        site = load_model(site_file, Site)
+        _, lines = read_yaml(site_file)
+    except DataFileError as exc:
+        _fail(exc.problems)
+    profile = profile_for(site.where.country if site.where else "FR")
+    rows, problems = export_rows(site, profile, lines, site_file)
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if out.suffix.lower() == ".json":
+        out.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    else:
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=FIELDS)
+            writer.writeheader()
+            writer.writerows(rows)
+    typer.echo(f"{out}: {len(rows)} places in the {profile.country} profile of the standard, "
+               f"{len(problems)} offers left out")
+
+
+@site_app.command("upgrade")
+def site_upgrade(
+    files: Annotated[list[Path], typer.Argument(help="Site files of the first format.")],
+    closed_on_public_holidays: Annotated[
+        bool, typer.Option("--closed-on-public-holidays", help="Add 'PH off' to every hours.")
+    ] = False,
+) -> None:
+    """Rewrite structured hours as OpenStreetMap hours and one-line addresses as fields."""
+    from kiosk.site_upgrade import upgrade
+
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            typer.echo(f"{path}: {upgrade(path, closed_on_public_holidays)} values rewritten")
+        except DataFileError as exc:
+            problems += exc.problems
+    if problems:
+        _fail(problems)
 
 
 # -- Storage tools (issue 4) ------------------------------------------------------------------

@@ -114,7 +114,7 @@ def cost_text(offer: Offer, language: str) -> str:
 def terms_text(offer: Offer, language: str, region: Region | None = None) -> str:
     """Cost, walk-in or appointment (only where there is a door to walk in at), languages."""
     said = words()
-    parts = [cost_text(offer, language)]
+    parts = [cost_text(offer, language)] if offer.cost or offer.fees else []
     if not offer.online:
         parts.append(said.get("offer_appointment" if offer.appointment else "offer_walk_in",
                               language))

@@ -121,8 +121,6 @@ def _offer_problems(offer: Offer, region: Region | None) -> list[tuple[tuple[str
         found.append(((), "give the 'pathways' or 'needs' it serves, or it is never shown"))
     if offer.address is None and offer.url is None and offer.phone is None:
         found.append(((), "a visitor cannot reach this offer: give an address, phone or url"))
-    if offer.cost is None and not offer.fees:
-        found.append(((), "say what it costs: 'fees: [free]' (free, free_with_conditions, paid)"))
     if offer.hours is not None:
         try:  # the region's holidays must fit the expression's PH rules
             evaluator(offer.hours, region, datetime.now().year)

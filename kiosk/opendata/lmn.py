@@ -1,0 +1,315 @@
+"""The national standard "Lieux de médiation numérique", row by row, into offers and back.
+
+Import: ``services`` give the domains (and the needs: internet access, a device, help with
+procedures and digital identity), ``modalites_accompagnement`` the formats and so the pathways,
+``frais_a_charge`` the fees, ``modalites_acces`` and ``prise_rdv`` whether an appointment is
+needed, ``prise_en_charge_specifique`` whom the place can also help (English is a language
+spoken there), ``horaires`` the OSM hours. Export writes the same fields back, so that
+importing an export gives the same offers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kiosk.bank.loader import Problem
+from kiosk.domain import DOMAIN_IDS
+from kiosk.hours import syntax_problem
+from kiosk.opendata.profiles import Profile
+from kiosk.opendata.tables import Row, text, values
+from kiosk.site import FORMATS, Offer, Site
+
+# service -> (domains, needs)
+SERVICES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "Aide aux démarches administratives": (("procedures", "documents"), ("identity",)),
+    "Maîtrise des outils numériques du quotidien": (
+        ("devices", "information", "communication", "documents"), ()),
+    "Insertion professionnelle via le numérique": (
+        ("information", "communication", "documents"), ()),
+    "Utilisation sécurisée du numérique": (("safety",), ()),
+    "Parentalité et éducation avec le numérique": (("safety", "information"), ()),
+    "Loisirs et créations numériques": (("devices", "documents"), ()),
+    "Compréhension du monde numérique": (("information", "safety"), ()),
+    "Accès internet et matériel informatique": ((), ("connectivity",)),
+    "Acquisition de matériel informatique à prix solidaire": ((), ("equipment",)),
+}
+FORMATS_BY_NAME = {
+    "Accompagnement individuel": "individual",
+    "Dans un atelier collectif": "group",
+    "En autonomie": "self_service",
+    "À distance": "remote",
+}
+# Which results each format suits: one-to-one help for those who need a person, workshops
+# for beginners and topics, free access for those at ease. Help at a distance alone suits
+# none of them: a visitor routed to a person needs one in front of them.
+PATHWAYS_BY_FORMAT = {
+    "individual": ("assisted", "orientation", "first_steps"),
+    "group": ("first_steps", "workshops"),
+    "self_service": ("autonomy",),
+    "remote": (),
+}
+FEES = {"Gratuit": "free", "Gratuit sous condition": "free_with_conditions", "Payant": "paid"}
+SUPPORTS = {
+    "Surdité": "deafness",
+    "Handicaps moteurs": "reduced_mobility",
+    "Handicaps mentaux": "mental_disability",
+    "Illettrisme": "illiteracy",
+    "Déficience visuelle": "low_vision",
+    "Langues étrangères (autres)": "other_languages",
+}
+ENGLISH = "Langues étrangères (anglais)"
+WALK_IN = "Se présenter"
+NO_PUBLIC = "Ce lieu n'accueille pas de public"
+FIELDS = ("id", "pivot", "nom", "commune", "code_postal", "code_insee", "adresse",
+          "complement_adresse", "latitude", "longitude", "typologie", "telephone", "courriels",
+          "site_web", "horaires", "presentation_resume", "presentation_detail", "source",
+          "itinerance", "structure_parente", "date_maj", "services",
+          "publics_specifiquement_adresses", "prise_en_charge_specifique", "frais_a_charge",
+          "dispositif_programmes_nationaux", "formations_labels", "autres_formations_labels",
+          "modalites_acces", "modalites_accompagnement", "fiche_acces_libre", "prise_rdv")
+REQUIRED = ("id", "pivot", "nom", "commune", "code_postal", "adresse", "date_maj")
+
+
+@dataclass
+class Imported:
+    """The offers taken from a file, what could not be used, and the rows left out by the filter."""
+
+    offers: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    filtered_out: int = 0
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Keep the places near the kiosk: in one of these communes or postcodes (none: all)."""
+
+    communes: tuple[str, ...] = ()
+    postcodes: tuple[str, ...] = ()
+
+    def keeps(self, commune: str | None, postcode: str | None) -> bool:
+        if not self.communes and not self.postcodes:
+            return True
+        return _fold(commune or "") in {_fold(c) for c in self.communes} or (
+            postcode or "") in self.postcodes
+
+
+EVERYWHERE = Filter()
+
+
+def _fold(name: str) -> str:
+    """ "Genève" and "GENEVE" alike."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", plain.lower()).strip()
+
+
+def slug(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", _fold(value)).strip("-")[:48] or "lieu"
+
+
+class _Row:
+    """One row being read, collecting its problems as ``file:row: what (how to fix)``."""
+
+    def __init__(self, path: Path, number: int, data: Row, problems: list[Problem]) -> None:
+        self.path, self.number, self.data, self.problems = path, number, data, problems
+
+    def say(self, message: str) -> None:
+        self.problems.append(Problem(self.path, self.number, message))
+
+    def known(self, name: str, table: dict[str, Any]) -> list[Any]:
+        found = []
+        for value in values(self.data.get(name)):
+            if value in table:
+                found.append(table[value])
+            else:
+                self.say(f"{name}: unknown value '{value}', left out "
+                         f"(use one of: {'; '.join(table)})")
+        return found
+
+
+def import_rows(
+    rows: Iterable[tuple[int, Row]],
+    path: Path,
+    profile: Profile,
+    languages: Sequence[str],
+    where: Filter = EVERYWHERE,
+    spoken: str = "fr",
+) -> Imported:
+    """Offers (as site-file mappings) from the standard's rows; a row missing what the kiosk
+    cannot do without is left out, a value it cannot map is left out of its offer."""
+    out = Imported()
+    seen: set[str] = set()
+    for number, data in rows:
+        if not where.keeps(text(data.get("commune")), text(data.get("code_postal"))):
+            out.filtered_out += 1
+            continue
+        row = _Row(path, number, data, out.problems)
+        offer = _offer(row, profile, languages, spoken)
+        if offer is None:
+            continue
+        base, n = offer["id"], 2
+        while offer["id"] in seen:
+            offer["id"], n = f"{base[:45]}-{n}", n + 1
+        seen.add(offer["id"])
+        out.offers.append(offer)
+    return out
+
+
+def _offer(row: _Row, profile: Profile, languages: Sequence[str], spoken: str) -> dict | None:
+    get = row.data.get
+    missing = [name for name in ("id", "nom", "adresse", "commune", "code_postal")
+               if not text(get(name))]
+    if missing:
+        row.say(f"missing {', '.join(missing)}: the place is left out (fill them in the source)")
+        return None
+    access = values(get("modalites_acces"))
+    if NO_PUBLIC in access:
+        row.say(f"modalites_acces says '{NO_PUBLIC}': left out, visitors cannot go there")
+        return None
+    postcode = str(text(get("code_postal")))
+    if not re.match(profile.postcode, postcode):
+        row.say(f"code_postal '{postcode}' is not {profile.postcode_hint}: the place is left "
+                "out (fix it, or import with the region of its country, e.g. --region CH-GE)")
+        return None
+    name = str(text(get("nom")))
+    offer: dict[str, Any] = {
+        "id": slug(str(text(get("id")))),
+        "name": dict.fromkeys(languages, name),
+        "address": {k: v for k, v in (("street", text(get("adresse"))), ("postcode", postcode),
+                                      ("city", text(get("commune"))),
+                                      ("complement", text(get("complement_adresse")))) if v},
+    }
+    phone = text(get("telephone"))
+    if phone:
+        shown = profile.phone_display(phone)
+        if shown:
+            offer["phone"] = shown
+        else:
+            row.say(f"telephone '{phone}' is not a {profile.country} number: left out "
+                    "(write it as +33..., +41..., without spaces)")
+    sites = values(get("site_web"))
+    if sites:
+        offer["url"] = sites[0]
+    booking = text(get("prise_rdv"))
+    if booking:
+        offer["booking_url"] = booking
+    services = row.known("services", SERVICES)
+    domains = {d for ds, _ in services for d in ds}
+    needs = {n for _, ns in services for n in ns}
+    formats = row.known("modalites_accompagnement", FORMATS_BY_NAME)
+    pathways = {p for f in formats for p in PATHWAYS_BY_FORMAT[f]}
+    if not pathways and not needs:
+        row.say("no modalites_accompagnement or services the kiosk can place: left out (say "
+                "how help is given: Accompagnement individuel, Dans un atelier collectif, ...)")
+        return None
+    supports_found = row.known("prise_en_charge_specifique", {**SUPPORTS, ENGLISH: "english"})
+    offer |= {
+        "pathways": [p for p in ("assisted", "first_steps", "workshops", "autonomy",
+                                 "orientation") if p in pathways],
+        "domains": [d for d in DOMAIN_IDS if d in domains] if services else list(DOMAIN_IDS),
+        "needs": [n for n in ("equipment", "connectivity", "identity") if n in needs],
+        "formats": [f for f in FORMATS if f in formats],
+        "supports": [s for s in SUPPORTS.values() if s in supports_found],
+        "languages": [spoken] + (["en"] if "english" in supports_found and spoken != "en" else []),
+        "fees": [f for f in FEES.values() if f in row.known("frais_a_charge", FEES)],
+        "appointment": WALK_IN not in access if access else booking is not None,
+    }
+    hours = text(get("horaires"))
+    if hours:
+        problem = syntax_problem(hours)
+        if problem:
+            row.say(f"horaires {hours!r} is not OpenStreetMap opening_hours ({problem}): the "
+                    "kiosk will say to call (fix the horaires in the source)")
+            hours = "unknown"
+        offer["hours"] = hours
+    pivot = text(get("pivot"))
+    if pivot and re.match(profile.company_id, pivot):
+        offer["company_id"] = pivot
+    elif pivot:
+        row.say(f"pivot '{pivot}' is not {profile.company_hint}: left out")
+    updated = text(get("date_maj"))
+    try:
+        offer["updated"] = date.fromisoformat(updated) if updated else None
+    except ValueError:
+        row.say(f"date_maj '{updated}' is not a date: write it as YYYY-MM-DD")
+    return {k: v for k, v in offer.items() if v not in ([], None)}
+
+
+# -- export ------------------------------------------------------------------------------------
+
+_FORMAT_OF_PATHWAY = {"assisted": "individual", "orientation": "individual",
+                      "first_steps": "group", "workshops": "group", "autonomy": "self_service"}
+
+
+def export_rows(
+    site: Site, profile: Profile, lines: dict[Any, int], path: Path
+) -> tuple[list[dict[str, str]], list[Problem]]:
+    """The site's offers as rows of the standard; an offer it cannot describe (online only, no
+    company id, no update date) is reported at its line in the site file and left out."""
+    rows: list[dict[str, str]] = []
+    problems: list[Problem] = []
+    for i, offer in enumerate(site.offers):
+        line = lines.get(("offers", i), 1)
+        missing = _missing_for_export(offer, profile)
+        if missing:
+            problems.append(Problem(path, line, f"offer '{offer.id}' is left out: {missing}"))
+            continue
+        rows.append(_row(offer, profile, site.languages[0]))
+    return rows, problems
+
+
+def _missing_for_export(offer: Offer, profile: Profile) -> str:
+    address = offer.address
+    if address is None or not (address.postcode and address.city):
+        return ("the standard lists places: give its 'address' with street, postcode and city "
+                "(an online offer cannot be published in it)")
+    if not re.match(profile.postcode, address.postcode):
+        return f"postcode '{address.postcode}' is not {profile.postcode_hint}"
+    if not offer.company_id or not re.match(profile.company_id, offer.company_id):
+        return f"add 'company_id:' with {profile.company_hint}"
+    if offer.updated is None:
+        return "add 'updated: YYYY-MM-DD', the day its facts were last checked"
+    return ""
+
+
+def _row(offer: Offer, profile: Profile, language: str) -> dict[str, str]:
+    assert offer.address is not None and offer.updated is not None
+    formats = offer.formats or sorted(
+        {_FORMAT_OF_PATHWAY[p] for p in offer.pathways}, key=FORMATS.index)
+    services = [
+        name for name, (domains, needs) in SERVICES.items()
+        if set(domains) <= set(offer.domains) and set(needs) <= set(offer.needs)
+        and (domains or needs)
+    ]
+    supports = [name for name, s in SUPPORTS.items() if s in offer.supports]
+    supports += [ENGLISH] if "en" in offer.languages else []
+    phone = profile.phone_e164(offer.phone) if offer.phone else None
+    access = ([] if offer.appointment else [WALK_IN]) + (["Téléphoner"] if phone else []) + (
+        ["Prendre un RDV en ligne"] if offer.booking_url else [])
+    row = dict.fromkeys(FIELDS, "")
+    row |= {
+        "id": offer.id,
+        "pivot": offer.company_id or "",
+        "nom": offer.name.get(language),
+        "commune": offer.address.city or "",
+        "code_postal": offer.address.postcode or "",
+        "adresse": offer.address.street,
+        "complement_adresse": offer.address.complement or "",
+        "telephone": phone or "",
+        "site_web": offer.url or "",
+        "horaires": offer.hours or "",
+        "date_maj": offer.updated.isoformat(),
+        "services": "|".join(services),
+        "prise_en_charge_specifique": "|".join(supports),
+        "frais_a_charge": "|".join(k for k, v in FEES.items() if v in offer.fees),
+        "modalites_acces": "|".join(access),
+        "modalites_accompagnement": "|".join(
+            k for k, v in FORMATS_BY_NAME.items() if v in formats),
+        "prise_rdv": offer.booking_url or "",
+    }
+    return row
