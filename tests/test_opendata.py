@@ -252,3 +252,19 @@ def test_rows_of_a_json_file_are_its_records(tmp_path: Path) -> None:
     source = tmp_path / "places.json"
     source.write_text(json.dumps({"items": [{"id": "a"}, {"id": "b"}]}), encoding="utf-8")
     assert [n for n, _ in read_rows(source)] == [1, 2]
+
+
+def test_validate_and_run_place_a_wrong_opening_hours_on_its_line(tmp_path: Path) -> None:
+    site_file = tmp_path / "geneve.yaml"
+    geneva = (paths.questionnaires_dir() / "sites" / "geneve.yaml").read_text(encoding="utf-8")
+    site_file.write_text(geneva.replace('"We,Fr 15:30-19:00; PH off"', '"We,Fr 15h30-19h"'),
+                         encoding="utf-8")
+    line = next(i for i, text in enumerate(site_file.read_text().splitlines(), start=1)
+                if "15h30" in text)
+    for command in (("validate", str(site_file)), ("run", "--site", str(site_file))):
+        done = kiosk(*command)
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert done.stderr.startswith(f"{site_file}:{line}: 'offers.1.hours': 'We,Fr 15h30-19h' "
+                                      "is not OpenStreetMap opening_hours (at column 7: expected")
+    ok = kiosk("validate", str(paths.questionnaires_dir() / "sites" / "geneve.yaml"))
+    assert ok.returncode == 0 and "6 offers (4 marked as examples)" in ok.stdout
