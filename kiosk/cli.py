@@ -129,13 +129,18 @@ def validate(
     files: Annotated[list[Path], typer.Argument(help="Questionnaire or site files (YAML).")],
 ) -> None:
     """Check questionnaire and site files; print file:line for each problem."""
+    _each_file(files, lambda path: f"ok, {_summary(path)}")
+
+
+def _each_file(files: list[Path], work: Callable[[Path], str]) -> None:
+    """``work`` on every file, saying what it did; then every problem found, and exit 1."""
     problems: list[Problem] = []
     for path in files:
         try:
-            typer.echo(f"{path}: ok, {_summary(path)}")
+            typer.echo(f"{path}: {work(path)}")
         except DataFileError as exc:
             problems += exc.problems
-        except Exception as exc:  # a validator must report, never crash
+        except Exception as exc:  # a data-file tool must report, never crash
             problems.append(Problem(path, 1, f"cannot be checked: {exc}"))
     if problems:
         _fail(problems)
@@ -302,14 +307,7 @@ def site_upgrade(
     """Rewrite structured hours as OpenStreetMap hours and one-line addresses as fields."""
     from kiosk.site_upgrade import upgrade
 
-    problems: list[Problem] = []
-    for path in files:
-        try:
-            typer.echo(f"{path}: {upgrade(path, closed_on_public_holidays)} values rewritten")
-        except DataFileError as exc:
-            problems += exc.problems
-    if problems:
-        _fail(problems)
+    _each_file(files, lambda path: f"{upgrade(path, closed_on_public_holidays)} values rewritten")
 
 
 # -- Storage tools (issue 4) ------------------------------------------------------------------
