@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime
 
 from kiosk import paths
@@ -10,6 +12,7 @@ from kiosk.offer_text import languages_text, name_text, terms_text, week_text, w
 from kiosk.offers import ShownOffer
 from kiosk.site import Site
 from kiosk.ui.widgets.offers import offer_lines
+from kiosk.words import words
 
 GENEVA = load_model(paths.questionnaires_dir() / "sites" / "geneve.yaml", Site)
 OFFERS = {o.id: o for o in GENEVA.offers}
@@ -51,3 +54,13 @@ def test_costs_say_the_fees_unless_the_site_says_more() -> None:
     devices = OFFERS["appareils-reconditionnes"]
     assert terms_text(devices, "en").startswith("Low price, depending on income · ")
     assert terms_text(OFFERS["permanence-rive-droite"], "en").startswith("Free · ")
+
+
+def test_the_core_words_are_complete_and_the_core_imports_no_ui() -> None:
+    assert words().missing(["fr", "en"]) == []
+    code = ("import sys, kiosk.offers, kiosk.takeaway, kiosk.hours, kiosk.offer_text, "
+            "kiosk.opendata.lmn, kiosk.opendata.datainclusion; "
+            "print(sorted(m for m in sys.modules if m.startswith(('textual', 'kiosk.ui'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=60)
+    assert done.stdout.strip() == "[]"

@@ -25,10 +25,10 @@ TUESDAY = datetime(2026, 11, 24, 13, 0)
 
 
 class Host(App[None]):
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, level: int = 1, urgency: str = "today") -> None:
         super().__init__()
-        levels = dict.fromkeys(BANK.domain_ids(), 1)
-        decision = Router(BANK).decide(levels, {"urgency": "today"})
+        levels = dict.fromkeys(BANK.domain_ids(), level)
+        decision = Router(BANK).decide(levels, {"urgency": urgency})
         self.offers = choose_offers(GENEVA, decision, levels, Visitor(language), TUESDAY)
         self.text = summary(BANK, decision, self.offers[:QR_OFFERS], language, "K7PQ3X")
         self.language = language
@@ -71,4 +71,19 @@ def test_english_visitor_sees_english_words() -> None:
             assert "Open now, until 16:00" in first
             assert "Free · No appointment needed · Language: French" in first
             assert strings().get("takeaway_scan", "en") in _texts(app, "Static")
+    asyncio.run(scenario())
+
+
+def test_samples_and_online_offers_on_the_cards() -> None:
+    async def scenario() -> None:
+        app = Host("fr", level=3, urgency="no")  # at ease: the autonomy offers
+        async with app.run_test(size=(100, 60)) as pilot:
+            await pilot.pause()
+            cards = {c.shown.offer.id: _texts(c, "Static") for c in app.query(OfferCard)}
+            assert set(cards) == {"pix", "conferences-permanences"}
+            assert cards["pix"][-1] == "Gratuit · Langues : français et anglais"
+            talks = cards["conferences-permanences"]
+            assert talks[0].endswith("(exemple)")
+            assert "Dates et horaires à demander : appelez" in talks
+            assert not any("décembre" in line for line in talks)
     asyncio.run(scenario())
