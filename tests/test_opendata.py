@@ -246,6 +246,16 @@ def test_data_inclusion_services_through_the_standards_models(tmp_path: Path) ->
     assert any(m.split(": ", 1)[1].startswith("date_maj:") for m in messages)
     Site.model_validate({"id": "s", "name": {"fr": "S", "en": "S"}, "region": "FR",
                          "offers": found.offers})
+    # The same through the command, with the structures file.
+    (tmp_path / "services.json").write_text(json.dumps(services), encoding="utf-8")
+    (tmp_path / "structures.json").write_text(json.dumps(structures), encoding="utf-8")
+    done = kiosk("site", "import", str(tmp_path / "services.json"), "--format", "data-inclusion",
+                 "--structures", str(tmp_path / "structures.json"), "--out",
+                 str(tmp_path / "lyon.yaml"), "--commune", "Lyon")
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"{tmp_path / 'services.json'}:3: ")
+    assert [o.id for o in load_model(tmp_path / "lyon.yaml", Site).offers] == [
+        "dora-atelier-1", "dora-wifi"]
 
 
 def test_rows_of_a_json_file_are_its_records(tmp_path: Path) -> None:
