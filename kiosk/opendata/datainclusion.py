@@ -16,9 +16,16 @@ from data_inclusion.schema.v1 import Service, Structure
 from pydantic import ValidationError
 
 from kiosk.bank.loader import Problem
-from kiosk.domain import ACCESS_NEEDS, DOMAIN_IDS
-from kiosk.hours import syntax_problem
-from kiosk.opendata.lmn import EVERYWHERE, PATHWAYS_BY_FORMAT, Filter, Imported, slug
+from kiosk.domain import ACCESS_NEEDS, DOMAIN_IDS, PATHWAY_IDS
+from kiosk.opendata.lmn import (
+    EVERYWHERE,
+    PATHWAYS_BY_FORMAT,
+    Filter,
+    Imported,
+    checked_hours,
+    checked_phone,
+    slug,
+)
 from kiosk.opendata.profiles import Profile
 from kiosk.opendata.tables import Row, values
 from kiosk.site import FORMATS
@@ -135,8 +142,7 @@ def _offer(
         "id": slug(service.id),
         "name": dict.fromkeys(languages, service.nom),
         "place": structure.nom if structure else None,
-        "pathways": [p for p in ("assisted", "first_steps", "workshops", "autonomy",
-                                 "orientation") if p in pathways],
+        "pathways": [p for p in PATHWAY_IDS if p in pathways],
         "domains": [d for d in DOMAIN_IDS if d in domains],
         "needs": [n for n in ACCESS_NEEDS if n in needs],
         "formats": [f for f in FORMATS if f in formats],
@@ -152,19 +158,9 @@ def _offer(
         offer["address"] = {k: v for k, v in (
             ("street", fields["adresse"]), ("postcode", fields["code_postal"]),
             ("city", fields["commune"]), ("complement", fields["complement_adresse"])) if v}
-    if fields["telephone"]:
-        offer["phone"] = profile.phone_display(fields["telephone"])
-        if offer["phone"] is None:
-            say(f"telephone '{fields['telephone']}' is not a {profile.country} number: left out")
+    offer["phone"] = checked_phone(fields["telephone"], profile, say)
     if not (offer.get("address") or offer.get("phone") or offer.get("url")):
         say("no address, phone nor website: a visitor could not reach it, left out")
         return None
-    hours = fields["horaires_accueil"]
-    if hours:
-        problem = syntax_problem(hours)
-        if problem:
-            say(f"horaires_accueil {hours!r} is not OpenStreetMap opening_hours ({problem}): "
-                "the kiosk will say to call (fix it in the source)")
-            hours = "unknown"
-        offer["hours"] = hours
+    offer["hours"] = checked_hours(fields["horaires_accueil"], "horaires_accueil", say)
     return {k: v for k, v in offer.items() if v not in ([], None)}

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kiosk.bank.loader import Problem
-from kiosk.domain import DOMAIN_IDS
+from kiosk.domain import ACCESS_NEEDS, DOMAIN_IDS, PATHWAY_IDS
 from kiosk.hours import syntax_problem
 from kiosk.opendata.profiles import Profile
 from kiosk.opendata.tables import Row, text, values
@@ -161,45 +161,55 @@ def import_rows(
 
 
 def _offer(row: _Row, profile: Profile, languages: Sequence[str], spoken: str) -> dict | None:
+    if not _admissible(row, profile):
+        return None
+    get = row.data.get
+    help_given = _help(row, spoken)
+    if help_given is None:
+        return None
+    booking = text(get("prise_rdv"))
+    access = values(get("modalites_acces"))
+    offer: dict[str, Any] = {
+        "id": slug(str(text(get("id")))),
+        "name": dict.fromkeys(languages, str(text(get("nom")))),
+        "address": {k: v for k, v in (
+            ("street", text(get("adresse"))), ("postcode", text(get("code_postal"))),
+            ("city", text(get("commune"))), ("complement", text(get("complement_adresse"))),
+        ) if v},
+        "phone": checked_phone(text(get("telephone")), profile, row.say),
+        "url": next(iter(values(get("site_web"))), None),
+        "booking_url": booking,
+        **help_given,
+        "appointment": WALK_IN not in access if access else booking is not None,
+        "hours": checked_hours(text(get("horaires")), "horaires", row.say),
+        "company_id": _company_id(row, profile),
+        "updated": _updated(row),
+    }
+    return {k: v for k, v in offer.items() if v not in ([], None)}
+
+
+def _admissible(row: _Row, profile: Profile) -> bool:
+    """False, saying why, for a row the kiosk cannot show a visitor at all."""
     get = row.data.get
     missing = [name for name in ("id", "nom", "adresse", "commune", "code_postal")
                if not text(get(name))]
     if missing:
         row.say(f"missing {', '.join(missing)}: the place is left out (fill them in the source)")
-        return None
-    access = values(get("modalites_acces"))
-    if NO_PUBLIC in access:
+        return False
+    if NO_PUBLIC in values(get("modalites_acces")):
         row.say(f"modalites_acces says '{NO_PUBLIC}': left out, visitors cannot go there")
-        return None
+        return False
     postcode = str(text(get("code_postal")))
     if not re.match(profile.postcode, postcode):
         row.say(f"code_postal '{postcode}' is not {profile.postcode_hint}: the place is left "
                 "out (fix it, or import with the region of its country, e.g. --region CH-GE)")
-        return None
-    name = str(text(get("nom")))
-    offer: dict[str, Any] = {
-        "id": slug(str(text(get("id")))),
-        "name": dict.fromkeys(languages, name),
-        "address": {k: v for k, v in (("street", text(get("adresse"))), ("postcode", postcode),
-                                      ("city", text(get("commune"))),
-                                      ("complement", text(get("complement_adresse")))) if v},
-    }
-    phone = text(get("telephone"))
-    if phone:
-        shown = profile.phone_display(phone)
-        if shown:
-            offer["phone"] = shown
-        else:
-            row.say(f"telephone '{phone}' is not a {profile.country} number: left out "
-                    "(write it as +33..., +41..., without spaces)")
-    sites = values(get("site_web"))
-    if sites:
-        offer["url"] = sites[0]
-    booking = text(get("prise_rdv"))
-    if booking:
-        offer["booking_url"] = booking
+        return False
+    return True
+
+
+def _help(row: _Row, spoken: str) -> dict[str, Any] | None:
+    """Pathways, domains, needs, formats, supports, languages and fees of a row."""
     services = row.known("services", SERVICES)
-    domains = {d for ds, _ in services for d in ds}
     needs = {n for _, ns in services for n in ns}
     formats = row.known("modalites_accompagnement", FORMATS_BY_NAME)
     pathways = {p for f in formats for p in PATHWAYS_BY_FORMAT[f]}
@@ -207,37 +217,60 @@ def _offer(row: _Row, profile: Profile, languages: Sequence[str], spoken: str) -
         row.say("no modalites_accompagnement or services the kiosk can place: left out (say "
                 "how help is given: Accompagnement individuel, Dans un atelier collectif, ...)")
         return None
-    supports_found = row.known("prise_en_charge_specifique", {**SUPPORTS, ENGLISH: "english"})
-    offer |= {
-        "pathways": [p for p in ("assisted", "first_steps", "workshops", "autonomy",
-                                 "orientation") if p in pathways],
-        "domains": [d for d in DOMAIN_IDS if d in domains] if services else list(DOMAIN_IDS),
-        "needs": [n for n in ("equipment", "connectivity", "identity") if n in needs],
+    domains = {d for ds, _ in services for d in ds} if services else set(DOMAIN_IDS)
+    supports = row.known("prise_en_charge_specifique", {**SUPPORTS, ENGLISH: "english"})
+    english = ["en"] if "english" in supports and spoken != "en" else []
+    fees = row.known("frais_a_charge", FEES)
+    return {
+        "pathways": [p for p in PATHWAY_IDS if p in pathways],
+        "domains": [d for d in DOMAIN_IDS if d in domains],
+        "needs": [n for n in ACCESS_NEEDS if n in needs],
         "formats": [f for f in FORMATS if f in formats],
-        "supports": [s for s in SUPPORTS.values() if s in supports_found],
-        "languages": [spoken] + (["en"] if "english" in supports_found and spoken != "en" else []),
-        "fees": [f for f in FEES.values() if f in row.known("frais_a_charge", FEES)],
-        "appointment": WALK_IN not in access if access else booking is not None,
+        "supports": [s for s in SUPPORTS.values() if s in supports],
+        "languages": [spoken, *english],
+        "fees": [f for f in FEES.values() if f in fees],
     }
-    hours = text(get("horaires"))
-    if hours:
-        problem = syntax_problem(hours)
-        if problem:
-            row.say(f"horaires {hours!r} is not OpenStreetMap opening_hours ({problem}): the "
-                    "kiosk will say to call (fix the horaires in the source)")
-            hours = "unknown"
-        offer["hours"] = hours
-    pivot = text(get("pivot"))
-    if pivot and re.match(profile.company_id, pivot):
-        offer["company_id"] = pivot
-    elif pivot:
+
+
+def _company_id(row: _Row, profile: Profile) -> str | None:
+    pivot = text(row.data.get("pivot"))
+    if pivot and not re.match(profile.company_id, pivot):
         row.say(f"pivot '{pivot}' is not {profile.company_hint}: left out")
-    updated = text(get("date_maj"))
+        return None
+    return pivot
+
+
+def _updated(row: _Row) -> date | None:
+    updated = text(row.data.get("date_maj"))
     try:
-        offer["updated"] = date.fromisoformat(updated) if updated else None
+        return date.fromisoformat(updated) if updated else None
     except ValueError:
         row.say(f"date_maj '{updated}' is not a date: write it as YYYY-MM-DD")
-    return {k: v for k, v in offer.items() if v not in ([], None)}
+        return None
+
+
+def checked_phone(phone: str | None, profile: Profile, say: Callable[[str], None]) -> str | None:
+    """The phone as a visitor dials it, or None (said) when it is not a number of the country."""
+    if not phone:
+        return None
+    shown = profile.phone_display(phone)
+    if shown is None:
+        say(f"telephone '{phone}' is not a {profile.country} number: left out "
+            "(write it with the country code, e.g. +33 1 80 05 98 80 or +41 22 418 99 00)")
+    return shown
+
+
+def checked_hours(hours: str | None, name: str, say: Callable[[str], None]) -> str | None:
+    """The hours, or ``unknown`` (said) when the library cannot read them: the kiosk then says
+    to call rather than invent a time or drop the place."""
+    if not hours:
+        return None
+    problem = syntax_problem(hours)
+    if problem:
+        say(f"{name} {hours!r} is not OpenStreetMap opening_hours ({problem}): the kiosk will "
+            f"say to call (fix the {name} in the source)")
+        return "unknown"
+    return hours
 
 
 # -- export ------------------------------------------------------------------------------------
