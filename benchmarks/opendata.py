@@ -89,7 +89,7 @@ def main() -> None:
         imported: list[lmn.Imported] = []
 
         def import_places() -> object:
-            imported.append(lmn.import_rows(read_rows(source), source, FRANCE, ["fr", "en"]))
+            imported.append(lmn.import_rows(read_rows(source), source, lmn.Target(FRANCE)))
             return imported[-1]
 
         results["import"] = {"kiosk_s": best_of(3, import_places),

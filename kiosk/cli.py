@@ -16,8 +16,7 @@ from kiosk.bank.loader import DataFileError, Problem, load_bank, load_model, rea
 from kiosk.site import Site
 
 if TYPE_CHECKING:
-    from kiosk.opendata.lmn import Filter, Imported
-    from kiosk.opendata.profiles import Profile
+    from kiosk.opendata.lmn import Imported, Target
     from kiosk.storage import ResultStore
 
 T = TypeVar("T")
@@ -209,7 +208,7 @@ def site_import(
     ] = None,
 ) -> None:
     """Turn a network's published places into a site file; report what could not be used."""
-    from kiosk.opendata.lmn import Filter, slug
+    from kiosk.opendata.lmn import Filter, Target, slug
     from kiosk.opendata.profiles import profile_for
     from kiosk.opendata.sitefile import site_text, write_new
     from kiosk.public_holidays import Region
@@ -220,10 +219,9 @@ def site_import(
     except ValueError as exc:
         typer.echo(f"--region: {exc}", err=True)
         raise typer.Exit(2) from exc
-    keep = Filter(tuple(commune or ()), tuple(postcode or ()))
-    languages = ["fr", "en"]
+    target = Target(profile, where=Filter(tuple(commune or ()), tuple(postcode or ())))
     try:
-        imported = _import_file(data_format, file, profile, languages, keep, structures)
+        imported = _import_file(data_format, file, target, structures)
     except DataFileError as exc:
         _fail(exc.problems)
     for problem in imported.problems:
@@ -234,7 +232,8 @@ def site_import(
         typer.echo(f"nothing to write: {summary}", err=True)
         raise typer.Exit(1)
     ident = site_id or slug(out.stem)
-    content = site_text(ident, name or ident, languages, where.code, imported.offers, file.name)
+    content = site_text(ident, name or ident, list(target.languages), where.code,
+                        imported.offers, file.name)
     try:
         write_new(out, content)
     except FileExistsError:
@@ -245,18 +244,17 @@ def site_import(
 
 
 def _import_file(
-    data_format: str, file: Path, profile: Profile, languages: list[str], keep: Filter,
-    structures: Path | None,
+    data_format: str, file: Path, target: Target, structures: Path | None
 ) -> Imported:
     from kiosk.opendata import datainclusion, lmn
     from kiosk.opendata.tables import read_rows
 
     rows = read_rows(file)
     if data_format == "lmn":
-        return lmn.import_rows(rows, file, profile, languages, keep)
+        return lmn.import_rows(rows, file, target)
     if data_format == "data-inclusion":
         extra = read_rows(structures) if structures else []
-        return datainclusion.import_rows(rows, file, profile, languages, keep, extra)
+        return datainclusion.import_rows(rows, file, target, extra)
     typer.echo(f"--format: unknown '{data_format}': use lmn or data-inclusion", err=True)
     raise typer.Exit(2)
 

@@ -232,7 +232,7 @@ def test_data_inclusion_services_through_the_standards_models(tmp_path: Path) ->
                    "code_postal": "69001", "adresse": "1 rue de la Paix",
                    "telephone": "+33 4 72 10 30 30", "horaires_accueil": "Tu 14:00-17:00"}]
     rows = [(i, r) for i, r in enumerate(services, start=1)]
-    found = datainclusion.import_rows(rows, tmp_path / "services.json", FRANCE, ["fr", "en"],
+    found = datainclusion.import_rows(rows, tmp_path / "services.json", lmn.Target(FRANCE),
                                       structure_rows=[(1, structures[0])])
     assert [o["id"] for o in found.offers] == ["dora-atelier-1", "dora-wifi"]
     assert found.filtered_out == 1  # not a digital service

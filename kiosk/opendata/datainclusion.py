@@ -8,7 +8,7 @@ from its structure when the structures file is given, as the standard says to.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +18,13 @@ from pydantic import ValidationError
 from kiosk.bank.loader import Problem
 from kiosk.domain import ACCESS_NEEDS, DOMAIN_IDS, PATHWAY_IDS
 from kiosk.opendata.lmn import (
-    EVERYWHERE,
     PATHWAYS_BY_FORMAT,
-    Filter,
     Imported,
+    Target,
     checked_hours,
     checked_phone,
     slug,
 )
-from kiosk.opendata.profiles import Profile
 from kiosk.opendata.tables import Row, values
 from kiosk.site import FORMATS
 
@@ -53,16 +51,13 @@ _FILLED_FROM_STRUCTURE = ("adresse", "complement_adresse", "code_postal", "commu
 def import_rows(
     rows: Iterable[tuple[int, Row]],
     path: Path,
-    profile: Profile,
-    languages: Sequence[str],
-    where: Filter = EVERYWHERE,
+    target: Target,
     structure_rows: Iterable[tuple[int, Row]] = (),
 ) -> Imported:
     out = Imported()
     structures = {
         str(row.get("id")): _structure(row) for _, row in structure_rows if row.get("id")
     }
-    seen: set[str] = set()
     for number, data in rows:
         thematiques = values(data.get("thematiques"))
         if not any(t.split("--")[0] == DIGITAL for t in thematiques):
@@ -76,13 +71,12 @@ def import_rows(
         for name in _FILLED_FROM_STRUCTURE:
             if fields[name] is None and structure is not None:
                 fields[name] = getattr(structure, name)
-        if not where.keeps(fields["commune"], fields["code_postal"]):
+        if not target.where.keeps(fields["commune"], fields["code_postal"]):
             out.filtered_out += 1
             continue
-        offer = _offer(service, structure, fields, profile, languages, path, number, out)
-        if offer is not None and offer["id"] not in seen:
-            seen.add(offer["id"])
-            out.offers.append(offer)
+        offer = _offer(service, structure, fields, target, path, number, out)
+        if offer is not None:
+            out.add(offer)
     return out
 
 
@@ -122,8 +116,8 @@ def _validated(
 
 
 def _offer(
-    service: Service, structure: Structure | None, fields: dict[str, Any], profile: Profile,
-    languages: Sequence[str], path: Path, number: int, out: Imported,
+    service: Service, structure: Structure | None, fields: dict[str, Any], target: Target,
+    path: Path, number: int, out: Imported,
 ) -> dict[str, Any] | None:
     def say(message: str) -> None:
         out.problems.append(Problem(path, number, message))
@@ -140,7 +134,7 @@ def _offer(
         return None
     offer: dict[str, Any] = {
         "id": slug(service.id),
-        "name": dict.fromkeys(languages, service.nom),
+        "name": dict.fromkeys(target.languages, service.nom),
         "place": structure.nom if structure else None,
         "pathways": [p for p in PATHWAY_IDS if p in pathways],
         "domains": [d for d in DOMAIN_IDS if d in domains],
@@ -158,7 +152,7 @@ def _offer(
         offer["address"] = {k: v for k, v in (
             ("street", fields["adresse"]), ("postcode", fields["code_postal"]),
             ("city", fields["commune"]), ("complement", fields["complement_adresse"])) if v}
-    offer["phone"] = checked_phone(fields["telephone"], profile, say)
+    offer["phone"] = checked_phone(fields["telephone"], target.profile, say)
     if not (offer.get("address") or offer.get("phone") or offer.get("url")):
         say("no address, phone nor website: a visitor could not reach it, left out")
         return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -84,6 +84,14 @@ class Imported:
     problems: list[Problem] = field(default_factory=list)
     filtered_out: int = 0
 
+    def add(self, offer: dict[str, Any]) -> None:
+        """Keep ``offer``, its id made unique in the site (``lieu``, ``lieu-2``, ...)."""
+        taken = {o["id"] for o in self.offers}
+        base, n = offer["id"], 2
+        while offer["id"] in taken:
+            offer["id"], n = f"{base[:45]}-{n}", n + 1
+        self.offers.append(offer)
+
 
 @dataclass(frozen=True)
 class Filter:
@@ -100,6 +108,17 @@ class Filter:
 
 
 EVERYWHERE = Filter()
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an import makes offers for: the country's profile (postcodes, phones, company ids),
+    the site's languages, the places kept, and the language spoken at every place."""
+
+    profile: Profile
+    languages: tuple[str, ...] = ("fr", "en")
+    where: Filter = EVERYWHERE
+    spoken: str = "fr"
 
 
 def _fold(name: str) -> str:
@@ -132,46 +151,33 @@ class _Row:
         return found
 
 
-def import_rows(
-    rows: Iterable[tuple[int, Row]],
-    path: Path,
-    profile: Profile,
-    languages: Sequence[str],
-    where: Filter = EVERYWHERE,
-    spoken: str = "fr",
-) -> Imported:
+def import_rows(rows: Iterable[tuple[int, Row]], path: Path, target: Target) -> Imported:
     """Offers (as site-file mappings) from the standard's rows; a row missing what the kiosk
     cannot do without is left out, a value it cannot map is left out of its offer."""
     out = Imported()
-    seen: set[str] = set()
     for number, data in rows:
-        if not where.keeps(text(data.get("commune")), text(data.get("code_postal"))):
+        if not target.where.keeps(text(data.get("commune")), text(data.get("code_postal"))):
             out.filtered_out += 1
             continue
-        row = _Row(path, number, data, out.problems)
-        offer = _offer(row, profile, languages, spoken)
-        if offer is None:
-            continue
-        base, n = offer["id"], 2
-        while offer["id"] in seen:
-            offer["id"], n = f"{base[:45]}-{n}", n + 1
-        seen.add(offer["id"])
-        out.offers.append(offer)
+        offer = _offer(_Row(path, number, data, out.problems), target)
+        if offer is not None:
+            out.add(offer)
     return out
 
 
-def _offer(row: _Row, profile: Profile, languages: Sequence[str], spoken: str) -> dict | None:
+def _offer(row: _Row, target: Target) -> dict | None:
+    profile = target.profile
     if not _admissible(row, profile):
         return None
     get = row.data.get
-    help_given = _help(row, spoken)
+    help_given = _help(row, target.spoken)
     if help_given is None:
         return None
     booking = text(get("prise_rdv"))
     access = values(get("modalites_acces"))
     offer: dict[str, Any] = {
         "id": slug(str(text(get("id")))),
-        "name": dict.fromkeys(languages, str(text(get("nom")))),
+        "name": dict.fromkeys(target.languages, str(text(get("nom")))),
         "address": {k: v for k, v in (
             ("street", text(get("adresse"))), ("postcode", text(get("code_postal"))),
             ("city", text(get("commune"))), ("complement", text(get("complement_adresse"))),
