@@ -140,7 +140,7 @@ def _offer(
         "domains": [d for d in DOMAIN_IDS if d in domains],
         "needs": [n for n in ACCESS_NEEDS if n in needs],
         "formats": [f for f in FORMATS if f in formats],
-        "languages": ["fr"],
+        "languages": [target.spoken],
         "fees": [FEES[service.frais]] if service.frais in FEES else [],
         "appointment": "se-presenter" not in (service.modes_mobilisation or ()),
         "booking_url": str(service.lien_mobilisation) if service.lien_mobilisation else None,
