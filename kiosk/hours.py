@@ -42,6 +42,11 @@ def syntax_problem(expression: str) -> str | None:
     return None
 
 
+def osm_date(day: date) -> str:
+    """``2026-09-10`` as OSM writes a date: ``2026 Sep 10``."""
+    return f"{day.year} {_MONTHS[day.month - 1]} {day.day:02d}"
+
+
 def _valid(expression: str) -> str:
     problem = syntax_problem(expression)
     if problem:
@@ -84,7 +89,7 @@ def with_dates_as_holidays(expression: str, days: tuple[date, ...]) -> str:
     """
     if not days:
         return expression
-    dates = ",".join(f"{d.year} {_MONTHS[d.month - 1]} {d.day:02d}" for d in days)
+    dates = ",".join(osm_date(d) for d in days)
     out: list[str] = []
     for separator, rule in _split_rules(str(OpeningHours(expression))):
         out.append(f"{separator}{rule}")

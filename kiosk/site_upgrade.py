@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from kiosk.bank.loader import DataFileError, Problem
-from kiosk.hours import syntax_problem
+from kiosk.hours import osm_date, syntax_problem
 
 _OSM_DAYS = {"mon": "Mo", "tue": "Tu", "wed": "We", "thu": "Th", "fri": "Fr", "sat": "Sa",
              "sun": "Su"}
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # "Rue de la Terrassière 9, 1207 Genève": the street, then a Swiss or French postcode and town.
 _ADDRESS = re.compile(r"^(?P<street>.+?),\s*(?P<postcode>\d{4,5})\s+(?P<city>.+)$")
 
@@ -30,10 +28,6 @@ def _clock(value: Any, where: str) -> str:
     if not (isinstance(value, str) and re.fullmatch(r"\d\d:\d\d", value)):
         raise ValueError(f"{where}: {value!r} is not a time: write it as \"HH:MM\" in quotes")
     return value
-
-
-def _day(value: date) -> str:
-    return f"{value.year} {_MONTHS[value.month - 1]} {value.day:02d}"
 
 
 def structured_to_osm(hours: dict[str, Any], closed_on_public_holidays: bool = False) -> str:
@@ -53,14 +47,14 @@ def structured_to_osm(hours: dict[str, Any], closed_on_public_holidays: bool = F
             by_spans[",".join(sorted(spans[day]))].append(day)
     rules = [f"{_day_runs(days)} {times}" for times, days in by_spans.items()]
     for closure in hours.get("closed", []):
-        first, last = _day(closure["from"]), _day(closure["to"])
+        first, last = osm_date(closure["from"]), osm_date(closure["to"])
         rules.append(f"{first}-{last} off" if first != last else f"{first} off")
     if closed_on_public_holidays:
         rules.append("PH off")
     text = "; ".join(rules)
     for extra in hours.get("extra", []):
         span = f"{_clock(extra['from'], 'from')}-{_clock(extra['to'], 'to')}"
-        text += f"{', ' if text else ''}{_day(extra['date'])} {span}"
+        text += f"{', ' if text else ''}{osm_date(extra['date'])} {span}"
     return text
 
 
