@@ -226,7 +226,9 @@ def site_import(
         _fail(exc.problems)
     for problem in imported.problems:
         typer.echo(str(problem), err=True)
-    summary = (f"{len(imported.offers)} offers from {file}, {len(imported.problems)} problems "
+    count = len(imported.offers)
+    summary = (f"{count} offer{'s' if count != 1 else ''} from {file}, "
+               f"{len(imported.problems)} problems "
                f"reported, {imported.filtered_out} rows outside the communes and postcodes kept")
     if not imported.offers:
         typer.echo(f"nothing to write: {summary}", err=True)
