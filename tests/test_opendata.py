@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from frictionless import Report, Resource, Schema, system
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk import paths
 from kiosk.bank.loader import load_model
@@ -278,3 +280,19 @@ def test_validate_and_run_place_a_wrong_opening_hours_on_its_line(tmp_path: Path
                                       "is not OpenStreetMap opening_hours (at column 7: expected")
     ok = kiosk("validate", str(paths.questionnaires_dir() / "sites" / "geneve.yaml"))
     assert ok.returncode == 0 and "6 offers (3 marked as examples)" in ok.stdout
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    field=st.sampled_from(lmn.FIELDS),
+    value=st.one_of(st.text(max_size=40), st.sampled_from(
+        ["", "|", ";", "Mo-Fr", "24/7", "PH off", "Gratuit;Payant", "+41 22 418 99 00",
+         "W123456789", "2024-13-40", "Se présenter", "Ce lieu n'accueille pas de public"])),
+)
+def test_any_single_mutation_is_imported_or_reported_never_raised(field: str, value: str) -> None:
+    base = next(csv.DictReader(EXAMPLE.open(encoding="utf-8")))
+    found = lmn.import_rows([(2, {**base, field: value})], EXAMPLE, lmn.Target(FRANCE))
+    assert len(found.offers) + bool(found.problems) >= 1
+    assert all(str(p).startswith(f"{EXAMPLE}:2: ") for p in found.problems)
+    Site.model_validate({"id": "s", "name": {"fr": "S", "en": "S"}, "region": "FR",
+                         "offers": found.offers})
