@@ -18,6 +18,7 @@ version of the bank, catsim and the kiosk's estimator run at the same fixed leng
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import time
 
@@ -68,7 +69,7 @@ def calibration(sim: Simulator, visitors: Visitors, outcomes: list[Outcome]) -> 
                       for k, o in enumerate(outcomes)])
     right = np.array([o.claimed for o in outcomes]) == truth
     rows, ece = [], 0.0
-    for low, high in zip(BINS[:-1], BINS[1:], strict=True):
+    for low, high in itertools.pairwise(BINS):
         inside = (claims >= low) & ((claims < high) | (high == BINS[-1]))
         if not inside.any():
             rows.append({"bin": [low, high], "visitors": 0})
@@ -242,7 +243,7 @@ def print_tables(r: dict) -> None:
           "share of claims >= 0.8, right: how often those were right; person: sent to a person "
           "as uncertain; k.chk: knowledge checks per visitor)")
     print("\ncalibration: claimed certainty at the stop -> observed agreement (visitors)")
-    labels = [f"{lo:.2f}-{hi:.2f}" for lo, hi in zip(BINS[:-1], BINS[1:], strict=True)]
+    labels = [f"{lo:.2f}-{hi:.2f}" for lo, hi in itertools.pairwise(BINS)]
     print(f"{'condition':16} " + " ".join(f"{lab:>18}" for lab in labels))
     for name, c in r["conditions"].items():
         cells = []
