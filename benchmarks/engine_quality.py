@@ -49,10 +49,10 @@ BINS = (0.0, 0.5, 0.8, 0.9, 0.95, 1.0)
 def scores(sim: Simulator, visitors: Visitors, outcomes: list[Outcome]) -> dict[str, float]:
     levels = np.stack([o.levels for o in outcomes])
     ability = np.stack([o.ability for o in outcomes])
-    shares = [o.dont_know_share for o in outcomes]
-    found = np.array([sim.pathway(lv, s)[0] for lv, s in zip(levels, shares, strict=True)])
-    truth = np.array([sim.pathway(lv, s)[0] for lv, s in zip(visitors.levels, shares,
-                                                                strict=True)])
+    found = np.array([sim.pathway(lv, o.dont_know_share, o.asked)[0]
+                      for lv, o in zip(levels, outcomes, strict=True)])
+    truth = np.array([sim.pathway(lv, o.dont_know_share, o.asked)[0]
+                      for lv, o in zip(visitors.levels, outcomes, strict=True)])
     gap = np.abs(levels - visitors.levels)
     return {
         "pathway_agreement": float(np.mean(found == truth)),
@@ -65,7 +65,7 @@ def scores(sim: Simulator, visitors: Visitors, outcomes: list[Outcome]) -> dict[
 def calibration(sim: Simulator, visitors: Visitors, outcomes: list[Outcome]) -> dict:
     """Claimed certainty of the claimed pathway at the stop against how often it was right."""
     claims = np.array([o.certainty for o in outcomes])
-    truth = np.array([sim.pathway(visitors.levels[k], o.dont_know_share)[0]
+    truth = np.array([sim.pathway(visitors.levels[k], o.dont_know_share, o.asked)[0]
                       for k, o in enumerate(outcomes)])
     right = np.array([o.claimed for o in outcomes]) == truth
     rows, ece = [], 0.0

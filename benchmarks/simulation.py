@@ -26,7 +26,7 @@ from kiosk.bank.loader import load_bank
 from kiosk.bank.model import DONT_KNOW, Bank, CanDoItem, KnowledgeItem
 from kiosk.domain import DOMAIN_IDS
 from kiosk.engine.estimator import GridPosterior
-from kiosk.engine.irt import GradedResponse, KnowsOrGuesses, model_of, score
+from kiosk.engine.irt import NO_INFORMATION, GradedResponse, KnowsOrGuesses, model_of, score
 from kiosk.engine.pool import ItemPool
 from kiosk.engine.session import AdaptiveSession
 from kiosk.engine.state import PathwayTable, decided_levels
@@ -196,14 +196,12 @@ class Simulator:
         self.pathway_table = PathwayTable.build(self.table, len(self.router.pathway_ids))
         self.answer_models = answer_models or list(self.pool.models)
         self.scale = [o.id for o in bank.scale.options]
-        self._tables: dict[float, np.ndarray] = {}
 
-    def pathway(self, levels: np.ndarray, dont_know_share: float = 0.0) -> np.ndarray:
+    def pathway(self, levels: np.ndarray, dont_know_share: float = 0.0,
+                answered: int = 60) -> np.ndarray:
         """The pathway of each level vector for a visit with this share of "not sure"."""
-        if dont_know_share not in self._tables:
-            self._tables[dont_know_share] = self.router.pathway_table(self.context,
-                                                                      dont_know_share)
-        return self._tables[dont_know_share][vector_index(np.atleast_2d(levels))]
+        table = self.router.pathway_table(self.context, dont_know_share, answered)
+        return table[vector_index(np.atleast_2d(levels))]
 
     def adaptive(self, visitors: Visitors, k: int, seed: int) -> Outcome:
         rng = np.random.default_rng(seed + 1_000_003)
@@ -232,19 +230,23 @@ class Simulator:
         """The estimate after the items of ``form`` (pool indices), in that order."""
         rng = np.random.default_rng(seed + 2_000_003)
         theta = visitors.theta[k]
-        post = GridPosterior(self.pool.grid, len(DOMAIN_IDS))
+        pool = self.pool
+        post = GridPosterior(pool.grid, len(DOMAIN_IDS), self.bank.engine.careless_share)
         dont_know = 0
         for i in form:
-            item, d = self.pool.items[i], int(self.pool.domain_of[i])
+            item, d = pool.items[i], int(pool.domain_of[i])
             option = visitor_answer(visitors, k, item, self.answer_models[i], theta[d], rng,
                                     self.scale)
             dont_know += option == DONT_KNOW
             response = score(item, option, self.scale)
-            post.update(d, self.pool.models[i].log_likelihood(response, self.pool.grid.theta))
+            if response != NO_INFORMATION:
+                latent = pool.grid.latent(bool(pool.self_report[i]))
+                post.update(d, pool.models[i].log_likelihood(response, latent),
+                            float(pool.careless_log_likelihood[i]))
         mean, _ = post.ability_mean_sd()
         share = dont_know / len(form)
-        self.pathway(np.zeros((1, len(DOMAIN_IDS)), dtype=int), share)
-        table = PathwayTable.build(self._tables[share], len(self.router.pathway_ids))
+        table = PathwayTable.cached(self.router.pathway_table(self.context, share, len(form)),
+                                    len(self.router.pathway_ids))
         levels = decided_levels(post.level_vector_probabilities(), table)
         return Outcome(len(form), levels, mean, dont_know_share=share)
 

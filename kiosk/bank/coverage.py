@@ -21,6 +21,8 @@ from kiosk.bank.conditions import (
     DontKnowLeaf,
     Facts,
     Loc,
+    UncertainLeaf,
+    Uncertainty,
     iter_leaves,
 )
 from kiosk.domain import COMPLETIONS, DOMAIN_IDS, LEVEL_IDS
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
 ALL_LEVEL_VECTORS = np.array(
     list(product(range(len(LEVEL_IDS)), repeat=len(DOMAIN_IDS))), dtype=np.int8
 )
+# More answers than any "not sure" rule may ask for (a series is at most 60 questions).
+ENOUGH_ANSWERS = 60
 # Beyond this many context combinations the brute force would be slow: say so instead.
 MAX_CASES = 20_000
 
@@ -47,8 +51,11 @@ def first_match(conditions: Sequence[Condition], facts: Facts) -> np.ndarray:
     return chosen
 
 
-def _dimensions(bank: Bank) -> tuple[list[str], list[list[str | None]], list[float]]:
-    """The context questions the rules name with their possible answers, and the shares."""
+def _dimensions(
+    bank: Bank,
+) -> tuple[list[str], list[list[str | None]], list[float], list[Uncertainty | None]]:
+    """The context questions the rules name with their possible answers, the shares of "not
+    sure", and the reasons for uncertainty."""
     leaves = [leaf for i, r in enumerate(bank.routing)
               for _, leaf in iter_leaves(r.when, ("routing", i, "when"))]
     questions = sorted({leaf.context.question for leaf in leaves if isinstance(leaf, ContextLeaf)})
@@ -57,23 +64,28 @@ def _dimensions(bank: Bank) -> tuple[list[str], list[list[str | None]], list[flo
     ]
     shares = sorted({0.0} | {leaf.dont_know.at_least for leaf in leaves
                              if isinstance(leaf, DontKnowLeaf)})
-    return questions, answers, shares
+    named = {reason for leaf in leaves if isinstance(leaf, UncertainLeaf)
+             for reason in leaf.uncertain}
+    return questions, answers, shares, [None, *sorted(named)]
 
 
 def case_count(bank: Bank) -> int:
     """How many batches of 4096 level vectors ``cases`` yields."""
-    _, answers, shares = _dimensions(bank)
-    return len(COMPLETIONS) * len(shares) * math.prod(len(a) for a in answers)
+    _, answers, shares, uncertain = _dimensions(bank)
+    return len(COMPLETIONS) * len(shares) * len(uncertain) * math.prod(len(a) for a in answers)
 
 
 def cases(bank: Bank) -> Iterator[Facts]:
-    """Every distinct situation the routing rules can tell apart, 4096 level vectors each."""
-    questions, answers, shares = _dimensions(bank)
+    """Every distinct situation the routing rules can tell apart, 4096 level vectors each (the
+    most answers a "not sure" rule asks for: a long enough series)."""
+    questions, answers, shares, uncertain = _dimensions(bank)
     for chosen in product(*answers):
         context = {q: a for q, a in zip(questions, chosen, strict=True) if a is not None}
         for completion in COMPLETIONS:
             for share in shares:
-                yield Facts(ALL_LEVEL_VECTORS, context, completion, share)  # type: ignore[arg-type]
+                for reason in uncertain:
+                    yield Facts(ALL_LEVEL_VECTORS, context, completion,  # type: ignore[arg-type]
+                                share, ENOUGH_ANSWERS, reason)
 
 
 def routing_problems(bank: Bank) -> list[tuple[Loc, str]]:
@@ -109,5 +121,6 @@ def _describe_case(facts: Facts, row: int) -> str:
     levels = ", ".join(f"{d}={LEVEL_IDS[v]}" for d, v in zip(DOMAIN_IDS, facts.levels[row],
                                                               strict=True))
     answers = ", ".join(f"{q}={a}" for q, a in sorted(facts.context.items())) or "no answers"
+    uncertain = f"; uncertain ({facts.uncertain})" if facts.uncertain else ""
     return (f"levels {levels}; {answers}; completion {facts.completion}; "
-            f"'je ne sais pas' share {facts.dont_know_share:.0%}")
+            f"'je ne sais pas' share {facts.dont_know_share:.0%}{uncertain}")
