@@ -16,7 +16,7 @@ from kiosk.bank.conditions import Facts
 from kiosk.bank.coverage import ALL_LEVEL_VECTORS, cases, routing_problems
 from kiosk.bank.loader import DataFileError, load_bank
 from kiosk.domain import COMPLETIONS, DOMAIN_IDS, PATHWAY_IDS
-from kiosk.routing import Router
+from kiosk.routing import Router, vector_index
 
 BANK = load_bank(paths.default_bank())
 ROUTER = Router(BANK)
@@ -31,18 +31,44 @@ context_st = st.fixed_dictionaries(
 
 
 @settings(max_examples=300, deadline=None)
-@given(levels_st, context_st, st.sampled_from(COMPLETIONS), st.floats(0, 1))
+@given(levels_st, context_st, st.sampled_from(COMPLETIONS), st.floats(0, 1), st.integers(0, 20),
+       st.sampled_from([None, "inconsistent", "undecided"]))
 def test_every_visitor_reaches_exactly_one_pathway(
-    levels: dict[str, int], context: dict[str, str], completion: Any, share: float
+    levels: dict[str, int], context: dict[str, str], completion: Any, share: float,
+    answered: int, uncertain: Any,
 ) -> None:
-    decision = ROUTER.decide(levels, context, completion, share)
+    decision = ROUTER.decide(levels, context, completion, share, answered, uncertain)
     assert decision.pathway in PATHWAY_IDS
     # The single decision and the vectorised table the engine uses agree.
-    facts = Facts.single(levels, context, completion, share)
+    facts = Facts.single(levels, context, completion, share, answered, uncertain)
     assert ROUTER.pathway_ids[ROUTER.pathway_indices(facts)[0]] == decision.pathway
+    if uncertain is None and completion == "completed":
+        table = ROUTER.pathway_table(context, share, answered)
+        index = vector_index(np.array([[levels[d] for d in DOMAIN_IDS]]))[0]
+        assert ROUTER.pathway_ids[table[index]] == decision.pathway
     assert 1 <= len(decision.reasons) <= 3
     assert all(r.languages() == set(BANK.languages) for r in decision.reasons)
     assert len(set(decision.needs)) == len(decision.needs)
+
+
+def test_half_not_sure_sends_to_an_adviser_only_over_enough_answers() -> None:
+    levels = dict.fromkeys(DOMAIN_IDS, 2)
+    rule = next(r.when.dont_know for r in BANK.routing if hasattr(r.when, "dont_know"))
+    early = ROUTER.decide(levels, {}, "completed", 0.5, rule.answers - 1)
+    enough = ROUTER.decide(levels, {}, "completed", 0.5, rule.answers)
+    assert early.pathway != "orientation"
+    assert enough.pathway == "orientation"
+
+
+@pytest.mark.parametrize("reason", ["inconsistent", "undecided"])
+def test_an_uncertain_estimate_leans_to_a_person(reason: Any) -> None:
+    settled = ROUTER.decide(dict.fromkeys(DOMAIN_IDS, 3), {}, "completed", 0.0, 10, reason)
+    assert settled.pathway == "orientation"
+    assert settled.reasons[0].languages() == {"fr", "en"}
+    # Someone with a procedure today and weak levels still gets one-to-one help now.
+    urgent = ROUTER.decide(dict.fromkeys(DOMAIN_IDS, 0), {"urgency": "today"}, "completed",
+                           0.0, 10, reason)
+    assert urgent.pathway == "assisted"
 
 
 def test_brute_force_covers_every_case_of_the_default_bank() -> None:
