@@ -182,6 +182,8 @@ class Outcome:
     dont_know_share: float = 0.0
     to_person: bool = False  # the result sends the visitor to a person (uncertain)
     stop: str = ""  # why the series stopped
+    careless: float = 0.0  # the engine's probability that the answers were random
+    answers: tuple[tuple[int, int], ...] = ()  # (item, scored category), informative ones
 
 
 class Simulator:
@@ -214,6 +216,8 @@ class Simulator:
                                           rng, self.scale))
         est = session.estimate()
         claims = np.array([est.pathway_probabilities[p] for p in self.router.pathway_ids])
+        scored = [(self.pool.index[i], score(self.bank.item(i), o, self.scale))
+                  for i, o in session.answers]
         return Outcome(
             session.asked,
             np.array([est.levels[d] for d in DOMAIN_IDS]),
@@ -224,6 +228,8 @@ class Simulator:
             est.dont_know_share,
             bool(getattr(est, "uncertain", None)),
             str(getattr(est, "stop", "")),
+            float(getattr(est, "careless", 0.0)),
+            tuple((i, r) for i, r in scored if r >= 0),
         )
 
     def fixed(self, form: Sequence[int], visitors: Visitors, k: int, seed: int) -> Outcome:

@@ -69,11 +69,13 @@ class Router:
         after ``answered`` scored questions with this share of "not sure". The engine asks for
         it after every answer: it is computed once per context and per outcome of the bank's
         "not sure" rules, which is all it depends on besides the levels."""
-        facts = Facts(ALL_LEVEL_VECTORS, dict(context), "completed", dont_know_share, answered)
+        one = Facts(ALL_LEVEL_VECTORS[:1], {}, "completed", dont_know_share, answered)
         key = (tuple(sorted(context.items())),
-               tuple(bool(leaf.evaluate(facts)[0]) for leaf in self._dont_know_rules))
+               tuple(bool(leaf.evaluate(one)[0]) for leaf in self._dont_know_rules))
         if key not in self._tables:
-            self._tables[key] = self.pathway_indices(facts)
+            self._tables[key] = self.pathway_indices(
+                Facts(ALL_LEVEL_VECTORS, dict(context), "completed", dont_know_share, answered)
+            )
         return self._tables[key]
 
     def decide(

@@ -32,8 +32,16 @@ class GridPosterior:
         self._level_of_node = np.eye(LEVELS)[grid.level]  # (P, S, 4) one-hot
         self._careless_share = careless_share
         self._careless_log_lik = 0.0
-        self._cached: tuple[np.ndarray, float, np.ndarray] | None = None
-        self._levels: np.ndarray | None = None
+        # Per domain, what depends on that domain's answers only; an answer refreshes its row.
+        self._conditional = np.empty(shape)  # P(s | p, answers)
+        self._given_person = np.empty((domains, grid.g.size, LEVELS))  # P(level | p, answers)
+        self._node_moments = np.empty((2, domains, grid.g.size))  # E, Var of θ_d given p
+        # Joint levels of each half of the domains given p (see _attentive_vectors).
+        self._half = domains // 2
+        self._halves: list[np.ndarray | None] = [None, None]
+        for d in range(domains):
+            self._refresh(d)
+        self._cached: tuple[np.ndarray, float] | None = None
         self._prior: tuple[np.ndarray, np.ndarray] | None = None
         if careless_share:
             self._prior = (self._attentive_vectors(), self._attentive_levels())
@@ -42,11 +50,22 @@ class GridPosterior:
         """Multiply in one answer's likelihood (``careless``: its log-likelihood for a visitor
         answering at random)."""
         self._log_lik[domain] += log_likelihood
-        self._log_marginal[domain] = _log_sum_exp(
-            self._log_lik[domain] + self.grid.log_prior_s[None, :], axis=1
-        )
         self._careless_log_lik += careless
-        self._cached = self._levels = None
+        self._refresh(domain)
+        self._cached = None
+
+    def _refresh(self, d: int) -> None:
+        joint = self._log_lik[d] + self.grid.log_prior_s[None, :]
+        self._log_marginal[d] = _log_sum_exp(joint, axis=1)
+        conditional = np.exp(joint - self._log_marginal[d][:, None])
+        self._conditional[d] = conditional
+        # One small product per person node: (1, S) times (S, 4).
+        self._given_person[d] = np.matmul(conditional[:, None, :], self._level_of_node)[:, 0]
+        theta = self.grid.theta
+        mean = (conditional * theta).sum(axis=1)
+        self._node_moments[0, d] = mean
+        self._node_moments[1, d] = (conditional * theta * theta).sum(axis=1) - mean**2
+        self._halves[int(d >= self._half)] = None
 
     def general(self) -> np.ndarray:
         """Posterior probabilities of the person nodes for an attentive visitor, shape (P,)."""
@@ -68,8 +87,7 @@ class GridPosterior:
 
     def attentive_weights(self) -> np.ndarray:
         """As ``domain_weights``, for an attentive visitor only (what the next answer tells)."""
-        person, _, conditional = self._summary()
-        return conditional * person[None, :, None]
+        return self._conditional * self.general()[None, :, None]
 
     def level_probabilities(self) -> np.ndarray:
         """P(level = k) for each domain, shape (D, 4)."""
@@ -91,10 +109,8 @@ class GridPosterior:
         """Posterior covariance of the domain abilities and the bias (last), for an attentive
         visitor, shape (D+1, D+1). Given the person node the domains are independent, so the
         cross-domain terms come from the spread of the per-node means alone."""
-        person, _, conditional = self._summary()
-        theta = self.grid.theta
-        node_mean = np.einsum("dps,ps->dp", conditional, theta)
-        node_var = np.einsum("dps,ps->dp", conditional, theta * theta) - node_mean**2
+        person = self.general()
+        node_mean, node_var = self._node_moments
         means = np.vstack([node_mean, self.grid.bias[None, :]])  # (D+1, P)
         centred = means - (means @ person)[:, None]
         cov = (centred * person[None, :]) @ centred.T
@@ -110,9 +126,8 @@ class GridPosterior:
             return attentive
         return (1.0 - careless) * attentive + careless * self._prior[which]
 
-    def _summary(self) -> tuple[np.ndarray, float, np.ndarray]:
-        """(person posterior, careless probability, P(s | p, answers) per domain), once per
-        answer."""
+    def _summary(self) -> tuple[np.ndarray, float]:
+        """(person posterior, careless probability), once per answer."""
         if self._cached is None:
             log_post = self.grid.log_prior_person + self._log_marginal.sum(axis=0)
             log_evidence = float(_log_sum_exp(log_post, axis=0))
@@ -122,36 +137,23 @@ class GridPosterior:
                 odds = (np.log(self._careless_share) + self._careless_log_lik
                         - np.log1p(-self._careless_share) - log_evidence)
                 careless = float(1.0 / (1.0 + np.exp(-odds)))
-            conditional = np.exp(
-                self._log_lik + self.grid.log_prior_s[None, None, :]
-                - self._log_marginal[:, :, None]
-            )
-            self._cached = (person, careless, conditional)
+            self._cached = (person, careless)
         return self._cached
 
-    def _level_given_person(self) -> np.ndarray:
-        """P(level_d = k | p, answers), shape (D, P, 4), once per answer."""
-        if self._levels is None:
-            self._levels = self._compute_level_given_person()
-        return self._levels
-
-    def _compute_level_given_person(self) -> np.ndarray:
-        _, _, conditional = self._summary()
-        # One small product per person node: (D, S) times (S, 4).
-        return np.matmul(conditional.transpose(1, 0, 2), self._level_of_node).transpose(1, 0, 2)
-
     def _attentive_levels(self) -> np.ndarray:
-        return np.einsum("dpk,p->dk", self._level_given_person(), self.general())
+        return np.einsum("dpk,p->dk", self._given_person, self.general())
 
     def _attentive_vectors(self) -> np.ndarray:
         """Level vector probabilities for an attentive visitor. Given the person node the
         domains are independent: the joint of the first half of the domains and that of the
         second half are outer products per node, and summing their product over the nodes is
         one small matrix product (4**(D/2) x P times P x 4**(D/2))."""
-        given_person = self._level_given_person()
-        half = given_person.shape[0] // 2
-        first = _outer_per_node(given_person[:half]) * self.general()[:, None]
-        total = (first.T @ _outer_per_node(given_person[half:])).ravel()
+        for side, domains in enumerate((slice(None, self._half), slice(self._half, None))):
+            if self._halves[side] is None:
+                self._halves[side] = _outer_per_node(self._given_person[domains])
+        first, second = self._halves
+        assert first is not None and second is not None
+        total = ((first * self.general()[:, None]).T @ second).ravel()
         return total / total.sum()
 
 

@@ -16,6 +16,8 @@ from kiosk.engine.prior import BifactorGrid
 # Fixed ability points on which item information is tabulated once per bank; the posterior of
 # each domain is projected onto them at every step, so scoring N items is one product.
 INFO_POINTS = np.linspace(-4.0, 4.0, 49)
+# Answers whose grid log-likelihood is kept (about 10 kB each): every answer of a 60-item bank.
+_CACHED_ANSWERS = 1024
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class ItemPool:
     point_levels: np.ndarray  # (T, 4) one-hot: the level of each information point
     prior_density: np.ndarray  # (D, T) every domain's prior on the information points
     index: dict[str, int] = field(default_factory=dict)
+    # Log-likelihood of (item, response) on the grid, computed once: every visitor reuses them.
+    _log_likelihoods: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def from_bank(cls, bank: Bank) -> ItemPool:
@@ -75,6 +79,18 @@ class ItemPool:
             prior_density=np.tile(prior_density, (len(DOMAIN_IDS), 1)),
             index={item.id: i for i, item in enumerate(items)},
         )
+
+    def log_likelihood(self, index: int, response: int) -> np.ndarray:
+        """(P, S) log-likelihood of an answer to item ``index`` at every grid node."""
+        key = (index, response)
+        found = self._log_likelihoods.get(key)
+        if found is None:
+            if len(self._log_likelihoods) >= _CACHED_ANSWERS:
+                self._log_likelihoods.clear()
+            latent = self.grid.latent(bool(self.self_report[index]))
+            found = self._log_likelihoods[key] = self.models[index].log_likelihood(response,
+                                                                                  latent)
+        return found
 
     def eligible(self, context: Mapping[str, str]) -> np.ndarray:
         """Items the context answers do not make pointless (their skip rule does not hold)."""

@@ -40,7 +40,7 @@ class BifactorGrid:
         correlation: float,
         level_cuts: tuple[float, float, float],
         bias_sd: float = 0.0,
-        g_points: int = 31,
+        g_points: int = 21,
         s_points: int = 15,
         bias_points: int = 3,
         span: float = 4.0,

@@ -113,10 +113,9 @@ class AdaptiveSession:
         response = kind.score(item, option_id, self._scale)
         domain = int(self.pool.domain_of[index])
         if response != NO_INFORMATION:
-            latent = self.pool.grid.latent(kind.self_report)
             self._posterior.update(
                 domain,
-                self.pool.models[index].log_likelihood(response, latent),
+                self.pool.log_likelihood(index, response),
                 float(self.pool.careless_log_likelihood[index]),
             )
             self._informed_domains[domain] = True

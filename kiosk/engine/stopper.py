@@ -25,7 +25,7 @@ MAX_QUESTIONS = "max_questions"
 UNDECIDED = "undecided"
 
 # Fixed draws for the look-ahead (the same for every visitor: the decision is deterministic).
-_FUTURES = 16
+_FUTURES = 12
 _DRAWS = np.random.default_rng(20260101)
 _UNIFORM = _DRAWS.random((_FUTURES, len(DOMAIN_IDS)))
 _NORMAL = _DRAWS.standard_normal((_FUTURES, len(DOMAIN_IDS)))
@@ -67,17 +67,17 @@ class ClassificationStopper:
         usable = np.where((members >= 0) & snap.open_items[members],
                           snap.expected_information[members], 0.0)
         gathered = -np.sort(-usable, axis=1)[:, :left].sum(axis=1)
-        density = snap.ability_density / snap.ability_density.sum(axis=1, keepdims=True)
+        density = snap.ability_density
         cdf = np.cumsum(density, axis=1)
-        truth = INFO_POINTS[(cdf[None] < _UNIFORM[:, :domains, None]).sum(axis=2).clip(
-            max=INFO_POINTS.size - 1)]
-        precision = gathered[None, :]
-        reading = truth + _NORMAL[:, :domains] / np.sqrt(np.maximum(precision, 1e-12))
-        log_future = np.log(np.maximum(density[None], 1e-300)) - 0.5 * precision[:, :, None] * (
-            reading[:, :, None] - INFO_POINTS[None, None, :]) ** 2
-        future = np.exp(log_future - log_future.max(axis=2, keepdims=True))
-        future /= future.sum(axis=2, keepdims=True)
+        drawn = (cdf[None] < _UNIFORM[:, :domains, None] * cdf[None, :, -1:]).sum(axis=2)
+        truth = INFO_POINTS[drawn.clip(max=INFO_POINTS.size - 1)]
+        reading = truth + _NORMAL[:, :domains] / np.sqrt(np.maximum(gathered, 1e-12))
+        # Current density times the reading's likelihood; the floor keeps far points from
+        # underflowing to a row of zeros.
+        exponent = -0.5 * gathered[None, :, None] * (reading[:, :, None] - INFO_POINTS) ** 2
+        future = density[None] * np.exp(np.maximum(exponent, -600.0))
         levels = future @ pool.point_levels  # (futures, D, 4)
+        levels /= np.maximum(levels.sum(axis=2, keepdims=True), 1e-300)
         half = domains // 2
         masses = snap.pathway_masses(_joint(levels[:, :half]), _joint(levels[:, half:]))
         certainty = masses.max(axis=1)
