@@ -8,9 +8,12 @@ parameters, another domain correlation, careless visitors and over-claimers, fre
 sure", a low-skill audience). Each reports pathway agreement, questions (median, p90), and a
 calibration table: the engine's claimed certainty at the stop, in bins, against how often the
 claimed pathway was right, with the expected calibration error (ECE). On a unidimensional 2PL
-version of the bank, catsim and the kiosk's estimator run at the same fixed length.
+version of the bank, catsim and the kiosk's estimator run at the same fixed length. The peer
+package mirt (``peer_mirt.py``) runs its multidimensional CAT beside the engine at equal length,
+its calibration beside ``kiosk calibrate``, and its person fit beside the engine's.
 
     python benchmarks/engine_quality.py [--visitors 2000] [--seed 7] [--context urgent] [--json]
+    python benchmarks/engine_quality.py --mirt-visitors 0   # without mirt (its CAT is slow)
     python benchmarks/engine_quality.py --conditions own not_sure_20   # some conditions only
     python benchmarks/engine_quality.py --curve 0.7 0.75 0.8 0.85  # stopping trade-off only
 """
@@ -23,6 +26,7 @@ import json
 import time
 
 import numpy as np
+import peer_mirt
 from simulation import (
     CONDITIONS,
     CONTEXT,
@@ -168,6 +172,30 @@ def unidimensional(visitors: Visitors, lengths: list[int], seed: int) -> dict[st
     return out
 
 
+def mirt_peer(bank: Bank, context: dict[str, str], args: argparse.Namespace,
+              conditions: dict) -> dict:
+    """mirt beside the engine: CAT at equal length, calibration, person fit."""
+    if not peer_mirt.available():
+        return {"error": "mirt is not installed: pip install -e '.[bench]'"}
+    settings = bank.engine
+    own = draw_visitors(args.mirt_visitors, settings.domain_correlation, settings.level_cuts,
+                        args.seed)
+    sim = Simulator(bank, context, None)
+    length = round(conditions["own"]["questions_median"]) if "own" in conditions else 10
+    out: dict = {"cat": peer_mirt.cat_comparison(sim, own, length, args.seed)}
+    calibration_visitors = draw_visitors(args.calibration_visitors, settings.domain_correlation,
+                                         settings.level_cuts, args.seed + 1)
+    out["calibration"] = peer_mirt.calibration_comparison(bank, calibration_visitors,
+                                                          args.seed + 1)
+    careless = next(c for c in CONDITIONS if c.name == "careless_over")
+    visitors = draw_visitors(args.visitors, settings.domain_correlation, settings.level_cuts,
+                             args.seed, careless)
+    sim = Simulator(bank, context, condition_models(bank.items, careless, args.seed))
+    outcomes = [sim.adaptive(visitors, k, args.seed + k) for k in range(args.visitors)]
+    out["person_fit"] = peer_mirt.person_fit_comparison(sim, visitors, outcomes)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--visitors", type=int, default=2000)
@@ -175,6 +203,9 @@ def main() -> None:
     parser.add_argument("--context", choices=["default", "urgent"], default="default")
     parser.add_argument("--conditions", nargs="+", choices=[c.name for c in CONDITIONS],
                         default=[c.name for c in CONDITIONS])
+    parser.add_argument("--mirt-visitors", type=int, default=200,
+                        help="simulees for mirt's multidimensional CAT (about 2 s each; 0: skip)")
+    parser.add_argument("--calibration-visitors", type=int, default=1500)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--curve", type=float, nargs="+", metavar="CERTAINTY",
                         help="only the stopping trade-off at these pathway certainties")
@@ -201,6 +232,7 @@ def main() -> None:
     chosen = [c for c in CONDITIONS if c.name in args.conditions]
     conditions = {c.name: run_condition(bank, context, c, args.visitors, args.seed)
                   for c in chosen}
+    peer = mirt_peer(bank, context, args, conditions) if args.mirt_visitors else None
     result: dict = {
         "visitors": args.visitors,
         "seed": args.seed,
@@ -214,6 +246,8 @@ def main() -> None:
         length = round(conditions["own"]["questions_median"])
         result["rmse_length"] = length
         result["unidimensional"] = unidimensional(own, sorted({8, length, 12}), args.seed)
+    if peer is not None:
+        result["mirt"] = peer
     result["seconds"] = round(time.perf_counter() - started, 1)
     if args.json:
         print(json.dumps(result))
@@ -258,6 +292,8 @@ def print_tables(r: dict) -> None:
             extra.append("stops " + ", ".join(f"{k} {_pct(v)} %" for k, v in c["stops"].items()))
         if extra:
             print(f"{name}: " + "; ".join(extra))
+    if "mirt" in r:
+        print_mirt(r["mirt"])
     if "unidimensional" in r:
         u = r["unidimensional"]
         print("\n1-D comparison (RMSE of the general ability at fixed length):")
@@ -265,6 +301,44 @@ def print_tables(r: dict) -> None:
             print(f"  {key.replace('_', ' '):24} {u[key]:.3f}")
         print(f"  catsim step p95 (ms)     {u['catsim_step_ms_p95']:.2f}")
     print(f"({r['seconds']} s)")
+
+
+def print_mirt(m: dict) -> None:
+    if "error" in m:
+        print(f"\nmirt: {m['error']}")
+        return
+    c = m["cat"]
+    print(f"\nmirt's multidimensional CAT at equal length ({c['length']} questions, "
+          f"{c['visitors']} simulees, the same answers):")
+    print(f"  pathway agreement  engine {_pct(c['engine_pathway_agreement'])} %   "
+          f"mirt {_pct(c['mirt_pathway_agreement'])} %")
+    print(f"  level exact        engine {_pct(c['engine_level_exact'])} %   "
+          f"mirt {_pct(c['mirt_level_exact'])} %")
+    print(f"  step ms p50 / p95  engine {c['engine_step_ms_p50']:.2f} / "
+          f"{c['engine_step_ms_p95']:.2f}   mirt {c['mirt_step_ms_p50']:.1f} / "
+          f"{c['mirt_step_ms_p95']:.1f}")
+    k = m["calibration"]
+    print(f"calibration recovery ({k['visitors']} simulees, half the items each; r / RMSE / "
+          "errors in standard errors):")
+    for label, key in [("kiosk calibrate, can-do a", "kiosk_a"),
+                       ("mirt GRM, can-do a", "mirt_grm_a"),
+                       ("kiosk calibrate, can-do b", "kiosk_b"),
+                       ("mirt GRM, can-do b", "mirt_grm_b"),
+                       ("kiosk calibrate, all a", "kiosk_all_items_a"),
+                       ("mirt bfactor (dichotomised), all a", "mirt_bifactor_a"),
+                       ("kiosk calibrate, all middle b", "kiosk_all_items_middle_b"),
+                       ("mirt bfactor (dichotomised), middle b", "mirt_bifactor_middle_b")]:
+        v = k[key]
+        z = f" / {v['z_spread']:.2f}" if "z_spread" in v else ""
+        print(f"  {label:40} {v['r']:.3f} / {v['rmse']:.3f}{z}")
+    print(f"  seconds: kiosk {k['kiosk_seconds']:.1f}, mirt GRM {k['mirt_grm_seconds']:.1f}, "
+          f"mirt bfactor {k['mirt_bifactor_seconds']:.1f}; standard errors of b, kiosk / mirt: "
+          f"{k['se_b_ratio_kiosk_to_mirt']:.2f}")
+    p = m["person_fit"]
+    print(f"person fit (careless_over, {p['careless_visitors']} careless): flagged careless / "
+          f"attentive: engine {_pct(p['engine_flags_careless'])} / "
+          f"{_pct(p['engine_flags_attentive'])} %, mirt lz {_pct(p['mirt_lz_flags_careless'])} / "
+          f"{_pct(p['mirt_lz_flags_attentive'])} %")
 
 
 if __name__ == "__main__":
