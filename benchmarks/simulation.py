@@ -246,7 +246,7 @@ class Simulator:
             dont_know += option == DONT_KNOW
             response = score(item, option, self.scale)
             if response != NO_INFORMATION:
-                latent = pool.grid.latent(bool(pool.self_report[i]))
+                latent = pool.grid.latent(float(pool.bias_loading[i]))
                 post.update(d, pool.models[i].log_likelihood(response, latent),
                             float(pool.careless_log_likelihood[i]))
         mean, _ = post.ability_mean_sd()

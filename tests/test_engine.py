@@ -37,17 +37,19 @@ def test_posterior_matches_brute_force_enumeration() -> None:
     node of the full grid (person node x one specific node per domain)."""
     grid = BifactorGrid.build(0.6, (-1.0, 0.0, 1.0), bias_sd=0.5, g_points=5, s_points=3,
                               bias_points=2, span=2.5)
-    # (domain, model, response, self-report, log-likelihood of a random answer)
+    # (domain, model, response, bias loading, log-likelihood of a random answer); the 0.4 is a
+    # kind of answer carrying part of the bias (as a mediator's observation might).
     answers = [
-        (0, GradedResponse(1.5, (-1.0, 0.0, 1.0)), 2, True, np.log(1 / 4)),
-        (0, KnowsOrGuesses(1.2, 0.3, 0.2), 0, False, np.log(1 / 3)),
-        (3, GradedResponse(1.1, (-0.5, 0.2, 1.4)), 3, True, np.log(1 / 4)),
-        (5, KnowsOrGuesses(0.9, -0.4, 0.0), 1, False, np.log(1 / 3)),
+        (0, GradedResponse(1.5, (-1.0, 0.0, 1.0)), 2, 1.0, np.log(1 / 4)),
+        (0, KnowsOrGuesses(1.2, 0.3, 0.2), 0, 0.0, np.log(1 / 3)),
+        (3, GradedResponse(1.1, (-0.5, 0.2, 1.4)), 3, 1.0, np.log(1 / 4)),
+        (5, KnowsOrGuesses(0.9, -0.4, 0.0), 1, 0.0, np.log(1 / 3)),
+        (5, GradedResponse(1.3, (-0.2, 0.4)), 1, 0.4, np.log(1 / 3)),
     ]
     careless_share = 0.2
     post = GridPosterior(grid, len(DOMAIN_IDS), careless_share)
-    for domain, model, response, self_report, random in answers:
-        post.update(domain, model.log_likelihood(response, grid.latent(self_report)), random)
+    for domain, model, response, loading, random in answers:
+        post.update(domain, model.log_likelihood(response, grid.latent(loading)), random)
 
     brute = np.zeros(4 ** len(DOMAIN_IDS))
     prior_vectors = np.zeros(4 ** len(DOMAIN_IDS))
@@ -58,9 +60,9 @@ def test_posterior_matches_brute_force_enumeration() -> None:
         for s_idx in product(range(grid.s.size), repeat=len(DOMAIN_IDS)):
             prior = prior_p[p] * np.prod(prior_s[list(s_idx)])
             weight = prior
-            for domain, model, response, self_report, _ in answers:
+            for domain, model, response, loading, _ in answers:
                 weight *= np.exp(model.log_likelihood(
-                    response, grid.latent(self_report)[p, s_idx[domain]]))
+                    response, grid.latent(loading)[p, s_idx[domain]]))
             index = vector_index(np.array([[grid.level[p, s] for s in s_idx]]))[0]
             brute[index] += weight
             prior_vectors[index] += prior

@@ -181,7 +181,7 @@ def test_the_same_answers_leave_a_wider_posterior_under_guessed_parameters() -> 
         post = GridPosterior(pool.grid, len(DOMAIN_IDS))
         for i, item in enumerate(pool.items[:12]):
             if isinstance(item, CanDoItem):
-                latent = pool.grid.latent(bool(pool.self_report[i]))
+                latent = pool.grid.latent(float(pool.bias_loading[i]))
                 post.update(int(pool.domain_of[i]), pool.models[i].log_likelihood(2, latent))
         widths.append(post.ability_mean_sd()[1])
     assert np.all(widths[1] > widths[0])
@@ -213,11 +213,11 @@ def test_over_stated_self_reports_are_tempered_by_wrong_knowledge_checks() -> No
         for i, item in enumerate(pool.items):
             if isinstance(item, CanDoItem) and item.domain == "safety":
                 post.update(int(pool.domain_of[i]),
-                            pool.models[i].log_likelihood(3, pool.grid.latent(True)))
+                            pool.models[i].log_likelihood(3, pool.grid.latent(1.0)))
         before = post.ability_mean_sd()[0]
         for i, item in enumerate(pool.items):
             if isinstance(item, KnowledgeItem):
                 post.update(int(pool.domain_of[i]),
-                            pool.models[i].log_likelihood(0, pool.grid.latent(False)))
+                            pool.models[i].log_likelihood(0, pool.grid.latent(0.0)))
         drops.append(float((before - post.ability_mean_sd()[0]).mean()))
     assert drops[1] > drops[0] > 0

@@ -1,7 +1,7 @@
 """Item response models: how likely each answer is at a given ability, and how much it tells.
 
 - Can-do statements: Samejima's graded response model (four ordered answers). They are
-  self-reports: they follow the visitor's ability plus their self-assessment bias.
+  self-reports: they follow the visitor's ability plus their whole self-assessment bias.
 - Knowledge checks: the three-parameter logistic model, read as "knows, or else guesses".
   "Je ne sais pas" on a knowledge check is the visitor declaring that they do not know and
   chose not to guess, so its likelihood is ``1 - P*(θ)``: the "does not know" part of the model,
@@ -16,9 +16,10 @@ averaged over that item's parameter uncertainty; each logit ``a(θ - b)`` is ave
 probit approximation ``E σ(x) ≈ σ(m / √(1 + π v / 8))``, ``v`` the logit's variance. A
 guessed item therefore counts for less than a well-estimated one.
 
-Each item kind (``ITEM_KINDS``) says which model reads it, how an answer is scored, whether it is
-a self-report, and among how many answers a careless visitor picks; a new kind of item is one
-more entry there.
+Each item kind (``ITEM_KINDS``) says which model reads it, how an answer is scored, which answers
+it offers (a careless visitor picks among them), and how much of the visitor's self-assessment
+bias its answers carry (1 for a self-report, 0 for a question with a right answer; a task a
+mediator watches would sit near 0). A new kind of item is one more entry there.
 
 All functions take ability as a numpy array of any shape and return arrays of that shape.
 """
@@ -144,7 +145,7 @@ class ItemKind:
     model: Callable[[ScoredItem, Spread], ItemModel]
     score: Callable[[ScoredItem, str, Sequence[str]], Response]
     answers: Callable[[ScoredItem, Sequence[str]], list[str]]  # the answers offered
-    self_report: bool  # the answer follows ability plus the visitor's self-assessment bias
+    bias_loading: float  # share of the self-assessment bias in what the answer follows
 
 
 def _can_do_model(item: ScoredItem, spread: Spread) -> ItemModel:
@@ -175,8 +176,8 @@ def _knowledge_answers(item: ScoredItem, scale: Sequence[str]) -> list[str]:
 
 
 ITEM_KINDS: dict[str, ItemKind] = {
-    "can_do": ItemKind(_can_do_model, _can_do_score, lambda item, scale: list(scale), True),
-    "knowledge": ItemKind(_knowledge_model, _knowledge_score, _knowledge_answers, False),
+    "can_do": ItemKind(_can_do_model, _can_do_score, lambda item, scale: list(scale), 1.0),
+    "knowledge": ItemKind(_knowledge_model, _knowledge_score, _knowledge_answers, 0.0),
 }
 
 

@@ -27,12 +27,14 @@ class ItemPool:
     models: tuple[ItemModel, ...]
     domain_of: np.ndarray  # (I,) domain column of each item
     knowledge: np.ndarray  # (I,) bool: a knowledge check (not a can-do statement)
-    self_report: np.ndarray  # (I,) bool: the answer follows ability plus self-assessment bias
+    bias_loading: np.ndarray  # (I,) share of the self-assessment bias the answer carries
+    loadings: tuple[float, ...]  # the distinct bias loadings, 0 first
+    latent_of: np.ndarray  # (I,) index of each item's loading in ``loadings``
     careless_log_likelihood: np.ndarray  # (I,) log 1/(answers offered): a random answer
     information: np.ndarray  # (I, T) item information at INFO_POINTS
     grid: BifactorGrid
-    # Bin of each (domain, grid node) on the information points, for ability and for
-    # self-reports: (D*P*S,) indices into a flattened (D, T) density
+    # Bin of each (domain, grid node) on the information points, for each loading's latent:
+    # (D*P*S,) indices into a flattened (D, T) density
     bins: tuple[np.ndarray, np.ndarray]
     by_domain: np.ndarray  # (D, n) item indices of each domain, padded with -1
     point_levels: np.ndarray  # (T, 4) one-hot: the level of each information point
@@ -52,7 +54,9 @@ class ItemPool:
             settings.domain_correlation, settings.level_cuts, settings.self_assessment_bias
         )
         prior = np.exp(grid.log_prior_person[:, None] + grid.log_prior_s[None, :])
-        nearest = (_nearest_point(grid.theta), _nearest_point(grid.reported))
+        bias_loading = np.array([kind.bias_loading for kind in kinds], dtype=float)
+        loadings = tuple(sorted({0.0, *bias_loading.tolist()}))
+        nearest = [_nearest_point(grid.latent(loading)) for loading in loadings]
         prior_density = np.bincount(nearest[0], prior.ravel(), INFO_POINTS.size)
         offsets = (np.arange(len(DOMAIN_IDS)) * INFO_POINTS.size)[:, None]
         domain_of = np.array([DOMAIN_IDS.index(item.domain) for item in items])
@@ -66,7 +70,9 @@ class ItemPool:
             models=models,
             domain_of=domain_of,
             knowledge=np.array([isinstance(item, KnowledgeItem) for item in items]),
-            self_report=np.array([kind.self_report for kind in kinds]),
+            bias_loading=bias_loading,
+            loadings=loadings,
+            latent_of=np.array([loadings.index(v) for v in bias_loading.tolist()], dtype=int),
             careless_log_likelihood=np.array(
                 [-np.log(len(kind.answers(item, scale))) for kind, item in zip(kinds, items,
                                                                                  strict=True)]
@@ -87,7 +93,7 @@ class ItemPool:
         if found is None:
             if len(self._log_likelihoods) >= _CACHED_ANSWERS:
                 self._log_likelihoods.clear()
-            latent = self.grid.latent(bool(self.self_report[index]))
+            latent = self.grid.latent(float(self.bias_loading[index]))
             found = self._log_likelihoods[key] = self.models[index].log_likelihood(response,
                                                                                   latent)
         return found
@@ -101,17 +107,18 @@ class ItemPool:
 
 
     def densities(self, weights: np.ndarray) -> np.ndarray:
-        """Posterior of each domain's ability (rows 0..D-1) and of what its self-reports
-        reflect (rows D..2D-1) on the information points, from ``(D, P, S)`` node weights."""
+        """Posterior of what each kind of answer follows in each domain, on the information
+        points, from ``(D, P, S)`` node weights: rows ``l*D + d`` for loading ``l`` (rows 0..D-1:
+        the abilities themselves)."""
         domains, points = weights.shape[0], INFO_POINTS.size
         flat = weights.ravel()
         return np.concatenate(
             [np.bincount(bins, flat, domains * points) for bins in self.bins]
-        ).reshape(2 * domains, points)
+        ).reshape(len(self.bins) * domains, points)
 
     def expected_information(self, densities: np.ndarray) -> np.ndarray:
         """(I,) each item's information averaged over the posterior of what it reads."""
-        rows = self.domain_of + len(DOMAIN_IDS) * self.self_report
+        rows = self.domain_of + len(DOMAIN_IDS) * self.latent_of
         return np.einsum("it,it->i", self.information, densities[rows])
 
 

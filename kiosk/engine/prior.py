@@ -31,7 +31,6 @@ class BifactorGrid:
     log_prior_person: np.ndarray  # (P,) normalised log weights
     log_prior_s: np.ndarray  # (S,) normalised log weights
     theta: np.ndarray  # (P, S) domain ability at each node pair
-    reported: np.ndarray  # (P, S) what a self-report reflects there: ability plus bias
     level: np.ndarray  # (P, S) level 0..3 at each node pair
 
     @classmethod
@@ -64,12 +63,13 @@ class BifactorGrid:
             log_prior_person=log_prior,
             log_prior_s=_normal_log_weights(s),
             theta=theta,
-            reported=theta + person_bias[:, None],
             level=np.searchsorted(np.asarray(level_cuts), theta, side="right").astype(np.int8),
         )
 
-    def latent(self, self_report: bool) -> np.ndarray:
-        return self.reported if self_report else self.theta
+    def latent(self, bias_loading: float) -> np.ndarray:
+        """(P, S) what an answer follows at each node pair: ability plus this share of the bias
+        (1 for a self-report, 0 for a question with a right answer)."""
+        return self.theta + bias_loading * self.bias[:, None] if bias_loading else self.theta
 
 
 def _normal_log_weights(nodes: np.ndarray) -> np.ndarray:

@@ -50,20 +50,20 @@ class DecisionInformationSelector:
         """
         cov = snap.covariance
         bias = cov.shape[0] - 1
-        domain, report = pool.domain_of, pool.self_report.astype(float)
+        domain, loading = pool.domain_of, pool.bias_loading
         weights = self.domain_weights(snap)
         var = np.diag(cov)[:bias]
         bias_var = cov[bias, bias]
         # Covariance of the reading with its domain's ability, and the reading's variance.
-        with_own = var[domain] + report * cov[domain, bias]
-        reading_var = var[domain] + report * (2.0 * cov[domain, bias] + bias_var)
+        with_own = var[domain] + loading * cov[domain, bias]
+        reading_var = var[domain] + loading * (2.0 * cov[domain, bias] + loading * bias_var)
         spread = reading_var + 1.0 / np.maximum(snap.expected_information, 1e-9)
         removed = with_own**2 / spread
         own = removed / (var[domain] * np.maximum(var[domain] - removed, 1e-12))
         score = own * weights[domain]
         if bias_var > 1e-12:
             through_bias = (cov[:bias, bias] / bias_var) ** 2 / var**2 * weights  # (D,)
-            with_bias = cov[domain, bias] + report * bias_var
+            with_bias = cov[domain, bias] + loading * bias_var
             score += with_bias**2 / spread * (through_bias.sum() - through_bias[domain])
         return score
 
@@ -76,7 +76,7 @@ class DecisionInformationSelector:
             open_items = checks if checks.any() else open_items
         # After "not sure" to a statement, the domain's other statements wait for something
         # more concrete (its knowledge checks) or for the other domains.
-        not_again = pool.self_report & snap.unsure_domains[pool.domain_of]
+        not_again = (pool.bias_loading > 0) & snap.unsure_domains[pool.domain_of]
         if (open_items & ~not_again).any():
             open_items = open_items & ~not_again
         first_pass = open_items & ~snap.answered_domains[pool.domain_of]
