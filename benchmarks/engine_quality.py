@@ -108,6 +108,10 @@ def run(sim: Simulator, visitors: Visitors, seed: int) -> dict:
         "questions_p90": float(np.percentile(asked, 90)),
         "questions_max": int(asked.max()),
         "stopped_at_minimum": float(np.mean(asked == minimum)),
+        # A stop at the minimum that claims an adviser is what one early "not sure" used to do.
+        "stopped_at_minimum_claiming_orientation": float(np.mean(
+            (asked == minimum) & (np.array([o.claimed for o in adaptive])
+                                  == sim.router.pathway_ids.index("orientation")))),
         "to_person": float(np.mean([o.to_person for o in adaptive])),
         "fixed_form_length": median,
         "full_bank_length": len(whole),
