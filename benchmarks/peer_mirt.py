@@ -8,9 +8,9 @@ same run as the engine (benchmarks.md §1, the issue's "stronger peer"):
   on the can-do statements) and ``mirt.bfactor`` (the bifactor model, on the answers
   dichotomised at "alone", the only bifactor mirt fits): recovery of the true parameters, and
   standard errors against the actual errors;
-- person fit: the engine's careless-visitor probability against mirt's ``lz`` (``Zh``) with its
-  p-value, on the engine's own adaptive answers: how many careless visitors each flags, and how
-  many attentive ones.
+- person fit: the engine's own check (its careless-visitor probability, or its lz) against
+  mirt's ``lz`` (``Zh``) with its p-value, on the engine's own adaptive answers: how many careless
+  visitors each flags, and how many attentive ones.
 
 mirt's MCAT has no graded 3PL: knowledge checks are given to it as two-category items without
 their guessing part (its only handicap here, and a small one: the engine rarely asks them).
@@ -255,8 +255,8 @@ def calibration_comparison(bank: Bank, visitors: Visitors, seed: int) -> dict:
 
 
 def person_fit_comparison(sim: Simulator, visitors: Visitors, outcomes: list[Outcome]) -> dict:
-    """On the engine's own adaptive answers: who is flagged, by the engine's careless-visitor
-    probability (its ``inconsistent_at``) and by mirt's lz (lower tail, p < 0.05)."""
+    """On the engine's own adaptive answers: who is flagged as inconsistent by the engine and by
+    mirt's lz (lower tail, p < 0.05)."""
     from mirt.diagnostics.personfit import compute_personfit
 
     model = mirt_model(sim.bank)
@@ -268,7 +268,7 @@ def person_fit_comparison(sim: Simulator, visitors: Visitors, outcomes: list[Out
     fit = compute_personfit(model, responses, theta, ["lz"], p_adjust="none",
                             alternative="lower")
     mirt_flag = np.asarray(fit["aberrant"], dtype=bool)
-    ours = np.array([o.careless >= sim.bank.engine.inconsistent_at for o in outcomes])
+    ours = np.array([o.uncertain == "inconsistent" for o in outcomes])
     careless = visitors.careless
     attentive = ~visitors.careless & ~visitors.over_claimer
     return {

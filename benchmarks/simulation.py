@@ -180,9 +180,14 @@ class Outcome:
     claimed: int = -1  # index of the pathway the engine claims at the stop
     certainty: float = 0.0  # the probability it gives that pathway
     dont_know_share: float = 0.0
-    to_person: bool = False  # the result sends the visitor to a person (uncertain)
+    uncertain: str = ""  # why the result is uncertain ("": it is not)
     stop: str = ""  # why the series stopped
     careless: float = 0.0  # the engine's probability that the answers were random
+
+    @property
+    def to_person(self) -> bool:
+        """The result sends the visitor to a person, as uncertain."""
+        return bool(self.uncertain)
     answers: tuple[tuple[int, int], ...] = ()  # (item, scored category), informative ones
 
 
@@ -226,7 +231,7 @@ class Simulator:
             int(claims.argmax()),
             float(claims.max()),
             est.dont_know_share,
-            bool(getattr(est, "uncertain", None)),
+            str(getattr(est, "uncertain", None) or ""),
             str(getattr(est, "stop", "")),
             float(getattr(est, "careless", 0.0)),
             tuple((i, r) for i, r in scored if r >= 0),

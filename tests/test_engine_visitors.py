@@ -14,6 +14,7 @@ from kiosk.bank.model import DONT_KNOW, Bank, CanDoItem, Estimated, KnowledgeIte
 from kiosk.domain import DOMAIN_IDS
 from kiosk.engine.estimator import GridPosterior
 from kiosk.engine.irt import Spread, model_of
+from kiosk.engine.personfit import standardized_log_likelihood
 from kiosk.engine.pool import ItemPool
 from kiosk.engine.session import AdaptiveSession
 from kiosk.engine.stopper import UNDECIDED
@@ -221,3 +222,20 @@ def test_over_stated_self_reports_are_tempered_by_wrong_knowledge_checks() -> No
                             pool.models[i].log_likelihood(0, pool.grid.latent(0.0)))
         drops.append(float((before - post.ability_mean_sd()[0]).mean()))
     assert drops[1] > drops[0] > 0
+
+
+def test_person_fit_is_standard_normal_for_answers_that_follow_the_models() -> None:
+    bank = default()
+    models = [model_of(item) for item in bank.items]
+    rng = np.random.default_rng(5)
+    values = []
+    for _ in range(400):
+        theta = rng.normal()
+        responses = []
+        for model in models:
+            probs = model.probabilities(np.array(theta))
+            responses.append(int(rng.choice(probs.size, p=probs / probs.sum())))
+        values.append(standardized_log_likelihood(models, responses, [theta] * len(models)))
+    assert abs(np.mean(values)) < 0.15
+    assert 0.85 < np.std(values) < 1.15
+    assert standardized_log_likelihood(models[:2], [0, 1], [0.0, 0.0]) is None

@@ -201,6 +201,11 @@ class EngineSettings(Strict):
         description="a visit whose answers are at least this likely to be random is marked "
                     "uncertain (person fit)",
     )
+    inconsistent_lz: float = Field(
+        -1.645, le=0,
+        description="a visit whose person-fit statistic lz falls below this is marked uncertain "
+                    "too (-1.645: the normal 5 % tail)",
+    )
     futility: float = Field(
         0.0, ge=0, lt=1,
         description="stop, uncertain, once the chance that the remaining questions settle the "

@@ -105,6 +105,13 @@ class GridPosterior:
         var = (w * (theta - mean[:, None, None]) ** 2).sum(axis=(1, 2))
         return mean, np.sqrt(var)
 
+    def means(self) -> np.ndarray:
+        """Posterior means of the domain abilities and the bias (last), shape (D+1,) (careless
+        visitors' share at the prior's, zero)."""
+        person = self.general()
+        means = np.append(self._node_moments[0] @ person, self.grid.bias @ person)
+        return (1.0 - self.careless_probability()) * means
+
     def covariance(self) -> np.ndarray:
         """Posterior covariance of the domain abilities and the bias (last), for an attentive
         visitor, shape (D+1, D+1). Given the person node the domains are independent, so the

@@ -24,7 +24,8 @@ _CACHED_ANSWERS = 1024
 class ItemPool:
     bank: Bank
     items: tuple[CanDoItem | KnowledgeItem, ...]
-    models: tuple[ItemModel, ...]
+    models: tuple[ItemModel, ...]  # averaged over each item's parameter uncertainty
+    point_models: tuple[ItemModel, ...]  # at the parameters' values, as person fit uses them
     domain_of: np.ndarray  # (I,) domain column of each item
     knowledge: np.ndarray  # (I,) bool: a knowledge check (not a can-do statement)
     bias_loading: np.ndarray  # (I,) share of the self-assessment bias the answer carries
@@ -68,6 +69,7 @@ class ItemPool:
             bank=bank,
             items=items,
             models=models,
+            point_models=tuple(model_of(item) for item in items),
             domain_of=domain_of,
             knowledge=np.array([isinstance(item, KnowledgeItem) for item in items]),
             bias_loading=bias_loading,

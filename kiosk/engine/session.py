@@ -18,6 +18,7 @@ from kiosk.bank.model import DONT_KNOW, CanDoItem, KnowledgeItem
 from kiosk.domain import DOMAIN_IDS
 from kiosk.engine.estimator import GridPosterior
 from kiosk.engine.irt import ITEM_KINDS, NO_INFORMATION
+from kiosk.engine.personfit import standardized_log_likelihood
 from kiosk.engine.pool import ItemPool
 from kiosk.engine.selector import DecisionInformationSelector
 from kiosk.engine.state import PathwayTable, Snapshot
@@ -39,6 +40,7 @@ class Estimate:
     answered: int  # questions answered, "not sure" included
     pathway_probabilities: dict[str, float]
     careless: float  # posterior probability that the answers were given at random
+    person_fit: float | None  # lz of the answers (None: too few to tell)
     uncertain: Uncertainty | None  # why the result cannot be trusted as it stands, if so
     stop: str  # why the series ended ("" while it goes on)
 
@@ -85,6 +87,7 @@ class AdaptiveSession:
         self._dont_knows = 0
         self.answers: list[tuple[str, str]] = []
         self._asked_items: list[int] = []
+        self._scored: list[tuple[int, int]] = []  # (item, scored category) of informative answers
         self._current: int | None = None
         self.stop = ""
         self._advance()
@@ -119,6 +122,8 @@ class AdaptiveSession:
                 float(self.pool.careless_log_likelihood[index]),
             )
             self._informed_domains[domain] = True
+            if response >= 0:
+                self._scored.append((index, response))
         else:
             self._unsure_domains[domain] = True
         self._answered_domains[domain] = True
@@ -153,6 +158,7 @@ class AdaptiveSession:
                 zip(self.router.pathway_ids, map(float, snap.pathway_probabilities), strict=True)
             ),
             careless=snap.careless,
+            person_fit=self.person_fit(),
             uncertain=self._uncertainty(snap),
             stop=self.stop,
         )
@@ -183,8 +189,24 @@ class AdaptiveSession:
             careless=careless,
         )
 
+    def person_fit(self) -> float | None:
+        """lz of the informative answers at the estimate (posterior means: ability plus each
+        kind's share of the bias)."""
+        means = self._posterior.means()
+        domains = len(DOMAIN_IDS)
+        latents = [float(means[self.pool.domain_of[i]] + self.pool.bias_loading[i] * means[domains])
+                   for i, _ in self._scored]
+        return standardized_log_likelihood(
+            [self.pool.point_models[i] for i, _ in self._scored], [r for _, r in self._scored],
+            latents,
+        )
+
     def _uncertainty(self, snap: Snapshot) -> Uncertainty | None:
-        if snap.careless >= self.pool.bank.engine.inconsistent_at:
+        settings = self.pool.bank.engine
+        fit = self.person_fit()
+        if snap.careless >= settings.inconsistent_at or (
+            fit is not None and fit < settings.inconsistent_lz
+        ):
             return "inconsistent"
         if self.stop == UNDECIDED:
             return "undecided"
