@@ -121,6 +121,12 @@ def run(sim: Simulator, visitors: Visitors, seed: int) -> dict:
         stops[o.stop] = stops.get(o.stop, 0) + 1
     out["stops"] = {k: v / n for k, v in sorted(stops.items()) if k}
     out |= scores(sim, visitors, adaptive)
+    alone = np.array([not o.to_person for o in adaptive])
+    if alone.any():
+        kept = Visitors(visitors.general[alone], visitors.theta[alone], visitors.levels[alone],
+                        visitors.careless[alone], visitors.over_claimer[alone])
+        decided = [o for o, a in zip(adaptive, alone, strict=True) if a]
+        out["pathway_agreement_decided_alone"] = scores(sim, kept, decided)["pathway_agreement"]
     out |= calibration(sim, visitors, adaptive)
     out |= {f"fixed_form_{k}": v for k, v in scores(sim, visitors, fixed).items()}
     out |= {f"full_bank_{k}": v for k, v in scores(sim, visitors, full).items()}
@@ -265,19 +271,23 @@ def _pct(x: float) -> str:
 
 def print_tables(r: dict) -> None:
     print(f"{r['visitors']} visitors per condition, seed {r['seed']}, context {r['context']}")
-    print(f"{'condition':16} {'q med/p90/max':>13} {'@min':>5} {'agree':>6} {'fixed':>6} "
-          f"{'whole':>6} {'within1':>7} {'ECE':>5} {'>=.8':>5} {'right':>5} {'person':>6} "
-          f"{'k.chk':>5}")
+    print(f"{'condition':16} {'q med/p90/max':>13} {'@min':>5} {'agree':>6} {'alone':>6} "
+          f"{'fixed':>6} {'whole':>6} {'within1':>7} {'ECE':>5} {'>=.8':>5} {'right':>5} "
+          f"{'person':>6} {'k.chk':>5}")
     for name, c in r["conditions"].items():
         print(f"{name:16} {c['questions_median']:>5.0f}/{c['questions_p90']:.0f}/"
               f"{c['questions_max']:<3} {_pct(c['stopped_at_minimum']):>5} "
-              f"{_pct(c['pathway_agreement']):>6} {_pct(c['fixed_form_pathway_agreement']):>6} "
+              f"{_pct(c['pathway_agreement']):>6} "
+              f"{_pct(c.get('pathway_agreement_decided_alone', 0.0)):>6} "
+              f"{_pct(c['fixed_form_pathway_agreement']):>6} "
               f"{_pct(c['full_bank_pathway_agreement']):>6} {_pct(c['level_within_one']):>7} "
               f"{c['ece']:>5.3f} {_pct(c['claims_at_least_0.8']):>5} "
               f"{_pct(c['right_when_at_least_0.8']):>5} {_pct(c['to_person']):>6} "
               f"{c['knowledge_checks_mean']:>5.2f}")
     print("(agree / fixed / whole: pathway agreement in % for the engine, the fixed form of the "
-          "engine's median length, the whole bank; @min: share stopped at the minimum; >=.8: "
+          "engine's median length, the whole bank; alone: the engine's agreement where it "
+          "decides without sending the visitor to a person; @min: share stopped at the minimum; "
+          ">=.8: "
           "share of claims >= 0.8, right: how often those were right; person: sent to a person "
           "as uncertain; k.chk: knowledge checks per visitor)")
     print("\ncalibration: claimed certainty at the stop -> observed agreement (visitors)")
