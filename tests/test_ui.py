@@ -7,6 +7,7 @@ import gc
 from collections.abc import Awaitable, Callable
 
 import pytest
+from conftest import TUESDAY_1PM
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Static
@@ -22,7 +23,7 @@ from kiosk.ui.widgets.answers import AnswerButton
 from kiosk.ui.widgets.levels import LevelRow
 from kiosk.ui.widgets.offers import OfferCard
 from kiosk.ui.widgets.takeaway import QrCode
-from kiosk.visit import Outcome, Visit
+from kiosk.visit import Assessment, Outcome, Visit
 
 Scenario = Callable[[KioskApp, Pilot[None]], Awaitable[None]]
 
@@ -339,10 +340,13 @@ def test_the_qr_code_fits_on_screen(make_app, size: tuple[int, int]) -> None:
     drive(app, scenario, size=size)
 
 
-def test_an_undecided_result_says_so_and_names_the_two_closest_paths(make_app) -> None:
+def test_an_undecided_result_says_so_and_names_the_two_closest_paths(assessment, store) -> None:
     """"Seul·e" to every statement stands on the edge between two pathways: the kiosk stops
-    early, says the result is uncertain, names both pathways and sends the visitor to a person."""
-    app = make_app()
+    early, says the result is uncertain, names both pathways and sends the visitor to a person.
+    (A bank quick to call a series undecided, so that every draw of questions ends that way.)"""
+    bank = assessment.bank
+    hasty = bank.model_copy(update={"engine": bank.engine.model_copy(update={"futility": 0.6})})
+    app = KioskApp(Assessment.from_bank(hasty, assessment.site), store, now=lambda: TUESDAY_1PM)
 
     async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
         await begin(pilot)
