@@ -21,6 +21,7 @@ from textual.app import App
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 
+from kiosk.datafile import Texts
 from kiosk.domain import Completion
 from kiosk.storage import ResultStore
 from kiosk.takeaway import new_result_code
@@ -31,7 +32,7 @@ from kiosk.ui.screens.notice import NoticeScreen
 from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
-from kiosk.ui.strings import Strings, strings
+from kiosk.ui.strings import strings
 from kiosk.visit import Assessment, Outcome, Visit
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ class KioskApp(App[None], inherit_bindings=False):
         super().__init__()
         self.assessment = assessment
         self.store = store
-        self.strings: Strings = strings()
+        self.strings: Texts = strings()
         self.first_language = language
         self.set_reactive(KioskApp.language, language)
         # The one visitor's data: the only references to it, dropped by _forget_visit.

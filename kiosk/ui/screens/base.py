@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 from textual.widgets import Button
 
-from kiosk.bank.text import Text
+from kiosk.datafile import Text
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
