@@ -32,8 +32,8 @@ class Host(App[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield OfferList(self.offers, self.language, id="offers")
-            yield Takeaway(self.text, "K7PQ3X", self.language, id="takeaway")
+            yield OfferList(self.offers, id="offers")
+            yield Takeaway(self.text, "K7PQ3X", id="takeaway")
 
 
 def _texts(app: App[None], selector: str) -> list[str]:

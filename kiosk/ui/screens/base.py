@@ -1,4 +1,5 @@
-"""What every visitor screen shares: its texts follow the app's language, at any moment."""
+"""What every visitor screen shares: its words follow the app's language, at any moment, and
+it reaches the visit and the navigation only through the app."""
 
 from __future__ import annotations
 
@@ -7,27 +8,19 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 from textual.widgets import Button
 
-from kiosk.datafile import Text
+from kiosk.ui.strings import Localized
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
 
 
-class KioskScreen(Screen[None]):
+class KioskScreen(Localized, Screen[None]):
     @property
     def kiosk(self) -> KioskApp:
         from kiosk.ui.app import KioskApp
 
         assert isinstance(self.app, KioskApp)
         return self.app
-
-    def t(self, key: str, **values: object) -> str:
-        """A screen text in the visitor's language."""
-        return self.kiosk.strings.get(key, self.kiosk.language, **values)
-
-    def tr(self, text: Text) -> str:
-        """A questionnaire text in the visitor's language."""
-        return text.get(self.kiosk.language)
 
     def on_mount(self) -> None:
         self.focus_default()
@@ -39,17 +32,10 @@ class KioskScreen(Screen[None]):
         self.focus_default()
 
     def focus_default(self) -> None:
-        """Put the focus where a keyboard user expects it on this screen."""
+        """Put the focus where a keyboard user expects it: the main (primary) button."""
         buttons = self.query(Button)
-        if buttons:
+        primary = buttons.filter(".-primary")
+        if primary:
+            primary.first().focus()
+        elif buttons:
             buttons.first().focus()
-
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Buttons with an id ``nav-ACTION`` run this screen's action of that name."""
-        button_id = event.button.id or ""
-        if button_id.startswith("nav-"):
-            event.stop()
-            await self.run_action(button_id.removeprefix("nav-"))
-
-    def action_switch_language(self) -> None:
-        self.kiosk.action_switch_language()

@@ -6,9 +6,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
+from kiosk.domain import DONT_KNOW
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.confirm import ConfirmScreen
 from kiosk.ui.widgets.answers import AnswerList
 from kiosk.ui.widgets.nav import NavBar
 from kiosk.visit import Question, Visit
@@ -16,6 +16,20 @@ from kiosk.visit import Question, Visit
 
 class QuestionScreen(KioskScreen):
     BINDINGS = keys.QUESTION
+    DEFAULT_CSS = """
+    QuestionScreen #progress {
+        height: 1;
+        padding: 0 2;
+        background: $panel;
+    }
+    QuestionScreen #remaining {
+        width: auto;
+        color: $text-muted;
+    }
+    QuestionScreen #prompt {
+        text-style: bold;
+    }
+    """
 
     @property
     def visit(self) -> Visit:
@@ -36,31 +50,28 @@ class QuestionScreen(KioskScreen):
                 id="remaining",
             )
         with VerticalScroll(id="question", classes="panel"):
-            yield Static(self.tr(question.text), id="prompt", classes="heading")
+            yield Static(self.tr(question.text), id="prompt")
             if question.kind == "can_do":
                 yield Static(self.t("can_do_hint"), classes="hint")
             yield AnswerList(question.id, options)
             yield Static(self.t("keys_hint", n=len(options)), classes="hint")
-        yield NavBar(
-            {
-                "back": "← " + self.t("back"),
-                "switch_language": self.t("other_language"),
-                "stop": self.t("stop"),
-            }
-        )
+        yield NavBar([
+            ("back", "← " + self.t("back"), "screen.back"),
+            ("switch-language", self.t("other_language"), "app.switch_language"),
+            ("stop", self.t("stop"), "app.stop"),
+        ])
 
     def _options(self, question: Question) -> list[tuple[str, str]]:
         options = [(o.id, self.tr(o.label)) for o in question.options]
         if question.dont_know:
-            key = f"dont_know_{question.kind}"
-            options.append(("dont_know", self.t(key)))
+            options.append((DONT_KNOW, self.t(f"dont_know_{question.kind}")))
         return options
 
     def focus_default(self) -> None:
         self.query_one(AnswerList).focus_first()
 
     def action_choose(self, number: int) -> None:
-        self.query_one(AnswerList).choose(number)
+        self.query_one(AnswerList).action_choose(number)
 
     async def on_answer_list_chosen(self, message: AnswerList.Chosen) -> None:
         shown = self.kiosk.visit.current if self.kiosk.visit else None
@@ -72,21 +83,16 @@ class QuestionScreen(KioskScreen):
             return
         await self._show_current()
 
-    async def action_back(self) -> None:
+    def action_back(self) -> None:
+        # From the "back" button this runs in the button's own queue, and the recompose that
+        # replaces the button must not wait on it: go back from the screen's queue.
+        self.call_later(self._back)
+
+    async def _back(self) -> None:
         if self.visit.back():
             await self._show_current()
         else:
             self.kiosk.reset_to_notice()
-
-    def action_stop(self) -> None:
-        def stop_if_confirmed(confirmed: bool | None) -> None:
-            if confirmed:
-                self.kiosk.end_visit("abandoned")
-
-        self.app.push_screen(
-            ConfirmScreen(self.t("stop_question"), self.t("stop_confirm"), self.t("stop_cancel")),
-            stop_if_confirmed,
-        )
 
     async def _show_current(self) -> None:
         await self.recompose()
