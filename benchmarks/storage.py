@@ -24,11 +24,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from storage_checks import crash_check, example_record
+from storage_summary import counts, export_jsonl
 from tinydb import TinyDB
 
 from kiosk.storage import ResultStore
-from kiosk.storage.selfcheck import crash_check, example_record
-from kiosk.storage.summary import counts, export_jsonl
 
 TARGETS = {"save_p95_ms": 20.0, "save_vs_floor": 10.0, "stats_s": 1.0, "export_s": 2.0,
            "peak_rss_mb": 300.0}

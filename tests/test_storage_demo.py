@@ -6,13 +6,13 @@ import io
 import json
 from pathlib import Path
 
+from storage_checks import example_record
+from storage_summary import counts, export_jsonl
 from typer.testing import CliRunner
 
 from kiosk.cli import app
 from kiosk.records import AssessmentRecord
 from kiosk.storage import ResultStore
-from kiosk.storage.selfcheck import example_record
-from kiosk.storage.summary import counts, export_jsonl
 
 runner = CliRunner()
 

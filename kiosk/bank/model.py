@@ -250,6 +250,7 @@ class Bank(Strict):
         self._check_ids(problems)
         check_translations(self, self.languages, problems, unlisted=True)
         self._check_references(problems)
+        self._check_skip_rules(problems)
         if not problems.items:
             # Reachability is only meaningful for rules whose references are sound.
             rules = [rule.when for rule in self.routing]
@@ -287,11 +288,13 @@ class Bank(Strict):
             problems.add(("needs",), f"missing access need(s): {', '.join(sorted(missing_n))}")
 
     def _check_references(self, problems: Problems) -> None:
-        context_ids = self.context_answers()
+        answers = self.context_answers()
         for loc, cond in self._conditions():
             for leaf_loc, leaf in iter_leaves(cond, loc):
-                for msg in leaf.reference_errors(context_ids):
+                for msg in leaf.reference_errors(answers):
                     problems.add(leaf_loc, msg)
+
+    def _check_skip_rules(self, problems: Problems) -> None:
         for loc, cond in self._skip_rules():
             for leaf_loc, leaf in iter_leaves(cond, loc):
                 if not isinstance(leaf, ContextLeaf):
@@ -300,12 +303,13 @@ class Bank(Strict):
                         "a skip rule can only look at context answers: use "
                         "'context: {question: ..., in: [...]}'",
                     )
+        known = {q.id for q in self.context}
         seen: set[str] = set()
         for i, q in enumerate(self.context):
             if q.skip_if is not None:
                 for leaf_loc, leaf in iter_leaves(q.skip_if, ("context", i, "skip_if")):
                     named = getattr(leaf, "question", None)
-                    if named is not None and named in context_ids and named not in seen:
+                    if named is not None and named in known and named not in seen:
                         problems.add(
                             leaf_loc,
                             f"'{named}' is asked after '{q.id}': a skip rule can only "

@@ -43,6 +43,9 @@ class KioskApp(App[None], inherit_bindings=False):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "kiosk"
     ENABLE_COMMAND_PALETTE = False
+    # Nothing on a public kiosk is to be copied; and Textual's selection start on a mouse press
+    # fails on a widget that a recompose has just detached (a random presser triggers it).
+    ALLOW_SELECT = False
     BINDINGS = keys.APP
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
 
@@ -162,11 +165,11 @@ class KioskApp(App[None], inherit_bindings=False):
 
     # -- language -----------------------------------------------------------------------------
 
-    async def watch_language(self, language: str) -> None:
+    def watch_language(self, language: str) -> None:
         if self.visit is not None:  # the record keeps the language the visitor ended in
             self.visit.language = language
         if isinstance(self.screen, KioskScreen) and self.screen.is_mounted:
-            await self.screen.language_changed()
+            self.screen.language_changed()
 
     def action_switch_language(self) -> None:
         languages = self.assessment.bank.languages

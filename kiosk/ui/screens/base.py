@@ -25,11 +25,24 @@ class KioskScreen(Localized, Screen[None]):
     def on_mount(self) -> None:
         self.focus_default()
 
-    async def language_changed(self) -> None:
+    def language_changed(self) -> None:
         """Called by the app (not a watcher on it: that would keep every past screen, and
         the visitor's answers on it, alive for as long as the app runs)."""
-        await self.recompose()
-        self.focus_default()
+        self.show_again()
+
+    def show_again(self) -> None:
+        """Compose the screen anew, from its own queue: keys and buttons run actions in other
+        queues, and two recompositions at once would each remove what the other built."""
+        self.call_later(self._recompose_and_focus)
+
+    async def _recompose_and_focus(self) -> None:
+        if self.can_compose():
+            await self.recompose()
+            self.focus_default()
+
+    def can_compose(self) -> bool:
+        """False once what the screen shows is gone (the visit ended before it was shown)."""
+        return True
 
     def focus_default(self) -> None:
         """Put the focus where a keyboard user expects it: the main (primary) button."""

@@ -34,7 +34,9 @@ class Dialog(Localized, ModalScreen[ResultT]):
     ON_ESCAPE: ClassVar[object] = None
 
     def on_mount(self) -> None:
-        self.query(Button).filter(".-primary").first().focus()
+        primary = self.query(Button).filter(".-primary")
+        if primary:  # none when the dialog was closed as soon as it was opened
+            primary.first().focus()
 
     def action_close(self) -> None:
         self.dismiss(self.ON_ESCAPE)  # type: ignore[arg-type]

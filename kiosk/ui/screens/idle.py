@@ -35,4 +35,5 @@ class IdleScreen(Dialog[bool]):
     def show_left(self, seconds: float) -> None:
         """``seconds`` are left before the visit is cleared."""
         self._left = math.ceil(seconds)
-        self.query_one("#countdown", Static).update(self.t("idle_question", n=self._left))
+        for countdown in self.query("#countdown").results(Static):  # none until composed
+            countdown.update(self.t("idle_question", n=self._left))

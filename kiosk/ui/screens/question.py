@@ -38,6 +38,9 @@ class QuestionScreen(KioskScreen):
         assert visit is not None, "the question screen needs a visit"
         return visit
 
+    def can_compose(self) -> bool:
+        return self.kiosk.visit is not None and self.kiosk.visit.current is not None
+
     def compose(self) -> ComposeResult:
         question = self.visit.current
         assert question is not None, "the question screen needs a question"
@@ -68,32 +71,33 @@ class QuestionScreen(KioskScreen):
         return options
 
     def focus_default(self) -> None:
-        self.query_one(AnswerList).focus_first()
+        for answers in self.query(AnswerList):  # none while the next question is being built
+            answers.focus_first()
 
     def action_choose(self, number: int) -> None:
-        self.query_one(AnswerList).action_choose(number)
+        # A key pressed while the next question is being built is dropped: the visitor has
+        # not seen that question yet.
+        for answers in self.query(AnswerList):
+            answers.action_choose(number)
 
-    async def on_answer_list_chosen(self, message: AnswerList.Chosen) -> None:
+    def on_answer_list_chosen(self, message: AnswerList.Chosen) -> None:
         shown = self.kiosk.visit.current if self.kiosk.visit else None
         if shown is None or shown.id != message.question_id:
             return  # chosen on a question that is no longer on screen
         self.visit.answer(message.option_id)
         if self.visit.finished:
             self.kiosk.complete_visit()
-            return
-        await self._show_current()
+        else:
+            self.show_again()
 
     def action_back(self) -> None:
-        # From the "back" button this runs in the button's own queue, and the recompose that
-        # replaces the button must not wait on it: go back from the screen's queue.
+        # Runs in the queue of the key or button, not the screen's: go back from the screen's.
         self.call_later(self._back)
 
-    async def _back(self) -> None:
+    def _back(self) -> None:
+        if self.kiosk.visit is None:
+            return  # the visit ended (stopped, timed out) before this ran
         if self.visit.back():
-            await self._show_current()
+            self.show_again()
         else:
             self.kiosk.reset_to_notice()
-
-    async def _show_current(self) -> None:
-        await self.recompose()
-        self.focus_default()

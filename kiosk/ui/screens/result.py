@@ -54,6 +54,9 @@ class ResultScreen(KioskScreen):
     def code(self) -> str:
         return self.kiosk.result_code
 
+    def can_compose(self) -> bool:
+        return self.kiosk.outcome is not None
+
     def compose(self) -> ComposeResult:
         bank = self.kiosk.assessment.bank
         record = self.outcome.record
@@ -120,8 +123,8 @@ class ResultScreen(KioskScreen):
         self.kiosk.show_takeaway(text)
 
     def action_scroll(self, pages: int) -> None:
-        panel = self.query_one("#result", VerticalScroll)
-        if pages > 0:
-            panel.scroll_page_down()
-        else:
-            panel.scroll_page_up()
+        for panel in self.query("#result").results(VerticalScroll):  # none while recomposed
+            if pages > 0:
+                panel.scroll_page_down()
+            else:
+                panel.scroll_page_up()

@@ -67,4 +67,6 @@ class AnswerList(Vertical):
             self.post_message(self.Chosen(self._question_id, self._options[number - 1][0]))
 
     def focus_first(self) -> None:
-        self.query(AnswerButton).first().focus()
+        buttons = self.query(AnswerButton)
+        if buttons:  # none until the list is composed
+            buttons.first().focus()
