@@ -1,4 +1,4 @@
-"""benchmarks.md §3: kiosk responsiveness, through the real app, with its same-run floor.
+"""Kiosk responsiveness, through the real app, with its same-run floor.
 
 The floor is a bare Textual app that shows one label, measured the same way in the same run.
 

@@ -1,4 +1,4 @@
-"""Simulated visitors for the engine benchmarks (benchmarks.md §1-2), shared by both scripts.
+"""Simulated visitors for the engine benchmarks (quality and speed), shared by both scripts.
 
 Visitors have true per-domain abilities from the bank's own bifactor structure (a general factor
 plus domain parts, correlation ``rho`` between domains); they answer from an item model (the

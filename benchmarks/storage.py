@@ -1,4 +1,4 @@
-"""Storage at scale (benchmarks.md §4) and, with --crash N, the SIGKILL check of §5.
+"""Storage at scale and, with --crash N, the SIGKILL check (nothing whose save returned lost).
 
 For each size, a data directory is filled with ``kiosk demo-data`` (synthetic records), then a
 fresh worker process opens the store and measures: durable saves (p50, p95), aggregate counts,
@@ -160,7 +160,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="0,10000,100000")
     parser.add_argument("--saves", type=int, default=200)
-    parser.add_argument("--crash", type=int, default=0, help="also run N SIGKILLs (§5)")
+    parser.add_argument("--crash", type=int, default=0, help="also run N SIGKILLs")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--run", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -132,7 +132,7 @@ def test_persona_gets_the_expected_pathway_needs_and_offers(
     decision = outcome.decision
     assert decision.pathway == persona.pathway
     assert decision.needs == persona.needs
-    # Stored with the result, as domain.md asks.
+    # Stored with the result: statistics count pathways and needs.
     assert outcome.record.pathway == persona.pathway
     assert tuple(outcome.record.access_needs) == persona.needs
     levels = dict(outcome.record.levels)

@@ -1,4 +1,4 @@
-"""Crashes and damaged files (benchmarks.md §5): nothing whose save returned is ever lost."""
+"""Crashes and damaged files: nothing whose save returned is ever lost."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ it reaches the visit and the navigation only through the app."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.screen import Screen
 from textual.widgets import Button
@@ -17,10 +17,8 @@ if TYPE_CHECKING:
 class KioskScreen(Localized, Screen[None]):
     @property
     def kiosk(self) -> KioskApp:
-        from kiosk.ui.app import KioskApp
-
-        assert isinstance(self.app, KioskApp)
-        return self.app
+        """The app, with the visit and the navigation (visitor screens run only in it)."""
+        return cast("KioskApp", self.app)
 
     def on_mount(self) -> None:
         self.focus_default()
