@@ -1,5 +1,5 @@
-"""benchmarks.md §1: does the engine classify visitors correctly in about ten questions, and is
-the certainty it claims at the stop the certainty it has?
+"""Does the engine classify visitors correctly in about ten questions, and is the certainty it
+claims at the stop the certainty it has?
 
 Simulated visitors answer the adaptive engine; the same visitors answer a fixed domain-balanced
 form of the adaptive median's length and the whole bank (baselines). Every condition is one row:

@@ -8,10 +8,8 @@ from functools import cache
 import numpy as np
 import pytest
 
-from kiosk import paths
-from kiosk.bank.loader import load_bank
-from kiosk.bank.model import DONT_KNOW, Bank, CanDoItem, Estimated, KnowledgeItem
-from kiosk.domain import DOMAIN_IDS
+from kiosk.bank.model import Bank, CanDoItem, Estimated, KnowledgeItem
+from kiosk.domain import DOMAIN_IDS, DONT_KNOW
 from kiosk.engine.estimator import GridPosterior
 from kiosk.engine.irt import Spread, model_of
 from kiosk.engine.personfit import standardized_log_likelihood
@@ -19,6 +17,7 @@ from kiosk.engine.pool import ItemPool
 from kiosk.engine.session import AdaptiveSession
 from kiosk.engine.stopper import UNDECIDED
 from kiosk.routing import Router
+from kiosk.visit import load_assessment
 
 CONTEXT = {"urgency": "no", "equipment": "phone_and_computer", "email": "yes",
            "digital_identity": "yes", "internet_home": "yes"}
@@ -26,7 +25,7 @@ CONTEXT = {"urgency": "no", "equipment": "phone_and_computer", "email": "yes",
 
 @cache
 def default() -> Bank:
-    return load_bank(paths.default_bank())
+    return load_assessment().bank
 
 
 def engine(**settings: object) -> tuple[Bank, ItemPool, Router]:

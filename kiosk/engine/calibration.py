@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kiosk.bank.model import DONT_KNOW, Bank, CanDoItem, Estimated, KnowledgeItem
+from kiosk.bank.model import Bank, CanDoItem, Estimated, KnowledgeItem
 from kiosk.engine.irt import NO_INFORMATION, GradedResponse, KnowsOrGuesses, score
 
 NODES = np.linspace(-4.0, 4.0, 31)
@@ -56,7 +56,7 @@ def responses_by_item(bank: Bank, answer_sets: Iterable[Mapping[str, str]]) -> n
         row = np.full(len(bank.items), NO_INFORMATION)
         for item_id, option_id in answers.items():
             i = index.get(item_id)
-            if i is not None and _is_option(bank.items[i], option_id, scale):
+            if i is not None and option_id in bank.items[i].answer_ids(bank.scale):
                 row[i] = score(bank.items[i], option_id, scale)
         rows.append(row)
     return np.array(rows, dtype=int).reshape(-1, len(bank.items))
@@ -95,11 +95,6 @@ def next_version(version: str) -> str:
 
 
 # -- EM ------------------------------------------------------------------------------------------
-
-
-def _is_option(item: CanDoItem | KnowledgeItem, option_id: str, scale: list[str]) -> bool:
-    allowed = scale if isinstance(item, CanDoItem) else [o.id for o in item.options]
-    return option_id in [*allowed, DONT_KNOW]
 
 
 def _model(item: CanDoItem | KnowledgeItem, x: np.ndarray) -> GradedResponse | KnowsOrGuesses:

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from kiosk.domain import LEVEL_IDS
 from kiosk.engine.prior import BifactorGrid
 
-LEVELS = 4
+LEVELS = len(LEVEL_IDS)
 
 
 class GridPosterior:
@@ -95,7 +96,7 @@ class GridPosterior:
 
     def level_vector_probabilities(self) -> np.ndarray:
         """Exact posterior probability of every level vector, shape (4**D,), in the order of
-        ``kiosk.routing.ALL_LEVEL_VECTORS`` (first domain most significant)."""
+        ``kiosk.level_vectors.ALL_LEVEL_VECTORS`` (first domain most significant)."""
         return self._mixed(self._attentive_vectors(), 0)
 
     def ability_mean_sd(self, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:

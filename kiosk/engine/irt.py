@@ -16,10 +16,10 @@ averaged over that item's parameter uncertainty; each logit ``a(θ - b)`` is ave
 probit approximation ``E σ(x) ≈ σ(m / √(1 + π v / 8))``, ``v`` the logit's variance. A
 guessed item therefore counts for less than a well-estimated one.
 
-Each item kind (``ITEM_KINDS``) says which model reads it, how an answer is scored, which answers
-it offers (a careless visitor picks among them), and how much of the visitor's self-assessment
-bias its answers carry (1 for a self-report, 0 for a question with a right answer; a task a
-mediator watches would sit near 0). A new kind of item is one more entry there.
+Each item kind (``ITEM_KINDS``) says which model reads it, how an answer is scored, and how much
+of the visitor's self-assessment bias its answers carry (1 for a self-report, 0 for a question
+with a right answer; a task a mediator watches would sit near 0). A new kind of item is one more
+entry there.
 
 All functions take ability as a numpy array of any shape and return arrays of that shape.
 """
@@ -32,7 +32,8 @@ from typing import Protocol
 
 import numpy as np
 
-from kiosk.bank.model import DONT_KNOW, CanDoItem, ExpertUncertainty, KnowledgeItem
+from kiosk.bank.model import CanDoItem, ExpertUncertainty, KnowledgeItem
+from kiosk.domain import DONT_KNOW
 
 # Responses: a category 0..3 for can-do, 1/0 for knowledge, or one of these markers.
 Response = int
@@ -144,7 +145,6 @@ class ItemKind:
 
     model: Callable[[ScoredItem, Spread], ItemModel]
     score: Callable[[ScoredItem, str, Sequence[str]], Response]
-    answers: Callable[[ScoredItem, Sequence[str]], list[str]]  # the answers offered
     bias_loading: float  # share of the self-assessment bias in what the answer follows
 
 
@@ -170,14 +170,9 @@ def _knowledge_score(item: ScoredItem, option_id: str, scale: Sequence[str]) -> 
     return int(option_id == item.correct)
 
 
-def _knowledge_answers(item: ScoredItem, scale: Sequence[str]) -> list[str]:
-    assert isinstance(item, KnowledgeItem)
-    return [o.id for o in item.options]
-
-
 ITEM_KINDS: dict[str, ItemKind] = {
-    "can_do": ItemKind(_can_do_model, _can_do_score, lambda item, scale: list(scale), 1.0),
-    "knowledge": ItemKind(_knowledge_model, _knowledge_score, _knowledge_answers, 0.0),
+    "can_do": ItemKind(_can_do_model, _can_do_score, 1.0),
+    "knowledge": ItemKind(_knowledge_model, _knowledge_score, 0.0),
 }
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kiosk.bank.conditions import Facts
 from kiosk.bank.model import Bank, CanDoItem, KnowledgeItem
 from kiosk.domain import DOMAIN_IDS
 from kiosk.engine.irt import ITEM_KINDS, ItemModel, model_of
@@ -50,7 +49,6 @@ class ItemPool:
         items = tuple(bank.items)
         models = tuple(model_of(item, settings.expert_uncertainty) for item in items)
         kinds = [ITEM_KINDS[item.kind] for item in items]
-        scale = [o.id for o in bank.scale.options]
         grid = BifactorGrid.build(
             settings.domain_correlation, settings.level_cuts, settings.self_assessment_bias
         )
@@ -75,9 +73,9 @@ class ItemPool:
             bias_loading=bias_loading,
             loadings=loadings,
             latent_of=np.array([loadings.index(v) for v in bias_loading.tolist()], dtype=int),
+            # A careless visitor picks among the answers, "not sure" aside.
             careless_log_likelihood=np.array(
-                [-np.log(len(kind.answers(item, scale))) for kind, item in zip(kinds, items,
-                                                                                 strict=True)]
+                [-np.log(len(item.answer_ids(bank.scale)) - 1) for item in items]
             ),
             information=np.stack([m.information(INFO_POINTS) for m in models]),
             grid=grid,
@@ -102,11 +100,7 @@ class ItemPool:
 
     def eligible(self, context: Mapping[str, str]) -> np.ndarray:
         """Items the context answers do not make pointless (their skip rule does not hold)."""
-        facts = Facts(np.zeros((1, len(DOMAIN_IDS)), dtype=np.int8), dict(context))
-        return np.array(
-            [item.skip_if is None or not item.skip_if.evaluate(facts)[0] for item in self.items]
-        )
-
+        return np.array([not item.is_skipped(context) for item in self.items])
 
     def densities(self, weights: np.ndarray) -> np.ndarray:
         """Posterior of what each kind of answer follows in each domain, on the information

@@ -20,11 +20,18 @@ few knowledge checks: they are then asked by question ``knowledge_by`` (the bank
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 from kiosk.engine.pool import ItemPool
 from kiosk.engine.state import Snapshot
+
+
+class Selector(Protocol):
+    """What the session asks of a selector: the next item, or None when none is left."""
+
+    def select(self, snap: Snapshot, pool: ItemPool, rng: np.random.Generator) -> int | None: ...
 
 
 @dataclass(frozen=True)

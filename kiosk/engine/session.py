@@ -14,15 +14,15 @@ from typing import Literal
 
 import numpy as np
 
-from kiosk.bank.model import DONT_KNOW, CanDoItem, KnowledgeItem
-from kiosk.domain import DOMAIN_IDS
+from kiosk.bank.model import CanDoItem, KnowledgeItem
+from kiosk.domain import DOMAIN_IDS, DONT_KNOW
 from kiosk.engine.estimator import GridPosterior
 from kiosk.engine.irt import ITEM_KINDS, NO_INFORMATION
 from kiosk.engine.personfit import standardized_log_likelihood
 from kiosk.engine.pool import ItemPool
-from kiosk.engine.selector import DecisionInformationSelector
+from kiosk.engine.selector import DecisionInformationSelector, Selector
 from kiosk.engine.state import PathwayTable, Snapshot
-from kiosk.engine.stopper import UNDECIDED, ClassificationStopper
+from kiosk.engine.stopper import UNDECIDED, ClassificationStopper, Stopper
 from kiosk.routing import Router
 
 # Why a result is uncertain: the answers do not fit together (person fit), or the questions
@@ -58,19 +58,19 @@ class AdaptiveSession:
         router: Router,
         context: Mapping[str, str],
         seed: int,
-        selector: DecisionInformationSelector | None = None,
-        stopper: ClassificationStopper | None = None,
+        selector: Selector | None = None,
+        stopper: Stopper | None = None,
     ) -> None:
         settings = pool.bank.engine
         self.pool = pool
         self.router = router
         self.context = dict(context)
-        self.selector = selector or DecisionInformationSelector(
+        self.selector: Selector = selector or DecisionInformationSelector(
             settings.choose_among,
             knowledge_checks=settings.knowledge_checks,
             knowledge_by=settings.min_questions,
         )
-        self.stopper = stopper or ClassificationStopper(
+        self.stopper: Stopper = stopper or ClassificationStopper(
             settings.min_questions,
             settings.max_questions,
             settings.pathway_certainty,
@@ -111,7 +111,7 @@ class AdaptiveSession:
         index = self._current
         item = self.pool.items[index]
         kind = ITEM_KINDS[item.kind]
-        if option_id not in [*kind.answers(item, self._scale), DONT_KNOW]:
+        if option_id not in item.answer_ids(self.pool.bank.scale):
             raise ValueError(f"'{option_id}' is not an answer of question '{item.id}'")
         response = kind.score(item, option_id, self._scale)
         domain = int(self.pool.domain_of[index])

@@ -7,7 +7,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from kiosk.routing import ALL_LEVEL_VECTORS, vector_index
+from kiosk.domain import TOP_LEVEL
+from kiosk.level_vectors import ALL_LEVEL_VECTORS, vector_index
 
 LEVELS = 4
 
@@ -32,7 +33,7 @@ class PathwayTable:
         for d in range(domains):
             for step in (-1, 1):
                 moved = ALL_LEVEL_VECTORS.copy()
-                moved[:, d] = np.clip(moved[:, d] + step, 0, 3)
+                moved[:, d] = np.clip(moved[:, d] + step, 0, TOP_LEVEL)
                 sensitivity[d] += pathways[vector_index(moved)] != pathways
         indicator = np.zeros((pathways.size, count))
         indicator[np.arange(pathways.size), pathways] = 1.0

@@ -13,6 +13,7 @@ series that really cannot conclude.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -29,6 +30,13 @@ _FUTURES = 12
 _DRAWS = np.random.default_rng(20260101)
 _UNIFORM = _DRAWS.random((_FUTURES, len(DOMAIN_IDS)))
 _NORMAL = _DRAWS.standard_normal((_FUTURES, len(DOMAIN_IDS)))
+
+
+class Stopper(Protocol):
+    """What the session asks of a stopper: why the series is over after these answers (None:
+    it goes on)."""
+
+    def reason(self, snap: Snapshot, pool: ItemPool) -> str | None: ...
 
 
 @dataclass(frozen=True)
