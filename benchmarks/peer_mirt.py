@@ -1,5 +1,5 @@
 """The peer package ``mirt`` (PyPI ``mirt``, Rust core, after R's mirt) on the kiosk's bank, in the
-same run as the engine (benchmarks.md §1, the issue's "stronger peer"):
+same run as the engine, a stronger peer than catsim (multidimensional):
 
 - multidimensional CAT: ``mirt.cat.MCATEngine`` (D-optimality, MAP scoring with the bank's
   correlated prior) against the engine, both at the same fixed length, on the same simulees and
