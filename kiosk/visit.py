@@ -166,9 +166,13 @@ class Visit:
         bank = self.assessment.bank
         estimate = self._session.estimate() if self._session and self._session.asked else None
         levels = estimate.levels if estimate else {}
-        dont_know = estimate.dont_know_share if estimate else 0.0
         facts_levels = levels or dict.fromkeys(DOMAIN_IDS, 0)
-        decision = self.assessment.router.decide(facts_levels, self._context, completion, dont_know)
+        decision = self.assessment.router.decide(
+            facts_levels, self._context, completion,
+            estimate.dont_know_share if estimate else 0.0,
+            estimate.answered if estimate else 0,
+            estimate.uncertain if estimate else None,
+        )
         context = {k: v for k, v in self._context.items() if k != AGE_QUESTION}
         age = self._context.get(AGE_QUESTION)
         record = AssessmentRecord(

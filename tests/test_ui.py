@@ -7,6 +7,7 @@ import gc
 from collections.abc import Awaitable, Callable
 
 import pytest
+from conftest import TUESDAY_1PM
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Static
@@ -23,7 +24,7 @@ from kiosk.ui.widgets.answers import AnswerButton
 from kiosk.ui.widgets.levels import LevelRow
 from kiosk.ui.widgets.offers import OfferCard
 from kiosk.ui.widgets.takeaway import QrCode
-from kiosk.visit import Outcome, Visit
+from kiosk.visit import Assessment, Outcome, Visit
 
 Scenario = Callable[[KioskApp, Pilot[None]], Awaitable[None]]
 
@@ -384,3 +385,34 @@ def test_the_qr_code_fits_on_screen(make_app, size: tuple[int, int]) -> None:
         assert app.screen.query_one("#close", Button).region.bottom <= size[1]
 
     drive(app, scenario, size=size)
+
+
+def test_an_undecided_result_says_so_and_names_the_two_closest_paths(assessment, store) -> None:
+    """"Seul·e" to every statement stands on the edge between two pathways: the kiosk stops
+    early, says the result is uncertain, names both pathways and sends the visitor to a person.
+    (A bank quick to call a series undecided, so that every draw of questions ends that way.)"""
+    bank = assessment.bank
+    hasty = bank.model_copy(update={"engine": bank.engine.model_copy(update={"futility": 0.6})})
+    app = KioskApp(Assessment.from_bank(hasty, assessment.site), store, now=lambda: TUESDAY_1PM)
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await begin(pilot)
+        while isinstance(app.screen, QuestionScreen):
+            question = app.visit.current if app.visit else None
+            assert question is not None
+            key = "3" if question.kind in ("can_do", "context") else str(
+                1 + [o.id for o in question.options].index(
+                    app.assessment.bank.item(question.id).correct))
+            await pilot.press(key)
+            await pilot.pause()
+        assert isinstance(app.screen, ResultScreen)
+        estimate = app.screen.outcome.estimate
+        assert estimate is not None and estimate.uncertain == "undecided"
+        shown = screen_text(app)
+        assert "Ce résultat reste incertain" in shown
+        bank = app.assessment.bank
+        for pathway in estimate.likely_pathways():
+            assert bank.pathway(pathway).title.fr in shown
+        assert app.screen.outcome.record.pathway == "orientation"
+
+    drive(app, scenario, size=(100, 40))
