@@ -26,7 +26,7 @@ from pathlib import Path
 
 from opening_hours import OpeningHours
 
-from kiosk.bank.loader import load_model, read_yaml
+from kiosk.datafile import load_model, read_yaml
 from kiosk.offers import Visitor, choose_offers
 from kiosk.opendata import lmn
 from kiosk.opendata.profiles import FRANCE

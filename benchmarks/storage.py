@@ -1,4 +1,4 @@
-"""Storage at scale (benchmarks.md §4) and, with --crash N, the SIGKILL check of §5.
+"""Storage at scale and, with --crash N, the SIGKILL check (nothing whose save returned lost).
 
 For each size, a data directory is filled with ``kiosk demo-data`` (synthetic records), then a
 fresh worker process opens the store and measures: durable saves (p50, p95), aggregate counts,
@@ -24,11 +24,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from storage_checks import crash_check, example_record
+from storage_summary import counts, export_jsonl
 from tinydb import TinyDB
 
 from kiosk.storage import ResultStore
-from kiosk.storage.selfcheck import crash_check, example_record
-from kiosk.storage.summary import counts, export_jsonl
 
 TARGETS = {"save_p95_ms": 20.0, "save_vs_floor": 10.0, "stats_s": 1.0, "export_s": 2.0,
            "peak_rss_mb": 300.0}
@@ -160,7 +160,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="0,10000,100000")
     parser.add_argument("--saves", type=int, default=200)
-    parser.add_argument("--crash", type=int, default=0, help="also run N SIGKILLs (§5)")
+    parser.add_argument("--crash", type=int, default=0, help="also run N SIGKILLs")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--run", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Protocol, TypeVar
 import typer
 
 from kiosk import paths
-from kiosk.bank.loader import DataFileError, Problem, load_bank, load_model, read_yaml
+from kiosk.bank.model import Bank
+from kiosk.datafile import DataFileError, Problem, load_model, read_yaml
 from kiosk.site import Site
 
 if TYPE_CHECKING:
     from kiosk.opendata.lmn import Imported, Target
     from kiosk.storage import ResultStore
+    from kiosk.visit import Assessment
 
 T = TypeVar("T")
 
@@ -61,20 +63,16 @@ def run(
 ) -> None:
     """Start the kiosk for visitors."""
     from kiosk.ui.app import KioskApp
-    from kiosk.visit import Assessment
 
-    try:
-        loaded_bank = load_bank(bank or paths.default_bank())
-        loaded_site = load_model(site or paths.default_site(), Site)
-    except DataFileError as exc:
-        _fail(exc.problems)
-    untranslated = _untranslated_screens(loaded_bank.languages)
+    assessment = _load(bank, site)
+    languages = assessment.bank.languages
+    untranslated = _untranslated_screens(languages)
     if untranslated:
         typer.echo(untranslated, err=True)
         raise typer.Exit(1)
-    if language not in loaded_bank.languages:
+    if language not in languages:
         typer.echo(f"language '{language}' is not in the questionnaire: use one of "
-                   f"{', '.join(loaded_bank.languages)}", err=True)
+                   f"{', '.join(languages)}", err=True)
         raise typer.Exit(2)
     directory = paths.data_dir(data_dir)
     directory.mkdir(parents=True, exist_ok=True)
@@ -86,7 +84,6 @@ def run(
         format="%(levelname)s %(name)s: %(message)s",
     )
     store = _open_store(directory)
-    assessment = Assessment.from_bank(loaded_bank, loaded_site)
     code = run_until_quit(lambda: KioskApp(assessment, store, language=language))
     if code:
         typer.echo(f"the kiosk stopped after repeated errors: see {directory / 'kiosk.log'}",
@@ -153,7 +150,7 @@ def _summary(path: Path) -> str:
         samples = sum(o.example for o in site.offers)
         count = f"{len(site.offers)} offer{'s' if len(site.offers) != 1 else ''}"
         return f"site '{site.id}': {count} ({samples} marked as examples)"
-    bank = load_bank(path)
+    bank = load_model(path, Bank)
     untranslated = _untranslated_screens(bank.languages)
     if untranslated:
         _, lines = read_yaml(path)
@@ -310,13 +307,15 @@ def site_upgrade(
     _each_file(files, lambda path: f"{upgrade(path, closed_on_public_holidays)} values rewritten")
 
 
-# -- Storage tools (issue 4) ------------------------------------------------------------------
+# -- Storage tools ----------------------------------------------------------------------------
 
 
 @app.command("demo-data")
 def demo_data(
     count: Annotated[int, typer.Option("--count", min=1, help="How many results to add.")],
     data_dir: DataDirOption = None,
+    bank: BankOption = None,
+    site: SiteOption = None,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same results.")] = 0,
     engine_visits: Annotated[
         int, typer.Option("--engine-visits", min=1, help="Visitors simulated in full.")
@@ -328,15 +327,12 @@ def demo_data(
     engine takes about 15 ms a visitor, so only the first --engine-visits are simulated in
     full; the rest resample those results with new random ids, weeks and durations.
     """
-    import time
     from itertools import islice
 
     from kiosk.demo_data import synthetic_records
-    from kiosk.visit import Assessment
 
+    assessment = _load(bank, site)
     store = _open_store(data_dir)
-    site = load_model(paths.default_site(), Site)
-    assessment = Assessment.from_bank(load_bank(paths.default_bank()), site)
     started = time.perf_counter()
     records = synthetic_records(assessment, count, seed=seed, engine_visits=engine_visits)
     added = 0
@@ -379,6 +375,17 @@ def _storage_call(call: Callable[[], T]) -> T:
     except StorageError as exc:
         typer.echo(f"storage error: {exc}", err=True)
         raise typer.Exit(1) from exc
+
+
+def _load(bank: Path | None, site: Path | None) -> Assessment:
+    """The assessment from these files (the bundled ones by default), or every problem in them
+    and exit 1."""
+    from kiosk.visit import load_assessment
+
+    try:
+        return load_assessment(bank, site)
+    except DataFileError as exc:
+        _fail(exc.problems)
 
 
 def _untranslated_screens(languages: list[str]) -> str:
@@ -425,7 +432,6 @@ def calibrate(
     """Re-estimate item parameters from stored answers; write a new questionnaire version."""
     import yaml
 
-    from kiosk.bank.model import Bank
     from kiosk.engine.calibration import (
         calibrate as estimate,
     )
@@ -437,10 +443,7 @@ def calibrate(
     from kiosk.storage import ResultStore
 
     source = bank or paths.default_bank()
-    try:
-        loaded = load_bank(source)
-    except DataFileError as exc:
-        _fail(exc.problems)
+    loaded = _load(source, None).bank
     stored = ResultStore(paths.data_dir(data_dir)).records(include_synthetic=include_synthetic)
     records = [r for r in stored if r.questionnaire_id == loaded.id]
     if not records:

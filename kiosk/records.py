@@ -13,12 +13,21 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kiosk.domain import AccessNeed, AgeBand, Completion, DomainId, Mode, PathwayId
+from kiosk.domain import (
+    AccessNeed,
+    AgeBand,
+    Completion,
+    DomainId,
+    Identifier,
+    Language,
+    Level,
+    Mode,
+    OptionId,
+    PathwayId,
+    PlaceId,
+)
 
 SCHEMA_VERSION = 1
-
-OptionId = Annotated[str, Field(pattern=r"^[a-z0-9<][a-z0-9_+\-]*$", max_length=48)]
-QuestionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=48)]
 
 
 def new_result_id() -> str:
@@ -38,17 +47,17 @@ class AssessmentRecord(BaseModel):
     result_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
     questionnaire_id: str
     questionnaire_version: str
-    site_id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=48)]
+    site_id: PlaceId
     mode: Mode
-    language: Annotated[str, Field(pattern=r"^[a-z]{2}$")]
+    language: Language
     iso_week: Annotated[str, Field(pattern=r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")]
     duration_minutes: Annotated[int, Field(ge=0, le=600)]
     questions_asked: Annotated[int, Field(ge=0, le=200)]
     completion: Completion
-    levels: dict[DomainId, Annotated[int, Field(ge=0, le=3)]]
+    levels: dict[DomainId, Level]
     pathway: PathwayId
     access_needs: list[AccessNeed]
-    answers: dict[QuestionId, OptionId]
-    context: dict[QuestionId, OptionId]
+    answers: dict[Identifier, OptionId]
+    context: dict[Identifier, OptionId]
     age_band: AgeBand | None = None
     synthetic: bool = False

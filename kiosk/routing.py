@@ -10,27 +10,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kiosk.bank.conditions import Facts, reasons
-from kiosk.bank.coverage import ALL_LEVEL_VECTORS, first_match
+from kiosk.bank.conditions import DontKnowLeaf, Facts, Uncertainty, iter_leaves, reasons
 from kiosk.bank.model import Bank
-from kiosk.bank.text import Text
-from kiosk.domain import DOMAIN_IDS, Completion
-
-__all__ = ["ALL_LEVEL_VECTORS", "Decision", "Router", "vector_index"]
+from kiosk.datafile import Text
+from kiosk.domain import Completion
+from kiosk.level_vectors import ALL_LEVEL_VECTORS, first_match
 
 # A result says why in two or three facts: at most two from the rule that decided, and one
 # thing the visitor already does well, so the result never only lists what is missing.
 MAX_RULE_REASONS = 2
 STRENGTH_LEVEL = 2  # "alone": the visitor does everyday tasks of the domain alone
-
-# The engine asks the routing once per visitor for all 4096 level vectors (ALL_LEVEL_VECTORS),
-# then looks plausible level vectors up by index.
-_PLACE = 4 ** np.arange(len(DOMAIN_IDS) - 1, -1, -1)
-
-
-def vector_index(levels: np.ndarray) -> np.ndarray:
-    """Row of ``ALL_LEVEL_VECTORS`` for each level vector in ``levels`` (shape (N, 6))."""
-    return levels.astype(np.int64) @ _PLACE
 
 
 @dataclass(frozen=True)
@@ -44,23 +33,39 @@ class Router:
     def __init__(self, bank: Bank) -> None:
         self.bank = bank
         self.pathway_ids = [p.id for p in bank.pathways]
+        self._dont_know_rules = [
+            leaf for i, rule in enumerate(bank.routing)
+            for _, leaf in iter_leaves(rule.when, ("routing", i))
+            if isinstance(leaf, DontKnowLeaf)
+        ]
+        self._tables: dict[tuple[object, ...], np.ndarray] = {}
 
     def pathway_indices(self, facts: Facts) -> np.ndarray:
         """Index (into ``pathway_ids``) of the first matching rule's pathway, per row of facts.
 
         A row no rule matches gets -1; the bank validator makes sure that cannot happen.
         """
-        rule_index = first_match([rule.when for rule in self.bank.routing], facts)
-        to_pathway = np.array(
-            [self.pathway_ids.index(rule.pathway) for rule in self.bank.routing] + [-1]
-        )
+        rules = self.bank.routing
+        rule_index = first_match((rule.when.evaluate(facts) for rule in rules), len(facts.levels))
+        to_pathway = np.array([self.pathway_ids.index(rule.pathway) for rule in rules] + [-1])
         return to_pathway[rule_index]
 
-    def pathway_table(self, context: Mapping[str, str], dont_know_share: float = 0.0) -> np.ndarray:
-        """The pathway of every possible level vector, for an assessment carried to its end."""
-        return self.pathway_indices(
-            Facts(ALL_LEVEL_VECTORS, dict(context), "completed", dont_know_share)
-        )
+    def pathway_table(
+        self, context: Mapping[str, str], dont_know_share: float = 0.0, answered: int = 0
+    ) -> np.ndarray:
+        """The pathway of every possible level vector (the rows of ``ALL_LEVEL_VECTORS``), for
+        an assessment carried to its end after ``answered`` scored questions with this share of
+        "not sure". The engine asks for it after every answer: it is computed once per context
+        and per outcome of the bank's "not sure" rules, which is all it depends on besides the
+        levels."""
+        one = Facts(ALL_LEVEL_VECTORS[:1], {}, "completed", dont_know_share, answered)
+        key = (tuple(sorted(context.items())),
+               tuple(bool(leaf.evaluate(one)[0]) for leaf in self._dont_know_rules))
+        if key not in self._tables:
+            self._tables[key] = self.pathway_indices(
+                Facts(ALL_LEVEL_VECTORS, dict(context), "completed", dont_know_share, answered)
+            )
+        return self._tables[key]
 
     def decide(
         self,
@@ -68,8 +73,10 @@ class Router:
         context: Mapping[str, str],
         completion: Completion = "completed",
         dont_know_share: float = 0.0,
+        answered: int = 0,
+        uncertain: Uncertainty | None = None,
     ) -> Decision:
-        facts = Facts.single(levels, context, completion, dont_know_share)
+        facts = Facts.single(levels, context, completion, dont_know_share, answered, uncertain)
         rule = next(r for r in self.bank.routing if r.when.evaluate(facts)[0])
         found = list(dict.fromkeys(reasons(rule.when, facts)))[:MAX_RULE_REASONS]
         strength = self.strength(levels) if completion == "completed" else None

@@ -14,14 +14,11 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, Field, model_validator
 
-from kiosk.bank.model import BankProblems, all_texts
-from kiosk.bank.text import Strict, Text
-from kiosk.domain import DOMAIN_IDS, AccessNeed, DomainId, PathwayId
+from kiosk.datafile import Problems, Strict, Text, check_translations
+from kiosk.domain import DOMAIN_IDS, AccessNeed, DomainId, Language, PathwayId, PlaceId
 from kiosk.hours import OpeningHoursText, evaluator
 from kiosk.public_holidays import Region
 
-Language = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
-Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=48)]
 RegionCode = Annotated[str, AfterValidator(lambda code: Region.parse(code).code)]
 
 # How help is given (the national standard's "modalités d'accompagnement").
@@ -54,7 +51,7 @@ class Address(Strict):
 
 
 class Offer(Strict):
-    id: Ident
+    id: PlaceId
     name: Text
     place: str | None = Field(None, description="the venue's proper name, same in every language")
     address: Address | None = None
@@ -87,7 +84,7 @@ class Offer(Strict):
 
 
 class Site(Strict):
-    id: Ident
+    id: PlaceId
     name: Text
     languages: list[Language] = Field(["fr", "en"], min_length=1)
     region: RegionCode | None = Field(
@@ -101,13 +98,9 @@ class Site(Strict):
 
     @model_validator(mode="after")
     def _coherent(self) -> Site:
-        problems = BankProblems()
+        problems = Problems()
         problems.unique([("offers", i, o.id) for i, o in enumerate(self.offers)], "offer")
-        wanted = set(self.languages)
-        for loc, text in all_texts(self, ()):
-            missing = wanted - text.languages()
-            if missing:
-                problems.add(loc, f"missing translation(s): {', '.join(sorted(missing))}")
+        check_translations(self, self.languages, problems)
         for i, offer in enumerate(self.offers):
             for where, message in _offer_problems(offer, self.where):
                 problems.add(("offers", i, *where), message)

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from kiosk.bank.loader import DataFileError, Problem
+from kiosk.datafile import DataFileError, Problem
 from kiosk.hours import osm_date, syntax_problem
 
 _OSM_DAYS = {"mon": "Mo", "tue": "Tu", "wed": "We", "thu": "Th", "fri": "Fr", "sat": "Sa",

@@ -9,11 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 from kiosk import paths
-from kiosk.bank.loader import load_bank
 from kiosk.bank.model import Bank, CanDoItem
 from kiosk.cli import app
-from kiosk.engine.calibration import calibrate, next_version, responses_by_item
-from kiosk.engine.irt import model_of
+from kiosk.datafile import load_model
+from kiosk.engine.calibration import MIN_ANSWERS, calibrate, next_version, responses_by_item
+from kiosk.engine.irt import Spread, model_of, spread_of
 from kiosk.records import AssessmentRecord, new_result_id
 from kiosk.storage import ResultStore
 
@@ -52,8 +52,8 @@ def neutral(bank: Bank) -> Bank:
     return bank.model_copy(update={"items": items})
 
 
-def test_parameters_are_recovered_from_simulated_answers() -> None:
-    bank = load_bank(paths.default_bank())
+@pytest.mark.slow
+def test_parameters_are_recovered_from_simulated_answers(bank: Bank) -> None:
     start = neutral(bank)
     estimates = calibrate(start, responses_by_item(start, simulated_answers(bank, 1000, 3)),
                           iterations=20)
@@ -67,6 +67,22 @@ def test_parameters_are_recovered_from_simulated_answers() -> None:
     assert np.sqrt(np.mean((true_b - got_b) ** 2)) <= 0.25
     assert np.corrcoef(true_a, got_a)[0, 1] >= 0.5
     assert np.sqrt(np.mean((true_a - got_a) ** 2)) <= 0.4
+    # The standard errors say how far off the estimates are: errors in units of their own
+    # standard error have a spread near one (measured: b 1.13, a 0.88).
+    se_b = np.concatenate([e.se_b for e in estimates])
+    se_a = np.array([e.se_a for e in estimates])
+    assert 0.6 <= np.sqrt(np.mean(((got_b - true_b) / se_b) ** 2)) <= 1.6
+    assert 0.6 <= np.sqrt(np.mean(((got_a - true_a) / se_a) ** 2)) <= 2.0
+
+
+@pytest.mark.slow
+def test_standard_errors_shrink_with_more_answers(bank: Bank) -> None:
+    few, many = (
+        calibrate(bank, responses_by_item(bank, simulated_answers(bank, n, 4)), iterations=8)
+        for n in (250, 1000)
+    )
+    ratio = np.median([max(m.se_b) / max(f.se_b) for f, m in zip(few, many, strict=True)])
+    assert 0.35 <= ratio <= 0.65  # about 1/2 for four times the answers (measured 0.47)
 
 
 def test_version_bump() -> None:
@@ -87,8 +103,10 @@ def store_answers(data_dir: Path, bank: Bank, answers: list[dict[str, str]]) -> 
         ))
 
 
-def test_calibrate_command_writes_a_new_version_and_never_overwrites(tmp_path: Path) -> None:
-    bank = load_bank(paths.default_bank())
+@pytest.mark.slow
+def test_calibrate_command_writes_a_new_version_and_never_overwrites(
+    tmp_path: Path, bank: Bank
+) -> None:
     source = tmp_path / "bank.yaml"
     source.write_text(paths.default_bank().read_text(encoding="utf-8"), encoding="utf-8")
     store_answers(tmp_path / "data", bank, simulated_answers(bank, 120, 5))
@@ -103,10 +121,15 @@ def test_calibrate_command_writes_a_new_version_and_never_overwrites(tmp_path: P
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     written = tmp_path / f"bank-{next_version(bank.version)}.yaml"
-    new = load_bank(written)
+    new = load_model(written, Bank)
     assert new.version == next_version(bank.version)
     assert [i.id for i in new.items] == [i.id for i in bank.items]
     assert new.items[0].params != bank.items[0].params
+    # Each re-estimated item says so, with its standard errors; the engine reads them.
+    estimated = [i.params.estimated for i in new.items if i.params.estimated is not None]
+    assert estimated and all(e.answers >= MIN_ANSWERS and e.se_b > 0 for e in estimated)
+    assert all(i.params.estimated is None for i in bank.items)
+    assert Spread(0.0, 0.0) not in {spread_of(i) for i in new.items if i.params.estimated}
     assert source.read_text(encoding="utf-8") == paths.default_bank().read_text(encoding="utf-8")
 
     before = written.read_bytes()
@@ -124,6 +147,5 @@ def test_calibrate_without_answers_says_so(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("visitors", [0])
-def test_no_records_give_an_empty_matrix(visitors: int) -> None:
-    bank = load_bank(paths.default_bank())
+def test_no_records_give_an_empty_matrix(bank: Bank, visitors: int) -> None:
     assert responses_by_item(bank, []).shape == (visitors, len(bank.items))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import paths
-from kiosk.bank.loader import load_model
+from kiosk.datafile import load_model
 from kiosk.hours import (
     Opening,
     availability,

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk import paths
-from kiosk.bank.loader import load_model
+from kiosk.datafile import load_model
 from kiosk.offer_text import when_text
 from kiosk.opendata import datainclusion, lmn
 from kiosk.opendata.profiles import FRANCE, SCHEMA_FILE, SWITZERLAND

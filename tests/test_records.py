@@ -13,8 +13,9 @@ from kiosk.records import AssessmentRecord, iso_week, new_result_id
 from kiosk.storage import ResultStore
 from kiosk.visit import Assessment, Visit
 
-# domain.md, "What may be stored", one field per allowed item (plus the synthetic flag that
-# keeps demo data out of statistics, and the schema version that migrations need).
+# What the anonymisation rules allow to be stored, one field per allowed item (plus the
+# synthetic flag that keeps demo data out of statistics, and the schema version that migrations
+# need).
 ALLOWED = {
     "schema_version", "result_id", "questionnaire_id", "questionnaire_version", "site_id",
     "mode", "language", "iso_week", "duration_minutes", "questions_asked", "completion",

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from storage_checks import example_record
 from tinydb import TinyDB
 
 from kiosk.storage import ResultStore, SchemaVersionError
 from kiosk.storage import migrations as registry
 from kiosk.storage.journal import Header, record_line
 from kiosk.storage.migrations import migrate
-from kiosk.storage.selfcheck import example_record
 
 
 def write_journal(path: Path, version: int, raws: list[dict[str, Any]]) -> None:

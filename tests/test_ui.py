@@ -7,6 +7,7 @@ import gc
 from collections.abc import Awaitable, Callable
 
 import pytest
+from conftest import TUESDAY_1PM
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Static
@@ -14,6 +15,7 @@ from textual.widgets import Button, Static
 from kiosk.records import AssessmentRecord
 from kiosk.storage import ResultStore
 from kiosk.ui.app import KioskApp
+from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.takeaway import TakeawayScreen
@@ -22,7 +24,7 @@ from kiosk.ui.widgets.answers import AnswerButton
 from kiosk.ui.widgets.levels import LevelRow
 from kiosk.ui.widgets.offers import OfferCard
 from kiosk.ui.widgets.takeaway import QrCode
-from kiosk.visit import Outcome, Visit
+from kiosk.visit import Assessment, Outcome, Visit
 
 Scenario = Callable[[KioskApp, Pilot[None]], Awaitable[None]]
 
@@ -87,8 +89,8 @@ def test_complete_assessment_by_mouse(make_app, store: ResultStore) -> None:
     app = make_app()
 
     async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
-        await pilot.click("#nav-start")
-        await pilot.click("#nav-begin")
+        await pilot.click("#start")
+        await pilot.click("#begin")
         await pilot.pause()
         clicks = 0
         while isinstance(app.screen, QuestionScreen):
@@ -97,7 +99,7 @@ def test_complete_assessment_by_mouse(make_app, store: ResultStore) -> None:
             clicks += 1
             assert clicks < 40
         assert isinstance(app.screen, ResultScreen)
-        await pilot.click("#nav-finish")
+        await pilot.click("#finish")
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen)
 
@@ -138,7 +140,7 @@ def test_language_switch_at_any_time(make_app, store: ResultStore) -> None:
         await begin(pilot)
         question = app.visit.current
         assert question.text.fr in screen_text(app)
-        await pilot.click("#nav-switch_language")
+        await pilot.click("#switch-language")
         await pilot.pause()
         assert question.text.en in screen_text(app)
         assert app.visit.current == question, "switching language keeps the question"
@@ -149,7 +151,7 @@ def test_language_switch_at_any_time(make_app, store: ResultStore) -> None:
         await pilot.pause()
         assert "Votre résultat" in screen_text(app)
         await pilot.press("l")
-        await pilot.click("#nav-finish")
+        await pilot.click("#finish")
         await pilot.pause()
         assert "Bonjour" in screen_text(app), "the next visitor starts in French"
 
@@ -173,7 +175,7 @@ def test_back_returns_to_the_previous_question(make_app) -> None:
         await pilot.pause()
         assert app.visit.current == asked[-1]
         assert asked[-1].text.fr in screen_text(app)
-        await pilot.click("#nav-back")
+        await pilot.click("#back")
         await pilot.pause()
         assert app.visit.current == asked[-2]
         await pilot.press("1", "1")
@@ -197,7 +199,7 @@ def test_finish_leaves_nothing_of_the_visitor(make_app) -> None:
             *(lvl.label.fr for lvl in app.assessment.bank.levels),
         ]
         del result
-        await pilot.click("#nav-finish")
+        await pilot.click("#finish")
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen)
         assert app.visit is None
@@ -224,7 +226,7 @@ def test_stop_saves_an_abandoned_assessment_and_clears(make_app, store: ResultSt
         await pilot.press("enter")  # the safe answer, "continuer", has the focus
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen) and app.visit.answered == 3
-        await pilot.click("#nav-stop")
+        await pilot.click("#stop")
         await pilot.pause()
         await pilot.click("#yes")
         await pilot.pause()
@@ -237,13 +239,41 @@ def test_stop_saves_an_abandoned_assessment_and_clears(make_app, store: ResultSt
     assert saved.levels == {}  # stopped during the context questions
 
 
-def test_idle_visitor_is_timed_out_and_wiped(make_app, store: ResultStore) -> None:
-    app = make_app(idle_after=0.5, idle_countdown=1)
+class Clock:
+    """A clock the test moves by hand: idle handling without real waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+async def wait(app: KioskApp, pilot: Pilot[None], clock: Clock, seconds: float) -> None:
+    """Nobody touches the kiosk for ``seconds``; the app looks at its clock, as it does each
+    second."""
+    clock.advance(seconds)
+    app.check_presence()
+    await pilot.pause()
+
+
+def test_idle_visitor_is_asked_then_timed_out_and_wiped(make_app, store: ResultStore) -> None:
+    clock = Clock()
+    app = make_app(clock=clock)
 
     async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
         await begin(pilot)
         await pilot.press("1")
-        await pilot.pause(4.0)
+        await wait(app, pilot, clock, 89)
+        assert isinstance(app.screen, QuestionScreen), "not asked before 90 s"
+        await wait(app, pilot, clock, 2)
+        assert isinstance(app.screen, IdleScreen)
+        await wait(app, pilot, clock, 20)
+        assert "10 s" in screen_text(app), "the dialog counts down"
+        await wait(app, pilot, clock, 10)
         assert isinstance(app.screen, WelcomeScreen) and app.visit is None
 
     drive(app, scenario)
@@ -252,18 +282,36 @@ def test_idle_visitor_is_timed_out_and_wiped(make_app, store: ResultStore) -> No
 
 
 def test_still_here_keeps_the_visit(make_app, store: ResultStore) -> None:
-    app = make_app(idle_after=0.5, idle_countdown=30)
+    clock = Clock()
+    app = make_app(clock=clock)
 
     async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
         await begin(pilot)
         await pilot.press("1")
-        await pilot.pause(2.0)
+        await wait(app, pilot, clock, 100)
+        assert isinstance(app.screen, IdleScreen)
         await pilot.press("enter")  # "Je suis là"
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen) and app.visit.answered == 1
+        await wait(app, pilot, clock, 60)
+        assert isinstance(app.screen, QuestionScreen), "the wait starts again from the answer"
 
     drive(app, scenario)
     assert not list(store.records())
+
+
+def test_an_idle_kiosk_returns_to_the_french_welcome(make_app) -> None:
+    clock = Clock()
+    app = make_app(clock=clock)
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await pilot.press("enter", "l")  # the notice, in English; no visit yet
+        await pilot.pause()
+        assert app.language == "en"
+        await wait(app, pilot, clock, 100)
+        assert isinstance(app.screen, WelcomeScreen) and app.language == "fr"
+
+    drive(app, scenario)
 
 
 def test_takeaway_shows_the_qr_code_and_closes(make_app) -> None:
@@ -273,7 +321,7 @@ def test_takeaway_shows_the_qr_code_and_closes(make_app) -> None:
         await begin(pilot)
         await answer_all(app, pilot, "3")
         code = app.screen.code
-        await pilot.click("#nav-takeaway")
+        await pilot.click("#takeaway")
         await pilot.pause()
         assert isinstance(app.screen, TakeawayScreen)
         assert code in app.screen.summary.replace(" ", "")
@@ -328,7 +376,7 @@ def test_the_qr_code_fits_on_screen(make_app, size: tuple[int, int]) -> None:
     async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
         await begin(pilot)
         await answer_all(app, pilot, "1")
-        await pilot.click("#nav-takeaway")
+        await pilot.click("#takeaway")
         await pilot.pause()
         qr = app.screen.query_one(QrCode)
         region = qr.region
@@ -337,3 +385,34 @@ def test_the_qr_code_fits_on_screen(make_app, size: tuple[int, int]) -> None:
         assert app.screen.query_one("#close", Button).region.bottom <= size[1]
 
     drive(app, scenario, size=size)
+
+
+def test_an_undecided_result_says_so_and_names_the_two_closest_paths(assessment, store) -> None:
+    """"Seul·e" to every statement stands on the edge between two pathways: the kiosk stops
+    early, says the result is uncertain, names both pathways and sends the visitor to a person.
+    (A bank quick to call a series undecided, so that every draw of questions ends that way.)"""
+    bank = assessment.bank
+    hasty = bank.model_copy(update={"engine": bank.engine.model_copy(update={"futility": 0.6})})
+    app = KioskApp(Assessment.from_bank(hasty, assessment.site), store, now=lambda: TUESDAY_1PM)
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await begin(pilot)
+        while isinstance(app.screen, QuestionScreen):
+            question = app.visit.current if app.visit else None
+            assert question is not None
+            key = "3" if question.kind in ("can_do", "context") else str(
+                1 + [o.id for o in question.options].index(
+                    app.assessment.bank.item(question.id).correct))
+            await pilot.press(key)
+            await pilot.pause()
+        assert isinstance(app.screen, ResultScreen)
+        estimate = app.screen.outcome.estimate
+        assert estimate is not None and estimate.uncertain == "undecided"
+        shown = screen_text(app)
+        assert "Ce résultat reste incertain" in shown
+        bank = app.assessment.bank
+        for pathway in estimate.likely_pathways():
+            assert bank.pathway(pathway).title.fr in shown
+        assert app.screen.outcome.record.pathway == "orientation"
+
+    drive(app, scenario, size=(100, 40))

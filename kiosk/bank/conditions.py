@@ -9,21 +9,19 @@ of one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
-from kiosk.bank.text import Text
-from kiosk.domain import DOMAIN_IDS, Completion, DomainId
+from kiosk.datafile import Loc, Text
+from kiosk.domain import DOMAIN_IDS, Completion, DomainId, Level
 
-if TYPE_CHECKING:
-    from kiosk.bank.model import ContextQuestion
-
-Loc = tuple[str | int, ...]
-LevelValue = Annotated[int, Field(ge=0, le=3)]
+# Why an estimate cannot be trusted as it stands: the answers do not fit together (person fit),
+# or the questions the visitor could be asked could not settle the pathway.
+Uncertainty = Literal["inconsistent", "undecided"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +36,8 @@ class Facts:
     context: Mapping[str, str] = field(default_factory=dict)
     completion: Completion = "completed"
     dont_know_share: float = 0.0
+    answered: int = 0  # scored questions answered, "not sure" included
+    uncertain: Uncertainty | None = None  # why the estimate cannot be trusted as it stands
 
     @classmethod
     def single(
@@ -46,9 +46,11 @@ class Facts:
         context: Mapping[str, str] | None = None,
         completion: Completion = "completed",
         dont_know_share: float = 0.0,
+        answered: int = 0,
+        uncertain: Uncertainty | None = None,
     ) -> Facts:
         row = np.array([[levels.get(d, 0) for d in DOMAIN_IDS]], dtype=np.int8)
-        return cls(row, dict(context or {}), completion, dont_know_share)
+        return cls(row, dict(context or {}), completion, dont_know_share, answered, uncertain)
 
     def constant(self, value: bool) -> np.ndarray:
         return np.full(self.levels.shape[0], value, dtype=bool)
@@ -58,16 +60,28 @@ class _Node(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-class _Leaf(_Node):
+class _Condition(_Node):
+    def evaluate(self, facts: Facts) -> np.ndarray:
+        """Whether the condition holds, per row of ``facts``."""
+        raise NotImplementedError
+
+    def holds_for(self, context: Mapping[str, str]) -> bool:
+        """Whether a skip rule (a condition on context answers only) holds for these answers."""
+        return bool(self.evaluate(Facts.single({}, context))[0])
+
+
+class _Leaf(_Condition):
     says: Text | None = Field(None, description="the fact told to the visitor when this holds")
 
-    def reference_errors(self, questions: Mapping[str, ContextQuestion]) -> list[str]:
+    def reference_errors(self, answers: Mapping[str, Sequence[str]]) -> list[str]:
+        """What is wrong with the context questions and answers this leaf names, given the
+        answers each context question accepts."""
         return []
 
 
 class LevelBounds(_Node):
-    at_least: LevelValue | None = None
-    at_most: LevelValue | None = None
+    at_least: Level | None = None
+    at_most: Level | None = None
 
     @model_validator(mode="after")
     def _bounded(self) -> LevelBounds:
@@ -106,8 +120,8 @@ class LevelLeaf(_Leaf):
 
 class LevelCount(LevelBounds):
     domains: list[DomainId] | None = Field(None, description="default: all six domains")
-    min: int = Field(0, ge=0, le=6)
-    max: int = Field(6, ge=0, le=6)
+    min: int = Field(0, ge=0, le=len(DOMAIN_IDS))
+    max: int = Field(len(DOMAIN_IDS), ge=0, le=len(DOMAIN_IDS))
 
 
 class CountLeaf(_Leaf):
@@ -135,12 +149,12 @@ class ContextLeaf(_Leaf):
     def evaluate(self, facts: Facts) -> np.ndarray:
         return facts.constant(facts.context.get(self.context.question) in self.context.in_)
 
-    def reference_errors(self, questions: Mapping[str, ContextQuestion]) -> list[str]:
+    def reference_errors(self, answers: Mapping[str, Sequence[str]]) -> list[str]:
         named = self.context.question
-        if named not in questions:
-            known = ", ".join(sorted(questions))
+        if named not in answers:
+            known = ", ".join(sorted(answers))
             return [f"unknown question '{named}': use one of the context questions ({known})"]
-        allowed = questions[named].option_ids()
+        allowed = answers[named]
         unknown = [a for a in self.context.in_ if a not in allowed]
         if unknown:
             return [
@@ -159,15 +173,34 @@ class CompletionLeaf(_Leaf):
 
 class DontKnowShare(_Node):
     at_least: float = Field(gt=0, le=1)
+    answers: int = Field(
+        1, ge=1, le=60,
+        description="the share counts once at least this many scored questions were answered: "
+                    "one 'not sure' out of two is not an assessment that could not conclude",
+    )
 
 
 class DontKnowLeaf(_Leaf):
-    """``dont_know: {at_least: 0.5}``: share of scored questions answered "je ne sais pas"."""
+    """``dont_know: {at_least: 0.5, answers: 8}``: share of scored questions answered "je ne
+    sais pas", among at least ``answers`` answered."""
 
     dont_know: DontKnowShare
 
     def evaluate(self, facts: Facts) -> np.ndarray:
-        return facts.constant(facts.dont_know_share >= self.dont_know.at_least)
+        rule = self.dont_know
+        return facts.constant(
+            facts.answered >= rule.answers and facts.dont_know_share >= rule.at_least
+        )
+
+
+class UncertainLeaf(_Leaf):
+    """``uncertain: [inconsistent, undecided]``: the estimate is uncertain for one of these
+    reasons (answers that do not fit together; questions that could not settle the pathway)."""
+
+    uncertain: list[Uncertainty] = Field(min_length=1)
+
+    def evaluate(self, facts: Facts) -> np.ndarray:
+        return facts.constant(facts.uncertain in self.uncertain)
 
 
 class AlwaysLeaf(_Leaf):
@@ -179,21 +212,21 @@ class AlwaysLeaf(_Leaf):
         return facts.constant(True)
 
 
-class AllOf(_Node):
+class AllOf(_Condition):
     all: list[Condition] = Field(min_length=1)
 
     def evaluate(self, facts: Facts) -> np.ndarray:
         return np.logical_and.reduce([c.evaluate(facts) for c in self.all])
 
 
-class AnyOf(_Node):
+class AnyOf(_Condition):
     any: list[Condition] = Field(min_length=1)
 
     def evaluate(self, facts: Facts) -> np.ndarray:
         return np.logical_or.reduce([c.evaluate(facts) for c in self.any])
 
 
-class Not(_Node):
+class Not(_Condition):
     not_: Condition = Field(alias="not")
 
     def evaluate(self, facts: Facts) -> np.ndarray:
@@ -209,6 +242,7 @@ CONDITION_KINDS = {
     "context": ContextLeaf,
     "completion": CompletionLeaf,
     "dont_know": DontKnowLeaf,
+    "uncertain": UncertainLeaf,
     "always": AlwaysLeaf,
 }
 
@@ -231,6 +265,7 @@ Condition = Annotated[
     | Annotated[ContextLeaf, Tag("context")]
     | Annotated[CompletionLeaf, Tag("completion")]
     | Annotated[DontKnowLeaf, Tag("dont_know")]
+    | Annotated[UncertainLeaf, Tag("uncertain")]
     | Annotated[AlwaysLeaf, Tag("always")],
     Discriminator(
         _kind,
@@ -241,7 +276,10 @@ Condition = Annotated[
 # Skip rules are conditions that may only look at context answers (checked by the bank).
 ContextCondition = Condition
 
-Leaf = LevelLeaf | CountLeaf | ContextLeaf | CompletionLeaf | DontKnowLeaf | AlwaysLeaf
+Leaf = (
+    LevelLeaf | CountLeaf | ContextLeaf | CompletionLeaf | DontKnowLeaf | UncertainLeaf
+    | AlwaysLeaf
+)
 
 
 def iter_leaves(cond: Condition, loc: Loc) -> Iterator[tuple[Loc, Leaf]]:
@@ -270,7 +308,6 @@ def reasons(cond: Condition, facts: Facts) -> list[Text]:
     if isinstance(cond, Not):
         return []
     return [cond.says] if cond.says is not None and cond.evaluate(facts)[0] else []
-
 
 
 for _combinator in (AllOf, AnyOf, Not):

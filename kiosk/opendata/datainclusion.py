@@ -15,7 +15,7 @@ from typing import Any
 from data_inclusion.schema.v1 import Service, Structure
 from pydantic import ValidationError
 
-from kiosk.bank.loader import Problem
+from kiosk.datafile import Problem
 from kiosk.domain import ACCESS_NEEDS, DOMAIN_IDS, PATHWAY_IDS
 from kiosk.opendata.lmn import (
     PATHWAYS_BY_FORMAT,

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kiosk.bank.loader import Problem
+from kiosk.datafile import Problem
 from kiosk.domain import ACCESS_NEEDS, DOMAIN_IDS, PATHWAY_IDS
 from kiosk.hours import syntax_problem
 from kiosk.opendata.profiles import Profile

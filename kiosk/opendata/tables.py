@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kiosk.bank.loader import DataFileError, Problem
+from kiosk.datafile import DataFileError, Problem
 
 Row = dict[str, Any]
 

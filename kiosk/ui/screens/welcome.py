@@ -12,6 +12,14 @@ from kiosk.ui.screens.base import KioskScreen
 
 class WelcomeScreen(KioskScreen):
     BINDINGS = keys.SCREEN
+    DEFAULT_CSS = """
+    WelcomeScreen #staff-notice {
+        dock: bottom;
+        height: auto;
+        padding: 0 2;
+        color: $text-muted;
+    }
+    """
 
     def compose(self) -> ComposeResult:
         with Vertical(id="welcome", classes="panel"):
@@ -19,14 +27,11 @@ class WelcomeScreen(KioskScreen):
             yield Static(self.t("welcome_heading"), classes="heading")
             yield Static(self.t("welcome_body"), classes="body")
             with Center(), Horizontal(classes="actions"):
-                yield Button(self.t("start"), id="nav-start", variant="primary")
-                yield Button(self.t("other_language"), id="nav-switch_language")
+                yield Button(self.t("start"), id="start", variant="primary",
+                             action="app.show_notice")
+                yield Button(self.t("other_language"), id="switch-language",
+                             action="app.switch_language")
         incidents = self.kiosk.store.incidents
         if incidents:  # for staff: worded so that a visitor is not alarmed
             notes = "; ".join(incident.message() for incident in incidents)
             yield Static(f"{self.t('staff_notice')} {notes}", id="staff-notice")
-
-    def action_start(self) -> None:
-        from kiosk.ui.screens.notice import NoticeScreen
-
-        self.app.switch_screen(NoticeScreen())
