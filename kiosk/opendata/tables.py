@@ -14,21 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kiosk.datafile import DataFileError, Problem
+from kiosk.datafile import DataFileError, Problem, read_text
 
 Row = dict[str, Any]
 
 
 def read_rows(path: Path) -> list[tuple[int, Row]]:
     """``(number, fields)`` of every record; DataFileError naming the file when it is unreadable."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise DataFileError([Problem(path, 0, f"cannot read the file: {exc.strerror}")]) from None
-    except UnicodeDecodeError as exc:
-        raise DataFileError(
-            [Problem(path, 1, f"not UTF-8 text ({exc.reason}): export it as UTF-8")]
-        ) from None
+    text = read_text(path)
     if path.suffix.lower() == ".json" or text.lstrip()[:1] in ("[", "{"):
         return _json_rows(path, text)
     return list(_csv_rows(text))
