@@ -59,6 +59,7 @@ def test_the_shipped_schema_is_the_standards() -> None:
     assert validate(EXAMPLE, SCHEMA).valid
 
 
+@pytest.mark.slow  # runs the kiosk command in a process
 def test_the_standards_example_imports_validates_and_shows_its_place(tmp_path: Path) -> None:
     site = imported(tmp_path, EXAMPLE)
     assert kiosk("validate", str(tmp_path / "site.yaml")).returncode == 0
@@ -89,6 +90,7 @@ def test_the_standards_example_imports_validates_and_shows_its_place(tmp_path: P
         "09:00\u2009–\u200912:00")
 
 
+@pytest.mark.slow  # runs the kiosk command in a process
 @pytest.mark.parametrize("suffix", [".csv", ".json"])
 def test_round_trip_import_export_frictionless_import(tmp_path: Path, suffix: str) -> None:
     first = imported(tmp_path, EXAMPLE, name="first.yaml")
@@ -103,6 +105,7 @@ def test_round_trip_import_export_frictionless_import(tmp_path: Path, suffix: st
     assert again.offers == first.offers
 
 
+@pytest.mark.slow  # runs the kiosk command in a process
 def test_a_several_place_file_with_semicolons_and_a_filter(tmp_path: Path) -> None:
     rows = list(csv.DictReader(EXAMPLE.open(encoding="utf-8")))
     base = rows[0]
@@ -128,6 +131,7 @@ def test_a_several_place_file_with_semicolons_and_a_filter(tmp_path: Path) -> No
                                    name="reims.yaml").offers] == ["structure-1"]
 
 
+@pytest.mark.slow  # runs the kiosk command in a process
 def test_mutated_rows_are_reported_at_their_row_without_a_traceback(tmp_path: Path) -> None:
     base = next(csv.DictReader(EXAMPLE.open(encoding="utf-8")))
     mutated = [
@@ -160,6 +164,7 @@ def test_mutated_rows_are_reported_at_their_row_without_a_traceback(tmp_path: Pa
     assert site.offers[2].domains == ["devices", "documents"]
 
 
+@pytest.mark.slow  # runs the kiosk command in a process
 def test_a_broken_file_is_one_clear_line(tmp_path: Path) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text('[{"id": "a",}]', encoding="utf-8")
@@ -168,6 +173,7 @@ def test_a_broken_file_is_one_clear_line(tmp_path: Path) -> None:
     assert done.stderr.startswith(f"{broken}:1: JSON syntax")
 
 
+@pytest.mark.slow  # runs the kiosk command in a process
 def test_an_import_never_overwrites_a_site_file(tmp_path: Path) -> None:
     out = tmp_path / "site.yaml"
     out.write_text("kept", encoding="utf-8")
@@ -176,6 +182,7 @@ def test_an_import_never_overwrites_a_site_file(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == "kept"
 
 
+@pytest.mark.slow  # runs the kiosk command in a process
 def test_the_swiss_profile_exports_geneva_and_reads_it_back(tmp_path: Path) -> None:
     geneva = paths.questionnaires_dir() / "sites" / "geneve.yaml"
     site_file = tmp_path / "geneve.yaml"
@@ -212,6 +219,7 @@ def test_the_french_schema_is_unchanged_by_the_swiss_profile() -> None:
     assert FRANCE.phone_display("+41224189900") is None
 
 
+@pytest.mark.slow  # runs the kiosk command in a process
 def test_data_inclusion_services_through_the_standards_models(tmp_path: Path) -> None:
     service = {
         "source": "dora", "structure_id": "dora--s1", "id": "dora--atelier-1",
@@ -266,6 +274,7 @@ def test_rows_of_a_json_file_are_its_records(tmp_path: Path) -> None:
     assert [n for n, _ in read_rows(source)] == [1, 2]
 
 
+@pytest.mark.slow  # runs the kiosk command in a process
 def test_validate_and_run_place_a_wrong_opening_hours_on_its_line(tmp_path: Path) -> None:
     site_file = tmp_path / "geneve.yaml"
     geneva = (paths.questionnaires_dir() / "sites" / "geneve.yaml").read_text(encoding="utf-8")
