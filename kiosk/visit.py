@@ -7,7 +7,6 @@ same seed, so the engine's state is always exactly what the remaining answers im
 
 from __future__ import annotations
 
-import math
 import secrets
 import time
 from collections.abc import Callable
@@ -18,10 +17,20 @@ from typing import Literal
 from kiosk.bank.conditions import Facts
 from kiosk.bank.model import AGE_QUESTION, Bank, CanDoItem, ContextQuestion, KnowledgeItem, Option
 from kiosk.bank.text import Text
-from kiosk.domain import AGE_BANDS, DOMAIN_IDS, Completion, Mode
+from kiosk.domain import DOMAIN_IDS, Completion, Mode
 from kiosk.engine.pool import ItemPool
 from kiosk.engine.session import AdaptiveSession, Estimate
-from kiosk.records import AssessmentRecord, iso_week, new_result_id
+from kiosk.records import (
+    REASON_QUESTION,
+    AnswerSheet,
+    VisitRecord,
+    age_group,
+    duration_band,
+    iso_week,
+    new_result_id,
+    quarter,
+    reason_group,
+)
 from kiosk.routing import Decision, Router
 from kiosk.site import Site
 
@@ -54,7 +63,8 @@ class Question:
 
 @dataclass(frozen=True)
 class Outcome:
-    record: AssessmentRecord
+    record: VisitRecord
+    sheet: AnswerSheet | None  # None when no skill question was answered
     decision: Decision
     estimate: Estimate | None
 
@@ -101,6 +111,11 @@ class Visit:
         return len(self._history)
 
     @property
+    def context(self) -> dict[str, str]:
+        """The context answers given so far."""
+        return dict(self._context)
+
+    @property
     def can_go_back(self) -> bool:
         return bool(self._history)
 
@@ -145,27 +160,30 @@ class Visit:
         dont_know = estimate.dont_know_share if estimate else 0.0
         facts_levels = levels or dict.fromkeys(DOMAIN_IDS, 0)
         decision = self.assessment.router.decide(facts_levels, self._context, completion, dont_know)
-        context = {k: v for k, v in self._context.items() if k != AGE_QUESTION}
-        age = self._context.get(AGE_QUESTION)
-        record = AssessmentRecord(
+        today = self._today()
+        record = VisitRecord(
             result_id=new_result_id(),
             questionnaire_id=bank.id,
             questionnaire_version=bank.version,
             site_id=self.assessment.site.id,
             mode=self.mode,
             language=self.language,
-            iso_week=iso_week(self._today()),
-            duration_minutes=math.floor((self._clock() - self._started) / 60 + 0.5),
+            iso_week=iso_week(today),
+            duration=duration_band((self._clock() - self._started) / 60),
             questions_asked=self._session.asked if self._session else 0,
             completion=completion,
             levels=levels,
             pathway=decision.pathway,
             access_needs=list(decision.needs),
-            answers=dict(self._session.answers) if self._session else {},
-            context=context,
-            age_band=age if age in AGE_BANDS else None,
+            reason=reason_group(self._context.get(REASON_QUESTION)),
+            age=age_group(self._context.get(AGE_QUESTION)),
         )
-        return Outcome(record, decision, estimate)
+        answers = dict(self._session.answers) if self._session else {}
+        sheet = AnswerSheet(
+            questionnaire_id=bank.id, questionnaire_version=bank.version,
+            quarter=quarter(today), answers=answers,
+        ) if answers else None
+        return Outcome(record, sheet, decision, estimate)
 
     # -- internals ----------------------------------------------------------------------------
 

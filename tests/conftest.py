@@ -13,6 +13,7 @@ from kiosk.bank.loader import load_bank, load_model
 from kiosk.bank.model import Bank
 from kiosk.site import Site
 from kiosk.storage import ResultStore
+from kiosk.storage.saver import SaveQueue
 from kiosk.ui.app import KioskApp
 from kiosk.visit import Assessment
 
@@ -43,6 +44,6 @@ def store(tmp_path: Path) -> ResultStore:
 @pytest.fixture
 def make_app(assessment: Assessment, store: ResultStore) -> Callable[..., KioskApp]:
     def build(**options: object) -> KioskApp:
-        return KioskApp(assessment, store, now=lambda: TUESDAY_1PM, **options)  # type: ignore[arg-type]
+        return KioskApp(assessment, SaveQueue.of(store), now=lambda: TUESDAY_1PM, **options)  # type: ignore[arg-type]
 
     return build

@@ -14,8 +14,8 @@ from kiosk.bank.model import Bank, CanDoItem
 from kiosk.cli import app
 from kiosk.engine.calibration import calibrate, next_version, responses_by_item
 from kiosk.engine.irt import model_of
-from kiosk.records import AssessmentRecord, new_result_id
 from kiosk.storage import ResultStore
+from kiosk.storage.selfcheck import example_record, example_sheet
 
 
 def simulated_answers(bank: Bank, visitors: int, seed: int) -> list[dict[str, str]]:
@@ -76,15 +76,12 @@ def test_version_bump() -> None:
 
 
 def store_answers(data_dir: Path, bank: Bank, answers: list[dict[str, str]]) -> None:
-    store = ResultStore(data_dir)
-    for given in answers:
-        store.save(AssessmentRecord(
-            result_id=new_result_id(), questionnaire_id=bank.id,
-            questionnaire_version=bank.version, site_id="test", mode="self", language="fr",
-            iso_week="2026-W10", duration_minutes=4, questions_asked=len(given),
-            completion="completed", levels={}, pathway="workshops", access_needs=[],
-            answers=given, context={}, synthetic=True,
-        ))
+    ResultStore(data_dir).save_many(
+        (example_record(questionnaire_id=bank.id, questionnaire_version=bank.version,
+                        questions_asked=len(given), synthetic=True),
+         example_sheet(questionnaire_id=bank.id, questionnaire_version=bank.version,
+                       answers=given, synthetic=True))
+        for given in answers)
 
 
 def test_calibrate_command_writes_a_new_version_and_never_overwrites(tmp_path: Path) -> None:

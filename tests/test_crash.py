@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from kiosk.cli import run_until_quit
+from kiosk.storage.saver import SaveQueue
 from kiosk.ui.app import KioskApp
 
 
@@ -17,7 +18,7 @@ class Crashing(KioskApp):
 
 
 def test_a_crash_logs_where_not_what(assessment, store, caplog: pytest.LogCaptureFixture) -> None:
-    app = Crashing(assessment, store)
+    app = Crashing(assessment, SaveQueue.of(store))
 
     async def scenario() -> None:
         async with app.run_test() as pilot:

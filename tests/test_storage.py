@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock
+from storage_helpers import alone
 from tinydb import Query
 
 from kiosk.storage import LockTimeout, ResultStore, StorageError
@@ -22,7 +23,7 @@ def journal_ids(path: Path) -> list[str]:
 
 def test_saved_records_come_back_unchanged(tmp_path: Path) -> None:
     store = ResultStore(tmp_path)
-    saved = [example_record(), example_record(pathway="autonomy", age_band=None)]
+    saved = [example_record(), example_record(pathway="autonomy", age=None)]
     for record in saved:
         store.save(record)
     assert list(ResultStore(tmp_path).records()) == saved
@@ -40,7 +41,7 @@ def test_saving_the_same_result_twice_stores_it_once(tmp_path: Path) -> None:
 def test_synthetic_records_are_left_out_unless_asked(tmp_path: Path) -> None:
     store = ResultStore(tmp_path)
     real, synthetic = example_record(), example_record(synthetic=True)
-    store.save_many([real, synthetic])
+    store.save_many(alone([real, synthetic]))
     assert [r.result_id for r in store.records()] == [real.result_id]
     assert {r.result_id for r in store.records(include_synthetic=True)} == {
         real.result_id, synthetic.result_id}
@@ -80,8 +81,8 @@ def test_a_lock_held_too_long_raises_and_writes_nothing(tmp_path: Path) -> None:
 
 def test_tinydb_queries_the_journal_and_refuses_writes(tmp_path: Path) -> None:
     store = ResultStore(tmp_path)
-    store.save_many([example_record(pathway="autonomy"), example_record(pathway="assisted"),
-                     example_record(pathway="autonomy", synthetic=True)])
+    store.save_many(alone([example_record(pathway="autonomy"), example_record(pathway="assisted"),
+                     example_record(pathway="autonomy", synthetic=True)]))
     db = store.tinydb()
     assert len(db.search(Query().pathway == "autonomy")) == 1
     assert len(store.tinydb(include_synthetic=True).search(Query().pathway == "autonomy")) == 2
@@ -92,7 +93,7 @@ def test_tinydb_queries_the_journal_and_refuses_writes(tmp_path: Path) -> None:
 def test_purge_deletes_expired_weeks_and_reports_them(tmp_path: Path) -> None:
     store = ResultStore(tmp_path)
     weeks = ["2023-W01", "2023-W01", "2024-W46", "2024-W47", "2024-W48", "2026-W47"]
-    store.save_many([example_record(iso_week=w) for w in weeks])
+    store.save_many(alone([example_record(iso_week=w) for w in weeks]))
     other = ResultStore(tmp_path)
 
     # 24 months before Thursday 2026-11-26 is 2024-11-26: week 2024-W47 ends on Sunday the 24th.

@@ -6,6 +6,7 @@ import io
 import json
 from pathlib import Path
 
+from storage_helpers import alone
 from typer.testing import CliRunner
 
 from kiosk.cli import app
@@ -36,7 +37,7 @@ def test_demo_data_adds_synthetic_records_drawn_through_the_engine(tmp_path: Pat
 
 
 def test_purge_command_prints_the_count_and_the_weeks(tmp_path: Path) -> None:
-    ResultStore(tmp_path).save_many([example_record(iso_week="2001-W05"), example_record()])
+    ResultStore(tmp_path).save_many(alone([example_record(iso_week="2001-W05"), example_record()]))
     result = runner.invoke(app, ["purge", "--data-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "deleted 1 results" in result.output and "2001-W05 (1)" in result.output
@@ -47,7 +48,7 @@ def test_counts_and_export_leave_synthetic_records_out_unless_asked(tmp_path: Pa
     store = ResultStore(tmp_path)
     real = [example_record(pathway="autonomy", iso_week="2026-W40"),
             example_record(pathway="assisted", iso_week="2026-W41", levels={"devices": 0})]
-    store.save_many([*real, example_record(pathway="autonomy", synthetic=True)])
+    store.save_many(alone([*real, example_record(pathway="autonomy", synthetic=True)]))
 
     summary = counts(store)
     assert summary.total == 2

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from storage_helpers import alone
 
 from kiosk.storage import ResultStore
 from kiosk.storage.selfcheck import crash_check, example_record
@@ -26,7 +27,7 @@ def test_sigkill_at_random_moments_never_loses_a_returned_save(tmp_path: Path) -
 def filled(tmp_path: Path, count: int = 5) -> tuple[Path, list[str]]:
     store = ResultStore(tmp_path)
     records = [example_record() for _ in range(count)]
-    store.save_many(records)
+    store.save_many(alone(records))
     return store.path, [r.result_id for r in records]
 
 

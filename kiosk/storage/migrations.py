@@ -1,36 +1,83 @@
 """Schema versions of stored records, and how older data is brought up to date on open.
 
 Every record carries ``schema_version``. ``MIGRATIONS[n]`` turns a version-``n`` record (a plain
-dict) into a version ``n + 1`` one; opening a journal whose header says an older version runs
-the chain on every record and rewrites the file atomically. A record or file of a *newer*
-version than this kiosk knows is refused with :class:`SchemaVersionError`: guessing would risk
-writing over data a newer kiosk needs.
+dict) into a version ``n + 1`` one, and may hand out answer sheets it takes from it; opening a
+journal whose header says an older version runs the chain on every record and rewrites the file
+atomically. A record or file of a *newer* version than this kiosk knows is refused with
+:class:`SchemaVersionError`: guessing would risk writing over data a newer kiosk needs.
 
-Version 1 is the first version ever stored (the first prototype already wrote it), so the
-registry is empty: no earlier layout existed, and none is invented here. What did exist is the
-prototype's *file* layout, a TinyDB ``results.json``; :func:`legacy_records` reads it (even a
-truncated one) so that the store can import it into the journal.
+Version 1 kept one record per visit with its answers and context answers; version 2 splits it
+(see ``kiosk.records``): :func:`split_v1` makes the statistical record and the answer sheet.
+
+The first prototype's *file* layout, a TinyDB ``results.json``, is read by
+:func:`legacy_records` (even a truncated one) so that the store can import it.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping
+from datetime import date
 from typing import Any
 
-from kiosk.records import SCHEMA_VERSION
+from kiosk.records import (
+    REASON_QUESTION,
+    SCHEMA_VERSION,
+    age_group,
+    duration_band,
+    quarter,
+    reason_group,
+)
 from kiosk.storage.errors import SchemaVersionError
 
 Raw = dict[str, Any]
-Migration = Callable[[Raw], Raw]
+Migration = Callable[[Raw], tuple[Raw, list[Raw]]]
 
-MIGRATIONS: dict[int, Migration] = {}
+
+def split_v1(raw: Raw) -> tuple[Raw, list[Raw]]:
+    """A version-1 record as a version-2 statistical record and its answer sheet."""
+    context = raw.get("context") or {}
+    record = {
+        "schema_version": 2,
+        "result_id": raw["result_id"],
+        "questionnaire_id": raw["questionnaire_id"],
+        "questionnaire_version": raw["questionnaire_version"],
+        "site_id": raw["site_id"],
+        "mode": raw["mode"],
+        "language": raw["language"],
+        "iso_week": raw["iso_week"],
+        "duration": duration_band(raw["duration_minutes"]),
+        "questions_asked": raw["questions_asked"],
+        "completion": raw["completion"],
+        "levels": raw["levels"],
+        "pathway": raw["pathway"],
+        "access_needs": raw["access_needs"],
+        "reason": reason_group(context.get(REASON_QUESTION)),
+        "age": age_group(raw.get("age_band")),
+        "synthetic": raw.get("synthetic", False),
+    }
+    if not raw.get("answers"):
+        return record, []
+    year, week = str(raw["iso_week"]).split("-W")
+    sheet = {
+        "schema_version": 2,
+        "questionnaire_id": raw["questionnaire_id"],
+        "questionnaire_version": raw["questionnaire_version"],
+        "quarter": quarter(date.fromisocalendar(int(year), int(week), 1)),
+        "answers": raw["answers"],
+        "synthetic": raw.get("synthetic", False),
+    }
+    return record, [sheet]
+
+
+MIGRATIONS: dict[int, Migration] = {1: split_v1}
 
 
 def migrate(
     raw: Raw, registry: Mapping[int, Migration] = MIGRATIONS, target: int = SCHEMA_VERSION
-) -> Raw:
-    """The record brought to ``target``, one registered step at a time."""
+) -> tuple[Raw, list[Raw]]:
+    """The record brought to ``target``, one registered step at a time, and the answer sheets
+    the steps took out of it."""
     version = raw.get("schema_version")
     if not isinstance(version, int):
         raise SchemaVersionError(f"record {raw.get('result_id', '?')} has no schema_version")
@@ -39,17 +86,19 @@ def migrate(
             f"record {raw.get('result_id', '?')} has schema version {version}, but this kiosk "
             f"knows versions up to {target}: it was written by a newer kiosk; update this one"
         )
+    sheets: list[Raw] = []
     while version < target:
         step = registry.get(version)
         if step is None:
             raise SchemaVersionError(f"no migration from schema version {version} to {version + 1}")
-        raw = step(dict(raw))
+        raw, taken = step(dict(raw))
+        sheets += taken
         if raw.get("schema_version") != version + 1:
             raise SchemaVersionError(
                 f"migration from version {version} did not reach {version + 1}"
             )
         version += 1
-    return raw
+    return raw, sheets
 
 
 def legacy_records(text: str) -> Iterator[Raw]:

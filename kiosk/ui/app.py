@@ -1,4 +1,4 @@
-"""The kiosk app: a thin layer of screens over ``Visit`` (the assessment) and ``ResultStore``.
+"""The kiosk app: a thin layer of screens over ``Visit`` (the assessment) and ``SaveQueue``.
 
 The app holds at most one visit. Every way out of it (finish, stop, idle timeout) goes through
 ``_forget_visit``, which drops the visit and replaces every screen, so the next visitor finds
@@ -22,12 +22,13 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 
 from kiosk.domain import Completion
-from kiosk.storage import ResultStore
+from kiosk.storage.saver import SaveQueue
 from kiosk.takeaway import new_result_code
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.notice import NoticeScreen
+from kiosk.ui.screens.out_of_service import OutOfServiceScreen
 from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
@@ -49,7 +50,7 @@ class KioskApp(App[None], inherit_bindings=False):
     def __init__(
         self,
         assessment: Assessment,
-        store: ResultStore,
+        saver: SaveQueue,
         language: str = "fr",
         idle_after: float = 90.0,
         idle_countdown: int = 30,
@@ -57,7 +58,7 @@ class KioskApp(App[None], inherit_bindings=False):
     ) -> None:
         super().__init__()
         self.assessment = assessment
-        self.store = store
+        self.saver = saver
         self.strings: Strings = strings()
         self.first_language = language
         self.set_reactive(KioskApp.language, language)
@@ -81,7 +82,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self._close_messages_no_wait()
 
     def on_mount(self) -> None:
-        self.push_screen(WelcomeScreen())
+        self.push_screen(WelcomeScreen() if self.saver.status.ready else OutOfServiceScreen())
         # Everything loaded so far (bank, engine tables, styles) lives as long as the app: keep
         # it out of the collector's full passes, which otherwise stall a key press by ~80 ms.
         self.call_after_refresh(gc.freeze)
@@ -90,6 +91,9 @@ class KioskApp(App[None], inherit_bindings=False):
     # -- the visit ----------------------------------------------------------------------------
 
     def start_visit(self) -> None:
+        if not self.saver.status.ready:  # never take answers that could not be kept
+            self.switch_screen(OutOfServiceScreen())
+            return
         self.visit = Visit(self.assessment, self.language)
         self.switch_screen(QuestionScreen())
 
@@ -119,10 +123,9 @@ class KioskApp(App[None], inherit_bindings=False):
         if self.visit is None or self.outcome is not None:
             return
         self.outcome = self.visit.outcome(completion)
-        try:
-            self.store.save(self.outcome.record)
-        except Exception as exc:  # the visitor still gets their result; staff read the log
-            log.error("could not save an assessment: %s", exc)
+        # In the background: the visitor sees the result at once; a failed save is kept and
+        # retried, and the staff notice says so.
+        self.saver.submit(self.outcome.record, self.outcome.sheet)
 
     def _forget_visit(self) -> None:
         self.visit = None

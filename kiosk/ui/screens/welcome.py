@@ -21,10 +21,12 @@ class WelcomeScreen(KioskScreen):
             with Center(), Horizontal(classes="actions"):
                 yield Button(self.t("start"), id="nav-start", variant="primary")
                 yield Button(self.t("other_language"), id="nav-switch_language")
-        incidents = self.kiosk.store.incidents
-        if incidents:  # for staff: worded so that a visitor is not alarmed
-            notes = "; ".join(incident.message() for incident in incidents)
-            yield Static(f"{self.t('staff_notice')} {notes}", id="staff-notice")
+        status = self.kiosk.saver.status
+        notes = [incident.message() for incident in status.incidents]
+        if status.waiting:
+            notes.append(self.t("unsaved_notice", n=status.waiting, problem=status.problem))
+        if notes:  # for staff: worded so that a visitor is not alarmed
+            yield Static(f"{self.t('staff_notice')} {'; '.join(notes)}", id="staff-notice")
 
     def action_start(self) -> None:
         from kiosk.ui.screens.notice import NoticeScreen

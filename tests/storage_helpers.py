@@ -1,0 +1,48 @@
+"""Helpers shared by the storage tests: records without answer sheets, and running a process
+as an account that is not root (permission faults mean nothing to root)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from kiosk.records import AnswerSheet, VisitRecord
+
+UNPRIVILEGED = "nobody"
+
+
+def alone(records: Iterable[VisitRecord]) -> list[tuple[VisitRecord, AnswerSheet | None]]:
+    return [(record, None) for record in records]
+
+
+def unprivileged_prefix() -> list[str]:
+    """The command prefix that runs a process as an ordinary account (none if we are one)."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: cannot test as an ordinary account")
+    return ["setpriv", f"--reuid={UNPRIVILEGED}", f"--regid={UNPRIVILEGED}", "--clear-groups"]
+
+
+def give_away(path: Path) -> None:
+    """Hand ``path`` (and what is in it) to the unprivileged account, when we are root."""
+    if os.geteuid() != 0:
+        return
+    shutil.chown(path, UNPRIVILEGED, UNPRIVILEGED)
+    for inner in path.rglob("*") if path.is_dir() else []:
+        shutil.chown(inner, UNPRIVILEGED, UNPRIVILEGED)
+
+
+def kiosk(*args: str, as_unprivileged: bool = False, env: dict[str, str] | None = None,
+          timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The real ``kiosk`` command, as a process."""
+    prefix = unprivileged_prefix() if as_unprivileged else []
+    return subprocess.run([*prefix, sys.executable, "-m", "kiosk", *args], capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, **(env or {})},
+                          stdin=subprocess.DEVNULL)
