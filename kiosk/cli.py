@@ -212,7 +212,7 @@ def demo_data(
     from kiosk.demo_data import synthetic_records
     from kiosk.visit import Assessment
 
-    store = _open_store(data_dir)
+    store = _open_store(data_dir, writes=True)
     site = load_model(paths.default_site(), Site)
     assessment = Assessment.from_bank(load_bank(paths.default_bank()), site)
     started = time.perf_counter()
@@ -233,7 +233,7 @@ def purge(
     data_dir: DataDirOption = None,
 ) -> None:
     """Delete results of weeks older than the retention period; say how many and which weeks."""
-    store = _open_store(data_dir)
+    store = _open_store(data_dir, writes=True)
     report = _storage_call(lambda: store.purge(retention_months))
     weeks = ", ".join(f"{w} ({n})" for w, n in report.deleted_by_week.items())
     typer.echo(f"deleted {report.deleted} results of weeks ending before {report.cutoff}"
@@ -242,12 +242,14 @@ def purge(
                f"{report.asides_changed} copies of damaged files cleared of old results")
 
 
-def _open_store(data_dir: Path | None) -> ResultStore:
+def _open_store(data_dir: Path | None, writes: bool = False) -> ResultStore:
     from kiosk.storage import ResultStore
     from kiosk.storage.disk import private_umask
 
     private_umask()
     store = _storage_call(lambda: ResultStore(paths.data_dir(data_dir)))
+    if writes:  # before any work: a command that cannot finish should not start
+        _storage_call(store.check_writable)
     for incident in store.incidents:
         typer.echo(incident.message(), err=True)
     return store
@@ -340,8 +342,13 @@ def calibrate(
     except ValueError as exc:
         typer.echo(f"the re-estimated bank is not valid, nothing written: {exc}", err=True)
         raise typer.Exit(1) from exc
-    with target.open("x", encoding="utf-8") as handle:
-        yaml.safe_dump(data, handle, allow_unicode=True, sort_keys=False, width=100)
+    try:
+        with target.open("x", encoding="utf-8") as handle:
+            yaml.safe_dump(data, handle, allow_unicode=True, sort_keys=False, width=100)
+    except OSError as exc:
+        typer.echo(f"{target}: cannot be written ({exc.strerror}): choose another --out",
+                   err=True)
+        raise typer.Exit(1) from exc
     changed = sum(e.changed for e in estimates)
     typer.echo(f"{target}: questionnaire '{loaded.id}' {loaded.version} -> {version}, "
                f"{len(sheets)} stored answer sheets, {changed} of {len(estimates)} items "

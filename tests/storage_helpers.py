@@ -4,6 +4,7 @@ as an account that is not root (permission faults mean nothing to root)."""
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import subprocess
 import sys
@@ -27,16 +28,17 @@ def unprivileged_prefix() -> list[str]:
         return []
     if shutil.which("setpriv") is None:
         pytest.skip("running as root without setpriv: cannot test as an ordinary account")
-    return ["setpriv", f"--reuid={UNPRIVILEGED}", f"--regid={UNPRIVILEGED}", "--clear-groups"]
+    account = pwd.getpwnam(UNPRIVILEGED)
+    return ["setpriv", f"--reuid={account.pw_uid}", f"--regid={account.pw_gid}", "--clear-groups"]
 
 
 def give_away(path: Path) -> None:
     """Hand ``path`` (and what is in it) to the unprivileged account, when we are root."""
     if os.geteuid() != 0:
         return
-    shutil.chown(path, UNPRIVILEGED, UNPRIVILEGED)
-    for inner in path.rglob("*") if path.is_dir() else []:
-        shutil.chown(inner, UNPRIVILEGED, UNPRIVILEGED)
+    account = pwd.getpwnam(UNPRIVILEGED)
+    for inner in [path, *(path.rglob("*") if path.is_dir() else [])]:
+        os.chown(inner, account.pw_uid, account.pw_gid)
 
 
 def kiosk(*args: str, as_unprivileged: bool = False, env: dict[str, str] | None = None,

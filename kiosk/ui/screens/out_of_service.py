@@ -16,6 +16,7 @@ CHECK_EVERY = 2.0  # seconds between two looks at the save queue's status
 
 class OutOfServiceScreen(KioskScreen):
     BINDINGS = keys.SCREEN
+    _shown = ""  # the problem on screen now
 
     DEFAULT_CSS = """
     OutOfServiceScreen #out-of-service-staff {
@@ -26,6 +27,7 @@ class OutOfServiceScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         status = self.kiosk.saver.status
+        self._shown = status.problem
         with Vertical(id="out-of-service", classes="panel"):
             yield Static(self.t("out_of_service_heading"), classes="heading")
             yield Static(self.t("out_of_service_body"), classes="body")
@@ -40,7 +42,8 @@ class OutOfServiceScreen(KioskScreen):
         self.kiosk.saver.retry_now()  # staff who fixed the folder need not wait
 
     async def _check(self) -> None:
-        if self.kiosk.saver.status.ready:
+        status = self.kiosk.saver.status
+        if status.ready:
             self.kiosk.reset_to_welcome()
-        else:
+        elif status.problem != self._shown:
             await self.recompose()
