@@ -10,7 +10,7 @@ from storage_helpers import alone
 from typer.testing import CliRunner
 
 from kiosk.cli import app
-from kiosk.records import AssessmentRecord
+from kiosk.records import VisitRecord
 from kiosk.storage import ResultStore
 from kiosk.storage.selfcheck import example_record
 from kiosk.storage.summary import counts, export_jsonl
@@ -29,11 +29,22 @@ def test_demo_data_adds_synthetic_records_drawn_through_the_engine(tmp_path: Pat
     assert list(store.records()) == []  # never mixed with real visitors unless asked
     assert all(r.questions_asked > 0 for r in records if r.completion == "completed")
     assert len({r.pathway for r in records}) > 1  # visitors of different abilities
+    sheets = list(store.sheets(include_synthetic=True))
+    assert len(sheets) == sum(r.questions_asked > 0 for r in records)
+    assert all(s.synthetic for s in sheets) and list(store.sheets()) == []
     # Same seed, same results.
     again = tmp_path / "again"
     runner.invoke(app, ["demo-data", "--count", "40", "--engine-visits", "15",
                         "--data-dir", str(again), "--seed", "3"])
     assert list(ResultStore(again).records(include_synthetic=True)) == records
+
+
+def test_demo_data_without_a_seed_adds_new_results_every_time(tmp_path: Path) -> None:
+    args = ["demo-data", "--count", "5", "--engine-visits", "5", "--data-dir", str(tmp_path)]
+    for _ in range(2):
+        assert runner.invoke(app, args).exit_code == 0
+    assert ResultStore(tmp_path).count() == 10
+    assert "random draw" in runner.invoke(app, ["demo-data", "--help"]).output
 
 
 def test_purge_command_prints_the_count_and_the_weeks(tmp_path: Path) -> None:
@@ -59,7 +70,7 @@ def test_counts_and_export_leave_synthetic_records_out_unless_asked(tmp_path: Pa
 
     out = io.BytesIO()
     assert export_jsonl(store, out) == 2
-    exported = [AssessmentRecord.model_validate(json.loads(line))
+    exported = [VisitRecord.model_validate(json.loads(line))
                 for line in out.getvalue().splitlines()]
     assert exported == sorted(real, key=lambda r: r.result_id)
 
@@ -67,7 +78,7 @@ def test_counts_and_export_leave_synthetic_records_out_unless_asked(tmp_path: Pa
 def test_export_order_says_nothing_of_the_order_of_visits(tmp_path: Path) -> None:
     store = ResultStore(tmp_path)
     saved = [example_record() for _ in range(30)]
-    store.save_many(saved)
+    store.save_many(alone(saved))
     out = io.BytesIO()
     export_jsonl(store, out)
     ids = [json.loads(line)["result_id"] for line in out.getvalue().splitlines()]

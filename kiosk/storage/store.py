@@ -280,6 +280,10 @@ class ResultStore:
     def _refresh(self) -> None:
         """Catch up with what other processes did since this one last looked."""
         for journal in self._journals:
+            if not journal.path.exists():
+                log.error("%s disappeared; starting a new one", journal.path)
+                self._open_journal(journal)
+                continue
             found = journal.refresh()
             if found is not None:
                 self._recover(journal, found)

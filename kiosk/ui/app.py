@@ -90,9 +90,15 @@ class KioskApp(App[None], inherit_bindings=False):
 
     # -- the visit ----------------------------------------------------------------------------
 
+    def may_take_visitors(self) -> bool:
+        """Never take answers that could not be kept: else show staff why."""
+        if self.saver.status.ready:
+            return True
+        self.switch_screen(OutOfServiceScreen())
+        return False
+
     def start_visit(self) -> None:
-        if not self.saver.status.ready:  # never take answers that could not be kept
-            self.switch_screen(OutOfServiceScreen())
+        if not self.may_take_visitors():
             return
         self.visit = Visit(self.assessment, self.language)
         self.switch_screen(QuestionScreen())

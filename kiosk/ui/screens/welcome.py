@@ -31,4 +31,5 @@ class WelcomeScreen(KioskScreen):
     def action_start(self) -> None:
         from kiosk.ui.screens.notice import NoticeScreen
 
-        self.app.switch_screen(NoticeScreen())
+        if self.kiosk.may_take_visitors():
+            self.app.switch_screen(NoticeScreen())
