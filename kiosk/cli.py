@@ -32,7 +32,6 @@ DataDirOption = Annotated[
     typer.Option(
         "--data-dir",
         help=f"Where results are stored (default: ${paths.DATA_DIR_ENV}, else a per-user folder).",
-        file_okay=False,
     ),
 ]
 BankOption = Annotated[

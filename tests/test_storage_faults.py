@@ -78,7 +78,8 @@ Fault = Callable[[Path], tuple[list[str], dict[str, str]]]
 
 def unwritable_folder(base: Path) -> tuple[list[str], dict[str, str]]:
     data = base / "data"
-    data.mkdir(mode=0o555)  # owned by root when we are root: nobody cannot write in it
+    data.mkdir()
+    data.chmod(0o555)  # owned by root when we are root: nobody cannot write in it
     return ["--data-dir", str(data)], {}
 
 
@@ -125,7 +126,7 @@ FAULTS: dict[str, tuple[Fault, bool, str]] = {
 
 
 def assert_one_clear_message(done: subprocess.CompletedProcess[str], names: str) -> None:
-    assert done.returncode == 1, (done.returncode, done.stderr)
+    assert done.returncode == 1, f"exit {done.returncode}:\n{done.stderr}"
     assert "Traceback" not in done.stderr + done.stdout
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, done.stderr
