@@ -22,7 +22,7 @@ import numpy as np
 
 from kiosk.bank.model import AGE_QUESTION, DONT_KNOW, CanDoItem
 from kiosk.domain import DOMAIN_IDS
-from kiosk.records import AnswerSheet, VisitRecord, iso_week
+from kiosk.records import StoredVisit, iso_week
 from kiosk.visit import Assessment, Outcome, Question, Visit
 
 ENGINE_VISITS = 1000
@@ -96,7 +96,14 @@ def simulated_visit(
     assessment: Assessment, rng: np.random.Generator, day: date,
     population: Population | None = None,
 ) -> Outcome:
-    language, context, ability = (population or Population()).draw(rng)
+    return visit_of(assessment, rng, day, *(population or Population()).draw(rng))
+
+
+def visit_of(
+    assessment: Assessment, rng: np.random.Generator, day: date, language: str,
+    context: Mapping[str, str], ability: np.ndarray,
+) -> Outcome:
+    """The outcome of one simulated visitor's assessment, flagged synthetic."""
     minutes = float(rng.gamma(4.0, 1.0))
     clock = iter([0.0, minutes * 60]).__next__
     visit = Visit(assessment, language, seed=int(rng.integers(2**62)), clock=clock,
@@ -108,7 +115,8 @@ def simulated_visit(
     sheet = outcome.sheet and outcome.sheet.model_copy(update={"synthetic": True})
     return Outcome(
         outcome.record.model_copy(update={"result_id": _random_id(rng), "synthetic": True}),
-        sheet, outcome.decision, outcome.estimate)
+        sheet, outcome.counted.model_copy(update={"synthetic": True}),
+        outcome.decision, outcome.estimate)
 
 
 def answer_as(
@@ -136,7 +144,7 @@ def answer_as(
 def synthetic_records(
     assessment: Assessment, count: int, seed: int | None = None, today: date | None = None,
     engine_visits: int = ENGINE_VISITS,
-) -> Iterator[tuple[VisitRecord, AnswerSheet | None]]:
+) -> Iterator[StoredVisit]:
     """``count`` synthetic results; the first ``engine_visits`` drawn through the engine.
 
     No seed: a different draw every time, so that running the command twice adds twice.
@@ -147,18 +155,19 @@ def synthetic_records(
     def random_day() -> date:
         return end - timedelta(days=int(rng.integers(SPAN_WEEKS * 7)))
 
-    drawn: list[tuple[VisitRecord, AnswerSheet | None]] = []
+    drawn: list[StoredVisit] = []
     for n in range(count):
         if n < engine_visits:
-            outcome = simulated_visit(assessment, rng, random_day())
-            drawn.append((outcome.record, outcome.sheet))
+            drawn.append(simulated_visit(assessment, rng, random_day()).stored)
             yield drawn[-1]
         else:
-            record, sheet = drawn[int(rng.integers(len(drawn)))]
+            record, sheet, counted = drawn[int(rng.integers(len(drawn)))]
             day = random_day()
-            yield record.model_copy(update={
-                "result_id": _random_id(rng), "iso_week": iso_week(day),
-            }), sheet and sheet.for_day(day)
+            week = iso_week(day)
+            yield StoredVisit(
+                record.model_copy(update={"result_id": _random_id(rng), "iso_week": week}),
+                sheet and sheet.for_day(day),
+                counted and counted.model_copy(update={"iso_week": week}))
 
 
 def _random_id(rng: np.random.Generator) -> str:

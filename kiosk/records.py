@@ -1,29 +1,35 @@
-"""What the kiosk keeps about an assessment: the one definition, as two records that cannot be
+"""What the kiosk keeps about an assessment: the one definition, in three parts that cannot be
 joined.
 
-- :class:`VisitRecord`, the statistical record: who came (coarsely), what for, what they were
-  offered. Everything the coordinators' counts need, and no answer.
+- :class:`VisitRecord`, the statistical record: when (ISO week), where, how it went (mode,
+  duration band, questions, completion) and what came out (levels, pathway). No answer, and no
+  fact about the person: within one site and week, language, age band, reason and needs together
+  single out most visitors (``benchmarks/privacy.py`` measures it), so they are not stored per
+  visit.
+- :class:`Tally`, per site and week: how many visitors gave each language, age band, reason and
+  access need, alone and beside their pathway, and how many stopped and asked that nothing be
+  kept. Counts answer the coordinators' questions ("how many came for an online procedure",
+  "which pathways for the over-65s") without a row for anyone.
 - :class:`AnswerSheet`, the item answers that ``kiosk calibrate`` needs to re-estimate the bank:
-  no result id, no site, no week, no context, and stored apart, in shuffled batches, so that
-  neither a field nor the order of the files links a sheet to its visit.
+  no result id, no site, no week, no context, stored apart in shuffled batches, so that neither
+  a field nor the order of the files links a sheet to its visit.
 
-Both allow exactly their fields (``extra="forbid"``): no name, no free text, no timestamp, no
-sequential id. Values a statistic does not need at full detail are stored coarsened, because
-within one site and one week the fine ones single people out (``benchmarks/privacy.py``
-measures it): age in three bands, the reason for the visit in four groups, the duration in
-bands. Mediators' guided sessions will add optional fields to ``VisitRecord`` (themes,
-autonomy, orientation, pathway override): add them with a schema version and a migration.
+Each allows exactly its fields (``extra="forbid"``): no name, no free text, no timestamp, no
+sequential id. Mediators' guided sessions will add optional fields (themes, autonomy after the
+session, orientation given, pathway override and its reason): the ones about the session's
+outcome to ``VisitRecord``, the ones about the person to ``Tally``, with a schema version and a
+migration.
 """
 
 from __future__ import annotations
 
 import secrets
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kiosk.domain import AccessNeed, Completion, DomainId, Mode, PathwayId
+from kiosk.domain import AccessNeed, AgeBand, Completion, DomainId, Mode, PathwayId
 
 SCHEMA_VERSION = 2
 
@@ -32,19 +38,9 @@ QuestionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=48)
 IsoWeek = Annotated[str, Field(pattern=r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")]
 Quarter = Annotated[str, Field(pattern=r"^\d{4}-Q[1-4]$")]
 
-AgeGroup = Literal["<45", "45-64", "65+"]
-ReasonGroup = Literal["procedure", "device", "learn", "other"]
 DurationBand = Literal["<5", "5-9", "10-19", "20+"]
-
-# From the questionnaire's age bands and reasons to the stored groups. A job search or a health
-# appointment is an online procedure too; what a bank adds later is "other" until named here.
-AGE_GROUPS: dict[str, AgeGroup] = {
-    "<25": "<45", "25-44": "<45", "45-64": "45-64", "65-79": "65+", "80+": "65+"}
-REASON_GROUPS: dict[str, ReasonGroup] = {
-    "procedure": "procedure", "job": "procedure", "health": "procedure",
-    "device_problem": "device", "learn": "learn"}
+NOT_GIVEN = "not_given"  # a question skipped, or answered "je ne sais pas"
 REASON_QUESTION = "visit_reason"
-NOT_ANSWERED = {"dont_know"}
 
 
 def new_result_id() -> str:
@@ -61,14 +57,9 @@ def quarter(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
-def age_group(band: str | None) -> AgeGroup | None:
-    return AGE_GROUPS.get(band or "")
-
-
-def reason_group(option: str | None) -> ReasonGroup | None:
-    if option is None or option in NOT_ANSWERED:
-        return None
-    return REASON_GROUPS.get(option, "other")
+def given(answer: str | None) -> str:
+    """A context answer as counted: skipped and "je ne sais pas" are both "not given"."""
+    return NOT_GIVEN if answer in (None, "dont_know") else answer
 
 
 def duration_band(minutes: float) -> DurationBand:
@@ -76,7 +67,7 @@ def duration_band(minutes: float) -> DurationBand:
 
 
 class VisitRecord(BaseModel):
-    """One assessment, for statistics: counted by week, site, pathway, level, need, reason."""
+    """One assessment, for statistics by week, site, mode, completion, level and pathway."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -86,16 +77,12 @@ class VisitRecord(BaseModel):
     questionnaire_version: str
     site_id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=48)]
     mode: Mode
-    language: Annotated[str, Field(pattern=r"^[a-z]{2}$")]
     iso_week: IsoWeek
     duration: DurationBand
     questions_asked: Annotated[int, Field(ge=0, le=200)]
     completion: Completion
     levels: dict[DomainId, Annotated[int, Field(ge=0, le=3)]]
     pathway: PathwayId
-    access_needs: list[AccessNeed]
-    reason: ReasonGroup | None = None
-    age: AgeGroup | None = None
     synthetic: bool = False
 
 
@@ -113,3 +100,80 @@ class AnswerSheet(BaseModel):
 
     def for_day(self, day: date) -> AnswerSheet:
         return self.model_copy(update={"quarter": quarter(day)})
+
+
+Counts = dict[str, Annotated[int, Field(ge=0)]]
+
+
+class Counted(BaseModel):
+    """What one visit adds to its week's tally (never stored as such)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    site_id: str
+    iso_week: IsoWeek
+    synthetic: bool = False
+    language: Annotated[str, Field(pattern=r"^[a-z]{2}$")]
+    age_band: AgeBand | Literal["not_given"] = NOT_GIVEN
+    reason: OptionId = NOT_GIVEN
+    needs: list[AccessNeed]
+    pathway: PathwayId
+
+
+class Tally(BaseModel):
+    """One site's week: counts of what visitors said about themselves, and nothing per visit."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    site_id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=48)]
+    iso_week: IsoWeek
+    synthetic: bool = False
+    visits: Annotated[int, Field(ge=0)] = 0  # visits counted here (kept ones)
+    abandoned: Annotated[int, Field(ge=0)] = 0  # stopped, and asked that nothing be kept
+    language: Counts = Field(default_factory=dict)
+    age_band: Counts = Field(default_factory=dict)
+    reason: Counts = Field(default_factory=dict)
+    need: Counts = Field(default_factory=dict)  # visits with this need
+    # "pathway value": who was sent where, by age band, reason and need
+    pathway_by_age_band: Counts = Field(default_factory=dict)
+    pathway_by_reason: Counts = Field(default_factory=dict)
+    pathway_by_need: Counts = Field(default_factory=dict)
+
+    def add(self, visit: Counted) -> None:
+        self.visits += 1
+        for counts, key in ((self.language, visit.language), (self.age_band, visit.age_band),
+                            (self.reason, visit.reason),
+                            (self.pathway_by_age_band, f"{visit.pathway} {visit.age_band}"),
+                            (self.pathway_by_reason, f"{visit.pathway} {visit.reason}"),
+                            *((self.need, need) for need in visit.needs),
+                            *((self.pathway_by_need, f"{visit.pathway} {need}")
+                              for need in visit.needs)):
+            counts[key] = counts.get(key, 0) + 1
+
+
+class Tallies(BaseModel):
+    """The tally file: every site's weeks, and which old journals were already counted in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: Literal[2] = SCHEMA_VERSION
+    weeks: list[Tally] = Field(default_factory=list)
+    migrated: list[str] = Field(default_factory=list)  # generations of split schema-1 files
+
+    def week(self, site_id: str, iso_week: str, synthetic: bool) -> Tally:
+        for tally in self.weeks:
+            if (tally.site_id, tally.iso_week, tally.synthetic) == (site_id, iso_week, synthetic):
+                return tally
+        self.weeks.append(Tally(site_id=site_id, iso_week=iso_week, synthetic=synthetic))
+        return self.weeks[-1]
+
+    def add(self, visit: Counted) -> None:
+        self.week(visit.site_id, visit.iso_week, visit.synthetic).add(visit)
+
+
+class StoredVisit(NamedTuple):
+    """The three parts of a visit that are kept, each in its own file."""
+
+    record: VisitRecord
+    sheet: AnswerSheet | None = None  # None when no skill question was answered
+    counted: Counted | None = None

@@ -23,13 +23,14 @@ from kiosk.engine.session import AdaptiveSession, Estimate
 from kiosk.records import (
     REASON_QUESTION,
     AnswerSheet,
+    Counted,
+    StoredVisit,
     VisitRecord,
-    age_group,
     duration_band,
+    given,
     iso_week,
     new_result_id,
     quarter,
-    reason_group,
 )
 from kiosk.routing import Decision, Router
 from kiosk.site import Site
@@ -63,10 +64,17 @@ class Question:
 
 @dataclass(frozen=True)
 class Outcome:
+    """A finished visit: what is kept (``stored``), and what is only shown."""
+
     record: VisitRecord
     sheet: AnswerSheet | None  # None when no skill question was answered
+    counted: Counted
     decision: Decision
     estimate: Estimate | None
+
+    @property
+    def stored(self) -> StoredVisit:
+        return StoredVisit(self.record, self.sheet, self.counted)
 
 
 class Visit:
@@ -167,23 +175,25 @@ class Visit:
             questionnaire_version=bank.version,
             site_id=self.assessment.site.id,
             mode=self.mode,
-            language=self.language,
             iso_week=iso_week(today),
             duration=duration_band((self._clock() - self._started) / 60),
             questions_asked=self._session.asked if self._session else 0,
             completion=completion,
             levels=levels,
             pathway=decision.pathway,
-            access_needs=list(decision.needs),
-            reason=reason_group(self._context.get(REASON_QUESTION)),
-            age=age_group(self._context.get(AGE_QUESTION)),
+        )
+        counted = Counted(
+            site_id=record.site_id, iso_week=record.iso_week, language=self.language,
+            age_band=given(self._context.get(AGE_QUESTION)),
+            reason=given(self._context.get(REASON_QUESTION)), needs=list(decision.needs),
+            pathway=decision.pathway,
         )
         answers = dict(self._session.answers) if self._session else {}
         sheet = AnswerSheet(
             questionnaire_id=bank.id, questionnaire_version=bank.version,
             quarter=quarter(today), answers=answers,
         ) if answers else None
-        return Outcome(record, sheet, decision, estimate)
+        return Outcome(record, sheet, counted, decision, estimate)
 
     # -- internals ----------------------------------------------------------------------------
 

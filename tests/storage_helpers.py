@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.records import AnswerSheet, VisitRecord
+from kiosk.records import StoredVisit, VisitRecord
 
 UNPRIVILEGED = "nobody"
 
 
-def alone(records: Iterable[VisitRecord]) -> list[tuple[VisitRecord, AnswerSheet | None]]:
-    return [(record, None) for record in records]
+def alone(records: Iterable[VisitRecord]) -> list[StoredVisit]:
+    """Records kept without answer sheet or counts."""
+    return [StoredVisit(record) for record in records]
 
 
 def unprivileged_prefix() -> list[str]:

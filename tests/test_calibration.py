@@ -14,6 +14,7 @@ from kiosk.bank.model import Bank, CanDoItem
 from kiosk.cli import app
 from kiosk.engine.calibration import calibrate, next_version, responses_by_item
 from kiosk.engine.irt import model_of
+from kiosk.records import StoredVisit
 from kiosk.storage import ResultStore
 from kiosk.storage.selfcheck import example_record, example_sheet
 
@@ -76,11 +77,10 @@ def test_version_bump() -> None:
 
 
 def store_answers(data_dir: Path, bank: Bank, answers: list[dict[str, str]]) -> None:
+    version = {"questionnaire_id": bank.id, "questionnaire_version": bank.version}
     ResultStore(data_dir).save_many(
-        (example_record(questionnaire_id=bank.id, questionnaire_version=bank.version,
-                        questions_asked=len(given), synthetic=True),
-         example_sheet(questionnaire_id=bank.id, questionnaire_version=bank.version,
-                       answers=given, synthetic=True))
+        StoredVisit(example_record(**version, questions_asked=len(given), synthetic=True),
+                    example_sheet(**version, answers=given, synthetic=True))
         for given in answers)
 
 

@@ -19,8 +19,8 @@ from kiosk.visit import Assessment, Visit
 # migrations need).
 STATISTICAL = {
     "schema_version", "result_id", "questionnaire_id", "questionnaire_version", "site_id",
-    "mode", "language", "iso_week", "duration", "questions_asked", "completion",
-    "levels", "pathway", "access_needs", "reason", "age", "synthetic",
+    "mode", "iso_week", "duration", "questions_asked", "completion",
+    "levels", "pathway", "synthetic",
 }
 ANSWERS = {"schema_version", "questionnaire_id", "questionnaire_version", "quarter", "answers",
            "synthetic"}
@@ -44,8 +44,9 @@ def test_records_refuse_any_other_field() -> None:
         VisitRecord.model_validate({**valid, "answers": {"com-email": "alone"}})
     with pytest.raises(ValidationError):
         VisitRecord.model_validate({**valid, "iso_week": "2026-11-23"})
-    with pytest.raises(ValidationError):
-        VisitRecord.model_validate({**valid, "age": "45-54"})
+    for personal in ("age_band", "language", "access_needs", "context"):
+        with pytest.raises(ValidationError, match="Extra inputs"):
+            VisitRecord.model_validate({**valid, personal: None})
     sheet = example_sheet().model_dump()
     with pytest.raises(ValidationError, match="Extra inputs"):
         AnswerSheet.model_validate({**sheet, "result_id": valid["result_id"]})

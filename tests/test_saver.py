@@ -11,6 +11,7 @@ from pathlib import Path
 from filelock import FileLock
 from textual.pilot import Pilot
 
+from kiosk.records import StoredVisit
 from kiosk.storage import ResultStore
 from kiosk.storage.saver import SaveQueue
 from kiosk.storage.selfcheck import example_record, example_sheet
@@ -37,7 +38,7 @@ def test_a_save_never_waits_for_the_lock(tmp_path: Path) -> None:
     record = example_record()
     with FileLock(str(store.path) + ".lock"):  # another kiosk process is busy
         started = time.monotonic()
-        queue.submit(record, example_sheet())
+        queue.submit(StoredVisit(record, example_sheet()))
         returned = time.monotonic() - started
         assert queue.status.waiting == 1
     assert returned < 0.5, "submit returned while the lock was held"
@@ -54,7 +55,7 @@ def test_a_failed_save_is_kept_retried_and_reported(tmp_path: Path) -> None:
     records = [example_record(), example_record()]
     with FileLock(str(store.path) + ".lock"):
         for record in records:
-            queue.submit(record, None)
+            queue.submit(StoredVisit(record))
         assert eventually(lambda: not queue.status.ready)
         status = queue.status
         assert status.waiting == 2 and "held" in status.problem
@@ -80,7 +81,7 @@ def test_closing_saves_what_is_waiting(tmp_path: Path) -> None:
     queue = SaveQueue.of(store)
     records = [example_record() for _ in range(20)]
     for record in records:
-        queue.submit(record, example_sheet())
+        queue.submit(StoredVisit(record, example_sheet()))
     status = queue.close()
     assert status.waiting == 0 and status.ready
     assert store.count() == 20

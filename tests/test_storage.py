@@ -23,7 +23,7 @@ def journal_ids(path: Path) -> list[str]:
 
 def test_saved_records_come_back_unchanged(tmp_path: Path) -> None:
     store = ResultStore(tmp_path)
-    saved = [example_record(), example_record(pathway="autonomy", age=None)]
+    saved = [example_record(), example_record(pathway="autonomy", duration="20+")]
     for record in saved:
         store.save(record)
     assert list(ResultStore(tmp_path).records()) == saved

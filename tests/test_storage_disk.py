@@ -10,7 +10,7 @@ from storage_helpers import kiosk
 
 from kiosk.storage import ResultStore
 from kiosk.storage.disk import week_start
-from kiosk.storage.selfcheck import example_record, example_sheet
+from kiosk.storage.selfcheck import example_counted, example_record, example_sheet
 
 
 def modes(directory: Path) -> dict[str, int]:
@@ -42,10 +42,10 @@ def test_a_folder_left_open_is_closed_down(tmp_path: Path) -> None:
 def test_no_file_time_dates_a_visit(tmp_path: Path) -> None:
     thursday = date(2026, 11, 26)
     store = ResultStore(tmp_path, today=lambda: thursday)
-    store.save(example_record(), example_sheet())
-    store.add_abandoned()
+    store.save(example_record(), example_sheet(), example_counted())
+    store.add_abandoned("example")
     paths = [tmp_path, *tmp_path.iterdir()]  # listing reads the folder: its access time moves
-    store.save(example_record(), example_sheet())
+    store.save(example_record(), example_sheet(), example_counted())
     monday = week_start(thursday)
     assert datetime.fromtimestamp(monday) == datetime(2026, 11, 23)
     for path in paths:
@@ -53,16 +53,33 @@ def test_no_file_time_dates_a_visit(tmp_path: Path) -> None:
         assert (info.st_atime, info.st_mtime) == (monday, monday), path.name
 
 
+def test_what_visitors_say_of_themselves_is_only_counted(tmp_path: Path) -> None:
+    store = ResultStore(tmp_path, today=lambda: date(2026, 11, 26))
+    store.save(example_record(), None, example_counted(age_band="80+", needs=["identity"]))
+    record = example_record()
+    store.save(record, None, example_counted(language="en"))
+    store.save(record, None, example_counted(language="en"))  # a retry counts once
+    [week] = ResultStore(tmp_path).tallies().weeks
+    assert (week.site_id, week.iso_week, week.visits) == ("example", "2026-W48", 2)
+    assert week.language == {"fr": 1, "en": 1}
+    assert week.age_band == {"80+": 1, "45-64": 1}
+    assert week.need == {"identity": 1}
+    assert week.pathway_by_need == {"workshops identity": 1}
+    assert week.pathway_by_age_band == {"workshops 80+": 1, "workshops 45-64": 1}
+    stored = (tmp_path / "results.jsonl").read_text()
+    assert "80+" not in stored and '"en"' not in stored and "identity" not in stored
+
+
 def test_a_visitor_who_deletes_their_answers_leaves_only_a_weekly_count(tmp_path: Path) -> None:
     store = ResultStore(tmp_path, today=lambda: date(2026, 11, 26))
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name != "abandoned.json"}
-    store.add_abandoned()
-    store.add_abandoned()
-    store.add_abandoned(date(2026, 12, 1))
-    assert ResultStore(tmp_path).abandoned_by_week() == {"2026-W48": 2, "2026-W49": 1}
-    after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name != "abandoned.json"}
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name != "tallies.json"}
+    store.add_abandoned("example")
+    store.add_abandoned("example")
+    store.add_abandoned("example", date(2026, 12, 1))
+    weeks = ResultStore(tmp_path).tallies().weeks
+    assert {(t.iso_week, t.abandoned, t.visits) for t in weeks} == {
+        ("2026-W48", 2, 0), ("2026-W49", 1, 0)}
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name != "tallies.json"}
     assert after == before, "no record, no answer, nothing else"
-    assert store.count() == 0
     store.purge(retention_months=1, today=date(2027, 3, 1))
-    assert store.abandoned_by_week() == {}
-
+    assert store.tallies().weeks == []

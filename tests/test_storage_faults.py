@@ -21,6 +21,7 @@ import pytest
 from storage_helpers import give_away, kiosk, unprivileged_prefix
 from test_terminal import Terminal
 
+from kiosk.records import StoredVisit
 from kiosk.storage import ResultStore
 from kiosk.storage.selfcheck import example_record, example_sheet
 
@@ -67,7 +68,8 @@ def fill(disk: Path) -> None:
 
 def filled_store(data: Path, records: int = 3) -> None:
     store = ResultStore(data)
-    store.save_many((example_record(iso_week="2001-W05"), example_sheet(quarter="2001-Q1"))
+    store.save_many(StoredVisit(example_record(iso_week="2001-W05"),
+                                example_sheet(quarter="2001-Q1"))
                     for _ in range(records))
 
 

@@ -13,7 +13,7 @@ from tinydb import TinyDB
 from kiosk.records import VisitRecord
 from kiosk.storage import ResultStore, SchemaVersionError
 from kiosk.storage.journal import Header, entry_line
-from kiosk.storage.migrations import migrate, split_v1
+from kiosk.storage.migrations import Migrated, migrate, split_v1
 from kiosk.storage.selfcheck import example_record, example_sheet
 
 
@@ -75,10 +75,12 @@ def test_a_v1_journal_is_split_into_unlinkable_records_and_answer_sheets(tmp_pat
 
     records = {r.result_id: r for r in store.records(include_synthetic=True)}
     assert set(records) == {r["result_id"] for r in old}
-    first = records[old[0]["result_id"]]
-    assert (first.reason, first.age, first.duration) == ("procedure", "65+", "5-9")
-    assert records[old[1]["result_id"]].age is None
-    assert records[old[2]["result_id"]].reason is None  # "je ne sais pas" is no reason
+    assert records[old[0]["result_id"]].duration == "5-9"
+    # What the visitors said of themselves is counted in their week, not kept per visit.
+    real, synthetic = sorted(store.tallies().weeks, key=lambda t: t.synthetic)
+    assert (real.iso_week, real.visits, synthetic.visits) == ("2026-W05", 2, 1)
+    assert real.age_band == {"80+": 1, "not_given": 1}
+    assert real.reason == {"health": 2} and synthetic.reason == {"not_given": 1}
     sheets = list(store.sheets(include_synthetic=True))
     assert sorted(s.quarter for s in sheets) == ["2026-Q1", "2026-Q1"]  # no sheet without answers
     assert {tuple(s.answers.items()) for s in sheets} == {tuple(old[0]["answers"].items())}
@@ -104,6 +106,7 @@ def test_a_migration_cut_short_by_a_crash_adds_no_sheet_twice(tmp_path: Path) ->
 
     assert store.count() == 5
     assert len(list(store.sheets())) == 5
+    assert [t.visits for t in store.tallies().weeks] == [5]
 
 
 def test_a_damaged_v1_journal_is_recovered_then_split(tmp_path: Path) -> None:
@@ -117,15 +120,16 @@ def test_a_damaged_v1_journal_is_recovered_then_split(tmp_path: Path) -> None:
 
 def test_migrate_applies_each_step_and_refuses_gaps() -> None:
     v1 = v1_record()
-    record, sheets = migrate(v1)
-    VisitRecord.model_validate(record)
-    assert (record, sheets) == split_v1(v1)
+    done = migrate(v1)
+    VisitRecord.model_validate(done.record)
+    assert done == split_v1(v1)
+    assert len(done.sheets) == len(done.counted) == 1
     current = example_record().model_dump(mode="json")
-    assert migrate(current) == (current, [])  # current records pass untouched
+    assert migrate(current) == Migrated(current)  # current records pass untouched
     with pytest.raises(SchemaVersionError, match="no migration from schema version 0"):
         migrate(v1 | {"schema_version": 0})
     with pytest.raises(SchemaVersionError, match="did not reach 2"):
-        migrate(v1, {1: lambda raw: (raw, [])})
+        migrate(v1, {1: Migrated})
     with pytest.raises(SchemaVersionError, match="newer kiosk"):
         migrate(current | {"schema_version": 3})
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from storage_helpers import alone
 
-from kiosk.records import SCHEMA_VERSION
+from kiosk.records import SCHEMA_VERSION, StoredVisit
 from kiosk.storage import ResultStore
 from kiosk.storage.journal import Journal, parse_entry
 from kiosk.storage.selfcheck import crash_check, example_record, example_sheet
@@ -161,7 +161,8 @@ def test_purge_clears_expired_records_from_the_copies_of_damaged_files(tmp_path:
     store = ResultStore(tmp_path)
     old = [example_record(iso_week="2001-W05") for _ in range(3)]
     recent = example_record(iso_week="2026-W40")
-    store.save_many([(r, example_sheet(quarter="2001-Q1")) for r in old] + [(recent, None)])
+    store.save_many([StoredVisit(r, example_sheet(quarter="2001-Q1")) for r in old]
+                    + [StoredVisit(recent)])
     store.path.write_bytes(store.path.read_bytes() + b"torn")
     ResultStore(tmp_path)  # copies it aside as damaged, with three expired records
     [copy] = tmp_path.glob(DAMAGED)

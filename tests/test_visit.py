@@ -130,8 +130,9 @@ def test_record_holds_only_allowed_values(bank: Bank, assessment: Assessment) ->
     record, sheet = outcome.record, outcome.sheet
     assert record.iso_week == "2026-W01"  # 1 January 2026 is in ISO week 1 of 2026
     assert record.duration == "<5"  # 4 min 31 s
-    assert record.age == "65+"  # stored coarsened: 65-79 and 80+ are too few to count apart
-    assert record.reason in {"procedure", "device", "learn", "other", None}
+    # What the visitor says of themselves is only counted in the week's tally.
+    assert outcome.counted.age_band == "65-79"
+    assert outcome.counted.iso_week == record.iso_week and outcome.counted.language == "fr"
     assert record.site_id == assessment.site.id
     VisitRecord.model_validate(record.model_dump())
     # The answers go apart, with nothing that ties them to the visit or the place.

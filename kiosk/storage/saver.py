@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.records import AnswerSheet, VisitRecord
+from kiosk.records import StoredVisit
 from kiosk.storage.errors import StorageError
 from kiosk.storage.journal import Incident
 from kiosk.storage.store import ResultStore
@@ -79,13 +79,13 @@ class SaveQueue:
                 incidents=tuple(store.incidents) if store else (),
             )
 
-    def submit(self, record: VisitRecord, sheet: AnswerSheet | None) -> None:
-        """Save a visit's result in the background."""
-        self._put(lambda store: store.save(record, sheet))
+    def submit(self, visit: StoredVisit) -> None:
+        """Keep a visit in the background."""
+        self._put(lambda store: store.save_many([visit]))
 
-    def add_abandoned(self) -> None:
+    def add_abandoned(self, site_id: str) -> None:
         """Count, in the background, a visit whose answers the visitor chose to delete."""
-        self._put(lambda store: store.add_abandoned())
+        self._put(lambda store: store.add_abandoned(site_id))
 
     def retry_now(self) -> None:
         """Try again at once (a staff member says the problem is fixed)."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.records import AnswerSheet, VisitRecord, new_result_id
+from kiosk.records import AnswerSheet, Counted, VisitRecord, new_result_id
 from kiosk.storage.store import ResultStore
 
 EXPIRED_WEEK = "2001-W01"
@@ -39,7 +39,6 @@ def example_record(**changes: Any) -> VisitRecord:
         "questionnaire_version": "1.0.0",
         "site_id": "example",
         "mode": "self",
-        "language": "fr",
         "iso_week": "2026-W48",
         "duration": "<5",
         "questions_asked": 11,
@@ -47,9 +46,6 @@ def example_record(**changes: Any) -> VisitRecord:
         "levels": {"devices": 2, "information": 2, "communication": 1, "documents": 1,
                    "procedures": 0, "safety": 2},
         "pathway": "workshops",
-        "access_needs": ["identity"],
-        "reason": "procedure",
-        "age": "45-64",
     }
     fields.update(changes)
     return VisitRecord(**fields)
@@ -66,6 +62,15 @@ def example_sheet(**changes: Any) -> AnswerSheet:
     return AnswerSheet(**fields)
 
 
+def example_counted(**changes: Any) -> Counted:
+    fields: dict[str, Any] = {
+        "site_id": "example", "iso_week": "2026-W48", "language": "fr", "age_band": "45-64",
+        "reason": "procedure", "needs": [], "pathway": "workshops",
+    }
+    fields.update(changes)
+    return Counted(**fields)
+
+
 def derived_id(prefix: str, n: int) -> str:
     return hashlib.sha256(f"{prefix}:{n}".encode()).hexdigest()[:32]
 
@@ -76,7 +81,7 @@ def _crash_writer(data_dir: Path) -> None:
     while True:
         n += 1
         record = example_record()
-        store.save(record, example_sheet())
+        store.save(record, example_sheet(), example_counted())
         print(record.result_id, flush=True)  # only once save has returned
         if n % PURGE_EVERY == 0:
             store.save(example_record(iso_week=EXPIRED_WEEK))

@@ -9,7 +9,9 @@ Files in the data directory (all 0700/0600, their times set to the start of the 
   save), so neither file's order links a sheet to its visit; a sheet's line id is a keyed hash
   of its result id with a key that only lives in the saving process's memory (a retried save is
   recognised, and nothing on disk leads from one to the other).
-- ``abandoned.json``: per ISO week, how many visitors stopped and chose to leave nothing else.
+- ``tallies.json``: per site and ISO week, counts of the visitors' language, age band, reason
+  and needs (alone and beside the pathway), and of visitors who stopped and asked that nothing
+  be kept. Rewritten atomically at each save; a retried save is not counted twice.
 - ``results.jsonl.lock``: the lock every kiosk process on the directory shares.
 
 Why nothing saved is lost, moment by moment (see ``journal`` for the line format):
@@ -31,7 +33,6 @@ Why nothing saved is lost, moment by moment (see ``journal`` for the line format
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import random
@@ -51,7 +52,15 @@ from pydantic import ValidationError
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from kiosk.records import SCHEMA_VERSION, AnswerSheet, VisitRecord, iso_week
+from kiosk.records import (
+    SCHEMA_VERSION,
+    AnswerSheet,
+    Counted,
+    StoredVisit,
+    Tallies,
+    VisitRecord,
+    iso_week,
+)
 from kiosk.storage import disk
 from kiosk.storage.errors import DiskFull, LockTimeout, SchemaVersionError, StorageError, explain
 from kiosk.storage.journal import (
@@ -70,7 +79,7 @@ from kiosk.storage.migrations import legacy_records, migrate
 DB_NAME = "results.jsonl"
 ANSWERS_NAME = "answers.jsonl"
 PENDING_NAME = "answers.pending"
-ABANDONED_NAME = "abandoned.json"
+TALLIES_NAME = "tallies.json"
 LEGACY_NAME = "results.json"  # the first prototype's TinyDB file
 LOCK_TIMEOUT = 10.0
 ANSWER_BATCH = 20  # answer sheets reach answers.jsonl this many at a time, shuffled
@@ -102,8 +111,11 @@ class ResultStore:
         self.pending = Journal(data_dir / PENDING_NAME, SCHEMA_VERSION)
         self._lock = FileLock(str(self.path) + ".lock", timeout=lock_timeout)
         self._today = today
-        # Links a result to its sheet's line id for retries of a save in this process only.
-        self._sheet_key = secrets.token_bytes(32)
+        # Recognises a retried save (its sheet's line id, whether it was counted) in this
+        # process only: the key never leaves memory, so nothing on disk leads from a result
+        # to its answers.
+        self._key = secrets.token_bytes(32)
+        self._counted: set[str] = set()
         self.incidents: list[Incident] = []
         for journal in self._journals:
             journal.prepare()
@@ -116,37 +128,46 @@ class ResultStore:
 
     # -- public API ---------------------------------------------------------------------------
 
-    def save(self, record: VisitRecord, sheet: AnswerSheet | None = None) -> None:
-        """Store a result and its answers; on return both are on disk. Saving the same result
-        again (a retry) adds nothing."""
-        self.save_many([(record, sheet)])
+    def save(self, record: VisitRecord, sheet: AnswerSheet | None = None,
+             counted: Counted | None = None) -> None:
+        """Keep a visit: its record, its answers, its counts; on return all are on disk.
+        Saving the same visit again (a retry) adds nothing."""
+        self.save_many([StoredVisit(record, sheet, counted)])
 
-    def save_many(self, results: Iterable[tuple[VisitRecord, AnswerSheet | None]]) -> int:
-        """Store several results with one lock; returns how many records were new."""
+    def save_many(self, visits: Iterable[StoredVisit]) -> int:
+        """Keep several visits with one lock; returns how many records were new."""
         lines: dict[str, bytes] = {}
         sheets: dict[str, bytes] = {}
-        for record, sheet in results:
+        counts: dict[str, Counted] = {}
+        for record, sheet, counted in visits:
             lines[record.result_id] = _line(record.result_id, record)
+            key = self._private_id(record.result_id)
             if sheet is not None:
-                sheet_id = self._sheet_id(record.result_id)
-                sheets[sheet_id] = _line(sheet_id, sheet)
+                sheets[key] = _line(key, sheet)
+            if counted is not None and key not in self._counted:
+                counts[key] = counted
         with self._write():
             added = self.results.append(lines)
             self._add_sheets(sheets)
+            if counts:
+                tallies = self._tallies()
+                for counted in counts.values():
+                    tallies.add(counted)
+                self._write_tallies(tallies)
+                self._counted.update(counts)
         return added
 
-    def add_abandoned(self, day: date | None = None) -> None:
-        """Count a visitor who stopped and asked that nothing of theirs be kept: only the week
-        is written, in a count, never a record."""
-        week = iso_week(day or self._today())
+    def add_abandoned(self, site_id: str, day: date | None = None) -> None:
+        """Count a visitor who stopped and asked that nothing of theirs be kept: one more in
+        their week's tally, and nothing else."""
         with self._write():
-            counts = self._abandoned()
-            counts[week] = counts.get(week, 0) + 1
-            self._write_abandoned(counts)
+            tallies = self._tallies()
+            tallies.week(site_id, iso_week(day or self._today()), False).abandoned += 1
+            self._write_tallies(tallies)
 
-    def abandoned_by_week(self) -> dict[str, int]:
+    def tallies(self) -> Tallies:
         with self._locked():
-            return dict(sorted(self._abandoned().items()))
+            return self._tallies()
 
     def records(self, include_synthetic: bool = False) -> Iterator[VisitRecord]:
         for raw in self.raw_records(include_synthetic):
@@ -214,9 +235,10 @@ class ResultStore:
                 if old:
                     journal.rewrite_unique(journal.all_entries(), lambda e: not expired.entry(e))
                 sheets_deleted += old
-            counts = self._abandoned()
-            if any(expired.week(week) for week in counts):
-                self._write_abandoned({w: n for w, n in counts.items() if not expired.week(w)})
+            tallies = self._tallies()
+            kept = [t for t in tallies.weeks if not expired.week(t.iso_week)]
+            if len(kept) < len(tallies.weeks):
+                self._write_tallies(tallies.model_copy(update={"weeks": kept}))
             asides = sum(map(expired.clear_aside, self._asides()))
         report = PurgeReport(cutoff, dict(sorted(weeks.items())), sheets_deleted, asides)
         log.info("purge: %d records and %d answer sheets deleted (weeks %s), %d aside copies "
@@ -308,66 +330,53 @@ class ResultStore:
 
     def _migrate(self, version: int) -> None:
         """Bring a journal of an older schema to the split form, in an order that a crash at
-        any moment can only repeat, never double: the sheets taken out of the old records get
-        line ids keyed by the old file's generation, so a second run adds none twice; then the
-        statistical records replace the old file at once."""
+        any moment can only repeat, never double (see ``_bring_in``); the statistical records
+        then replace the old file at once."""
         old = Journal(self.path, version)
         found = old.open()
-        generation = old.generation or secrets.token_hex(8)
-        records: dict[str, bytes] = {}
-        sheets: dict[str, bytes] = {}
-        unusable = 0
-        for entry in old.all_entries():
-            try:
-                raw, taken = migrate(pydantic_core.from_json(entry.json))
-                record = VisitRecord.model_validate(raw)
-                valid_sheets = [AnswerSheet.model_validate(s) for s in taken]
-            except SchemaVersionError:
-                raise
-            except (ValidationError, ValueError, KeyError, TypeError):
-                unusable += 1
-                continue
-            if record.result_id in records:
-                continue
-            records[record.result_id] = _line(record.result_id, record)
-            for n, sheet in enumerate(valid_sheets):
-                sheet_id = _keyed_id(generation.encode(), f"{record.result_id}:{n}")
-                sheets[sheet_id] = _line(sheet_id, sheet)
+        visits, unusable = _split_old(pydantic_core.from_json(e.json) for e in old.all_entries())
         if found is not None:  # damaged as well as old: keep the damaged file for staff
             self._report(Incident(damage_kind(self.path, found), self.path,
-                                  keep_aside(self.path, "damaged"), len(records),
+                                  keep_aside(self.path, "damaged"), len(visits),
                                   lost(found) + unusable))
-        self._open_journal(self.answers)
-        self.answers.append(_shuffled(sheets))
-        self.results.rewrite(records.values())
-        log.info("migrated %s from schema version %d to %d: %d records, %d answer sheets",
-                 self.path, version, SCHEMA_VERSION, len(records), len(sheets))
+        self._bring_in(visits, marker=old.generation or secrets.token_hex(8))
+        self.results.rewrite(_line(v.record.result_id, v.record) for v in visits)
+        log.info("migrated %s from schema version %d to %d: %d records", self.path, version,
+                 SCHEMA_VERSION, len(visits))
 
     def _import_legacy(self) -> None:
         legacy = self.data_dir / LEGACY_NAME
-        text = legacy.read_text(encoding="utf-8", errors="replace")
-        records: dict[str, bytes] = {}
-        sheets: dict[str, bytes] = {}
-        for candidate in legacy_records(text):
-            try:
-                raw, taken = migrate(candidate)
-                record = VisitRecord.model_validate(raw)
-            except SchemaVersionError:
-                raise
-            except (ValidationError, ValueError, KeyError, TypeError):
-                continue
-            records[record.result_id] = _line(record.result_id, record)
-            for sheet in map(AnswerSheet.model_validate, taken):
-                sheet_id = self._sheet_id(record.result_id)
-                sheets[sheet_id] = _line(sheet_id, sheet)
-        self.results.append(records)
-        self._add_sheets(sheets)
+        data = legacy.read_bytes()
+        text = data.decode("utf-8", errors="replace")
+        visits, _ = _split_old(legacy_records(text))
+        self._bring_in(visits, marker=hashlib.sha256(data).hexdigest()[:16])
+        self.results.append({v.record.result_id: _line(v.record.result_id, v.record)
+                             for v in visits})
         aside = keep_aside(legacy, "imported")
         legacy.unlink()
-        lost_objects = text.count('{"schema_version"') - len(records)
+        lost_objects = text.count('{"schema_version"') - len(visits)
         if lost_objects or not _is_json(text):
-            self._report(Incident("legacy_damaged", legacy, aside, len(records), lost_objects))
-        log.info("imported %d records from %s", len(records), legacy)
+            self._report(Incident("legacy_damaged", legacy, aside, len(visits), lost_objects))
+        log.info("imported %d records from %s", len(visits), legacy)
+
+    def _bring_in(self, visits: list[StoredVisit], marker: str) -> None:
+        """The sheets and counts of old records, before their records: the sheets' line ids
+        are keyed by ``marker`` (the old file's generation or digest), and the tallies note the
+        marker, so a run cut short by a crash and done again adds nothing twice."""
+        sheets = {}
+        for visit in visits:
+            if visit.sheet is not None:
+                sheet_id = _keyed_id(marker.encode(), visit.record.result_id)
+                sheets[sheet_id] = _line(sheet_id, visit.sheet)
+        self._open_journal(self.answers)
+        self.answers.append(_shuffled(sheets))
+        tallies = self._tallies()
+        if marker not in tallies.migrated:
+            for visit in visits:
+                if visit.counted is not None:
+                    tallies.add(visit.counted)
+            tallies.migrated.append(marker)
+            self._write_tallies(tallies)
 
     def _report(self, incident: Incident) -> None:
         self.incidents.append(incident)
@@ -375,8 +384,8 @@ class ResultStore:
 
     # -- answer sheets, abandoned visits, aside copies ----------------------------------------
 
-    def _sheet_id(self, result_id: str) -> str:
-        return _keyed_id(self._sheet_key, result_id)
+    def _private_id(self, result_id: str) -> str:
+        return _keyed_id(self._key, result_id)
 
     def _add_sheets(self, sheets: dict[str, bytes]) -> None:
         """Into the pending batch, rewritten shuffled; a full batch goes to the journal."""
@@ -389,26 +398,27 @@ class ResultStore:
             waiting = {}
         self.pending.rewrite(_shuffled(waiting).values())
 
-    def _abandoned(self) -> dict[str, int]:
-        path = self.data_dir / ABANDONED_NAME
+    def _tallies(self) -> Tallies:
+        path = self.data_dir / TALLIES_NAME
         try:
-            counts = json.loads(path.read_bytes())
+            return Tallies.model_validate_json(path.read_bytes())
         except FileNotFoundError:
-            return {}
-        except ValueError:
+            return Tallies()
+        except ValidationError:
             self._report(Incident("garbled", path, keep_aside(path, "damaged"), 0, 1))
-            return {}
+            path.unlink()
+            return Tallies()
         except OSError as exc:
             raise explain(exc, path) from exc
-        return {str(w): int(n) for w, n in counts.items()} if isinstance(counts, dict) else {}
 
-    def _write_abandoned(self, counts: dict[str, int]) -> None:
-        path = self.data_dir / ABANDONED_NAME
+    def _write_tallies(self, tallies: Tallies) -> None:
+        path = self.data_dir / TALLIES_NAME
         tmp = path.with_name(f"{path.name}.tmp-{secrets.token_hex(4)}")
         try:
-            tmp.write_text(json.dumps(dict(sorted(counts.items()))))
-            with open(tmp, "rb") as handle:
-                os.fsync(handle.fileno())
+            with open(tmp, "xb") as out:
+                out.write(tallies.model_dump_json().encode())
+                out.flush()
+                os.fsync(out.fileno())
             tmp.replace(path)
         except OSError as exc:
             raise explain(exc, path) from exc
@@ -416,7 +426,7 @@ class ResultStore:
             tmp.unlink(missing_ok=True)
 
     def _asides(self) -> list[Path]:
-        names = (DB_NAME, ANSWERS_NAME, PENDING_NAME, ABANDONED_NAME, LEGACY_NAME)
+        names = (DB_NAME, ANSWERS_NAME, PENDING_NAME, TALLIES_NAME, LEGACY_NAME)
         return sorted(p for name in names for p in self.data_dir.glob(f"{name}.*-*")
                       if ".tmp-" not in p.name and not p.name.endswith(".lock"))
 
@@ -515,6 +525,27 @@ def _shuffled(lines: dict[str, bytes]) -> dict[str, bytes]:
 
 def _field(raw_json: bytes, name: str) -> str:
     return str(pydantic_core.from_json(raw_json)[name])
+
+
+def _split_old(raws: Iterable[Any]) -> tuple[list[StoredVisit], int]:
+    """Old records in the current schema, once each; and how many could not be read."""
+    visits: dict[str, StoredVisit] = {}
+    unusable = 0
+    for raw in raws:
+        try:
+            done = migrate(raw)
+            record = VisitRecord.model_validate(done.record)
+            visit = StoredVisit(
+                record,
+                AnswerSheet.model_validate(done.sheets[0]) if done.sheets else None,
+                Counted.model_validate(done.counted[0]) if done.counted else None)
+        except SchemaVersionError:
+            raise
+        except (ValidationError, ValueError, KeyError, TypeError, AttributeError):
+            unusable += 1
+            continue
+        visits.setdefault(record.result_id, visit)
+    return list(visits.values()), unusable
 
 
 def _valid(model: type[VisitRecord] | type[AnswerSheet], body: bytes) -> bool:

@@ -131,7 +131,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.outcome = self.visit.outcome(completion)
         # In the background: the visitor sees the result at once; a failed save is kept and
         # retried, and the staff notice says so.
-        self.saver.submit(self.outcome.record, self.outcome.sheet)
+        self.saver.submit(self.outcome.stored)
 
     def _forget_visit(self) -> None:
         self.visit = None
