@@ -192,8 +192,10 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(path: Path, header: Header, lines: Iterable[bytes]) -> int:
-    """Replace ``path`` by a new journal: temporary file, fsync, rename, fsync of the directory.
+def write_atomically(path: Path, header: Header, lines: Iterable[bytes],
+                     sync_dir: bool = True) -> int:
+    """Replace ``path`` by a new journal: temporary file, fsync, rename, fsync of the directory
+    (unless the caller does it once for several files).
 
     At every instant ``path`` is either the old file or the complete new one; a failure (a full
     disk) leaves no temporary file behind. Returns the number of entry lines written.
@@ -211,7 +213,8 @@ def write_atomically(path: Path, header: Header, lines: Iterable[bytes]) -> int:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    fsync_dir(path.parent)
+    if sync_dir:
+        fsync_dir(path.parent)
     return count
 
 
@@ -380,10 +383,11 @@ class Journal:
         self.end += len(data)
         return len(lines)
 
-    def rewrite(self, lines: Iterable[bytes]) -> int:
+    def rewrite(self, lines: Iterable[bytes], sync_dir: bool = True) -> int:
         """Replace the file by ``lines`` under a fresh header; returns how many were written."""
         try:
-            written = write_atomically(self.path, Header.fresh(self.schema_version), lines)
+            written = write_atomically(self.path, Header.fresh(self.schema_version), lines,
+                                       sync_dir)
         except OSError as exc:
             raise explain(exc, self.path) from exc
         self.open()

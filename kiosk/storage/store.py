@@ -70,6 +70,7 @@ from kiosk.storage.journal import (
     Scan,
     damage_kind,
     entry_line,
+    fsync_dir,
     keep_aside,
     lost,
     parse_entry,
@@ -116,6 +117,7 @@ class ResultStore:
         # to its answers.
         self._key = secrets.token_bytes(32)
         self._counted: set[str] = set()
+        self._tally_cache: Tallies | None = None
         self.incidents: list[Incident] = []
         for journal in self._journals:
             journal.prepare()
@@ -167,7 +169,7 @@ class ResultStore:
 
     def tallies(self) -> Tallies:
         with self._locked():
-            return self._tallies()
+            return self._tallies().model_copy(deep=True)
 
     def records(self, include_synthetic: bool = False) -> Iterator[VisitRecord]:
         for raw in self.raw_records(include_synthetic):
@@ -267,11 +269,16 @@ class ResultStore:
 
     @contextmanager
     def _write(self) -> Iterator[None]:
-        """Under the lock, caught up with other processes; the times blurred afterwards."""
+        """Under the lock, caught up with other processes; the renames made durable at once
+        (one fsync of the folder for all), and the times blurred afterwards."""
         with self._locked():
             self._refresh()
             try:
                 yield
+                try:
+                    fsync_dir(self.data_dir)
+                except OSError as exc:
+                    raise explain(exc, self.data_dir) from exc
             finally:
                 disk.blur_times(self.data_dir, self._today())
 
@@ -396,12 +403,20 @@ class ResultStore:
         if len(waiting) >= ANSWER_BATCH:
             self.answers.append(_shuffled(waiting))
             waiting = {}
-        self.pending.rewrite(_shuffled(waiting).values())
+        self.pending.rewrite(_shuffled(waiting).values(), sync_dir=False)  # see _write
 
     def _tallies(self) -> Tallies:
+        """The tally file, parsed again only when another process rewrote it (each write gives
+        it a new generation, which its first bytes show). Callers may change it in place and
+        must then write it: a failed write forgets it."""
         path = self.data_dir / TALLIES_NAME
         try:
-            return Tallies.model_validate_json(path.read_bytes())
+            with open(path, "rb") as handle:
+                head = handle.read(_TALLY_HEAD_SIZE)
+                if self._tally_cache and head == _tally_head(self._tally_cache.generation):
+                    return self._tally_cache
+                self._tally_cache = Tallies.model_validate_json(head + handle.read())
+            return self._tally_cache
         except FileNotFoundError:
             return Tallies()
         except ValidationError:
@@ -412,8 +427,11 @@ class ResultStore:
             raise explain(exc, path) from exc
 
     def _write_tallies(self, tallies: Tallies) -> None:
+        """Atomically (the folder is synced by ``_write``)."""
         path = self.data_dir / TALLIES_NAME
         tmp = path.with_name(f"{path.name}.tmp-{secrets.token_hex(4)}")
+        tallies.generation = secrets.token_hex(8)
+        self._tally_cache = None
         try:
             with open(tmp, "xb") as out:
                 out.write(tallies.model_dump_json().encode())
@@ -424,6 +442,7 @@ class ResultStore:
             raise explain(exc, path) from exc
         finally:
             tmp.unlink(missing_ok=True)
+        self._tally_cache = tallies
 
     def _asides(self) -> list[Path]:
         names = (DB_NAME, ANSWERS_NAME, PENDING_NAME, TALLIES_NAME, LEGACY_NAME)
@@ -525,6 +544,14 @@ def _shuffled(lines: dict[str, bytes]) -> dict[str, bytes]:
 
 def _field(raw_json: bytes, name: str) -> str:
     return str(pydantic_core.from_json(raw_json)[name])
+
+
+def _tally_head(generation: str) -> bytes:
+    """How a tally file of that generation begins (Pydantic writes the fields in order)."""
+    return b'{"schema_version":2,"generation":"%s"' % generation.encode()
+
+
+_TALLY_HEAD_SIZE = len(_tally_head("0" * 16))
 
 
 def _split_old(raws: Iterable[Any]) -> tuple[list[StoredVisit], int]:
