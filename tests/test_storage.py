@@ -13,7 +13,8 @@ from storage_helpers import alone
 from tinydb import Query
 
 from kiosk.storage import LockTimeout, ResultStore, StorageError
-from kiosk.storage.selfcheck import derived_id, example_record
+from kiosk.storage.selfcheck import derived_id, example_record, example_sheet
+from kiosk.storage.store import ANSWER_BATCH
 
 
 def journal_ids(path: Path) -> list[str]:
@@ -114,3 +115,20 @@ def test_purge_clamps_to_the_end_of_a_shorter_month(tmp_path: Path) -> None:
     assert store.purge(retention_months=1, today=date(2026, 3, 31)).cutoff == date(2026, 2, 28)
     with pytest.raises(ValueError, match="at least one month"):
         store.purge(retention_months=0)
+
+
+def test_answer_sheets_reach_their_file_in_shuffled_batches(tmp_path: Path) -> None:
+    store = ResultStore(tmp_path)
+    saved = [f"item-{n:02d}" for n in range(2 * ANSWER_BATCH + 5)]
+    for item in saved:  # one visit at a time, as a kiosk saves them
+        store.save(example_record(), example_sheet(answers={item: "alone"}))
+    in_file = [next(iter(s.answers)) for s in store.sheets()]
+    assert sorted(in_file) == saved  # nothing lost, nothing twice
+    journal = [line for line in (tmp_path / "answers.jsonl").read_bytes().splitlines()[1:]]
+    assert len(journal) == 2 * ANSWER_BATCH, "the last 5 wait, shuffled, for their batch"
+    first_batch = in_file[:ANSWER_BATCH]
+    assert sorted(first_batch) == saved[:ANSWER_BATCH]
+    assert first_batch != saved[:ANSWER_BATCH], "the order in the file is not the visits' order"
+    # No line of either file names the other's entry.
+    results = (tmp_path / "results.jsonl").read_bytes()
+    assert not any(line.split(b" ")[1] in results for line in journal)

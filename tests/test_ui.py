@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import re
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -300,6 +301,7 @@ def test_damaged_results_file_is_reported_to_staff_and_the_kiosk_goes_on(
     async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
         notice = str(app.screen.query_one("#staff-notice", Static).render())
         assert "damaged-" in notice and "kiosk.log" in notice
+        assert not re.search(r"\d{8}|\d{1,2}:\d{2}|T\d{6}", notice), "no clock time for staff"
         await begin(pilot)
         await answer_all(app, pilot, "2")
         assert isinstance(app.screen, ResultScreen)

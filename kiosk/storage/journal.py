@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -192,21 +193,19 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(path: Path, header: Header, lines: Iterable[bytes],
-                     sync_dir: bool = True) -> int:
-    """Replace ``path`` by a new journal: temporary file, fsync, rename, fsync of the directory
+def replace_file(path: Path, chunks: Iterable[bytes], sync_dir: bool = True) -> int:
+    """Replace ``path`` by ``chunks``: temporary file, fsync, rename, fsync of the directory
     (unless the caller does it once for several files).
 
     At every instant ``path`` is either the old file or the complete new one; a failure (a full
-    disk) leaves no temporary file behind. Returns the number of entry lines written.
+    disk) leaves no temporary file behind. Returns the number of chunks written.
     """
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
     count = 0
     try:
         with open(tmp, "xb") as out:
-            out.write(header.line())
-            for line in lines:
-                out.write(line)
+            for chunk in chunks:
+                out.write(chunk)
                 count += 1
             out.flush()
             os.fsync(out.fileno())
@@ -216,6 +215,12 @@ def write_atomically(path: Path, header: Header, lines: Iterable[bytes],
     if sync_dir:
         fsync_dir(path.parent)
     return count
+
+
+def write_atomically(path: Path, header: Header, lines: Iterable[bytes],
+                     sync_dir: bool = True) -> int:
+    """Replace ``path`` by a new journal (see ``replace_file``); returns the entry lines."""
+    return replace_file(path, itertools.chain([header.line()], lines), sync_dir) - 1
 
 
 def keep_aside(source: Path, tag: str) -> Path | None:

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import random
 import secrets
 from calendar import monthrange
@@ -74,6 +73,7 @@ from kiosk.storage.journal import (
     keep_aside,
     lost,
     parse_entry,
+    replace_file,
 )
 from kiosk.storage.migrations import legacy_records, migrate
 
@@ -208,6 +208,7 @@ class ResultStore:
                 raise explain(exc, probe) from exc
             finally:
                 probe.unlink(missing_ok=True)
+                disk.blur_times(self.data_dir, self._today())
             if disk.free_bytes(self.data_dir) < MIN_FREE_BYTES:
                 raise DiskFull(f"the disk holding {self.data_dir} is full (less than 1 MB "
                                "free): free some space there, or give the kiosk another "
@@ -429,19 +430,12 @@ class ResultStore:
     def _write_tallies(self, tallies: Tallies) -> None:
         """Atomically (the folder is synced by ``_write``)."""
         path = self.data_dir / TALLIES_NAME
-        tmp = path.with_name(f"{path.name}.tmp-{secrets.token_hex(4)}")
         tallies.generation = secrets.token_hex(8)
         self._tally_cache = None
         try:
-            with open(tmp, "xb") as out:
-                out.write(tallies.model_dump_json().encode())
-                out.flush()
-                os.fsync(out.fileno())
-            tmp.replace(path)
+            replace_file(path, [tallies.model_dump_json().encode()], sync_dir=False)
         except OSError as exc:
             raise explain(exc, path) from exc
-        finally:
-            tmp.unlink(missing_ok=True)
         self._tally_cache = tallies
 
     def _asides(self) -> list[Path]:
@@ -507,9 +501,7 @@ class Expiry:
             return True
         if len(kept) == len(lines):
             return False
-        tmp = path.with_name(path.name + f".tmp-{secrets.token_hex(4)}")
-        tmp.write_bytes(b"".join(kept))
-        tmp.replace(path)
+        replace_file(path, kept)
         return True
 
 
