@@ -42,7 +42,7 @@ from kiosk.bank.model import AGE_QUESTION
 from kiosk.demo_data import Population, visit_of
 from kiosk.records import REASON_QUESTION, AnswerSheet, VisitRecord
 from kiosk.site import Site
-from kiosk.storage.store import ANSWER_BATCH
+from kiosk.storage.store import BATCH
 from kiosk.visit import Assessment
 
 SIZES = (10, 30, 100)
@@ -124,14 +124,14 @@ def measure(pool: int, seed: int) -> dict[str, Any]:
         drawn = weeks(visitors, size, rng)
         for name, key in QUASI_IDENTIFIERS.items():
             uniqueness[name][size] = unique_share(drawn, key)
-        batches = weeks(visitors, ANSWER_BATCH, rng, visits=3000)
+        batches = weeks(visitors, BATCH, rng, visits=3000)
         quarters = weeks(visitors, min(pool, size * WEEKS_PER_QUARTER), rng,
                          visits=max(3000, size * WEEKS_PER_QUARTER))
         joins["batch"][size] = unique_share(batches, levels)
         joins["quarter"][size] = unique_share(quarters, levels)
     shared = sorted(set(VisitRecord.model_fields) & set(AnswerSheet.model_fields))
     return {"pool": pool, "seed": seed, "uniqueness": uniqueness, "joins_by_levels": joins,
-            "fields_shared_by_both_records": shared, "answer_batch": ANSWER_BATCH,
+            "fields_shared_by_both_records": shared, "batch": BATCH,
             "target_at_30": TARGET_AT_30,
             "met": uniqueness[TARGET][30] <= TARGET_AT_30}
 
@@ -146,7 +146,7 @@ def table(result: dict[str, Any]) -> str:
     rows.append(f"answer sheet whose levels match one record only, among | {head}")
     rows.append("---|" + "---|" * (len(SIZES) - 1) + "---")
     joins = result["joins_by_levels"]
-    rows.append(f"its batch of {result['answer_batch']} (if the files were aligned) | "
+    rows.append(f"its batch of {result['batch']} (if the files were aligned) | "
                 + " | ".join(f"{joins['batch'][s]:.1%}" for s in SIZES))
     rows.append("its quarter (all a sheet tells of time) | "
                 + " | ".join(f"{joins['quarter'][s]:.1%}" for s in SIZES))

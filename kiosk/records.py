@@ -11,8 +11,9 @@ joined.
   kept. Counts answer the coordinators' questions ("how many came for an online procedure",
   "which pathways for the over-65s") without a row for anyone.
 - :class:`AnswerSheet`, the item answers that ``kiosk calibrate`` needs to re-estimate the bank:
-  no result id, no site, no week, no context, stored apart in shuffled batches, so that neither
-  a field nor the order of the files links a sheet to its visit.
+  no result id, no site, no week, no context, stored apart; records and sheets both reach their
+  files in shuffled batches, so that neither a field nor the order of the files links a sheet
+  to its visit, or tells who came after whom.
 
 Each allows exactly its fields (``extra="forbid"``): no name, no free text, no timestamp, no
 sequential id. Mediators' guided sessions will add optional fields (themes, autonomy after the

@@ -67,13 +67,14 @@ def test_what_lands_on_disk_has_only_allowed_fields(
     stored = {name: [json.loads(line[line.index("{"):])
                      for line in (tmp_path / name).read_text(encoding="utf-8").splitlines()
                      if not line.split(" ", 2)[1].startswith("#")]
-              for name in ("results.jsonl", "answers.jsonl", "answers.pending")}
-    assert len(stored["results.jsonl"]) == 3
+              for name in ("results.jsonl", "results.pending", "answers.jsonl",
+                           "answers.pending")}
+    assert len(stored["results.jsonl"] + stored["results.pending"]) == 3
     sheets = stored["answers.jsonl"] + stored["answers.pending"]
     assert len(sheets) == 3
     option_ids = {o.id for o in bank.scale.options} | {"dont_know"}
     option_ids |= {o.id for i in bank.items if i.kind == "knowledge" for o in i.options}
-    for record in stored["results.jsonl"]:
+    for record in stored["results.jsonl"] + stored["results.pending"]:
         assert set(record) <= STATISTICAL
         assert not TELLTALE.search(json.dumps(record)), record
     for sheet in sheets:

@@ -12,14 +12,21 @@ from filelock import FileLock
 from storage_helpers import alone
 from tinydb import Query
 
+from kiosk.records import VisitRecord
 from kiosk.storage import LockTimeout, ResultStore, StorageError
 from kiosk.storage.selfcheck import derived_id, example_record, example_sheet
-from kiosk.storage.store import ANSWER_BATCH
+from kiosk.storage.store import BATCH
 
 
 def journal_ids(path: Path) -> list[str]:
-    """Record ids as they appear in the file, duplicates included."""
-    return [line.split(b" ")[1].decode() for line in path.read_bytes().splitlines()[1:]]
+    """Record ids as they appear in the journal and its pending batch, duplicates included."""
+    pending = path.with_name("results.pending")
+    return [line.split(b" ")[1].decode() for file in (path, pending)
+            for line in file.read_bytes().splitlines()[1:]]
+
+
+def by_id(record: VisitRecord) -> str:
+    return record.result_id
 
 
 def test_saved_records_come_back_unchanged(tmp_path: Path) -> None:
@@ -27,7 +34,7 @@ def test_saved_records_come_back_unchanged(tmp_path: Path) -> None:
     saved = [example_record(), example_record(pathway="autonomy", duration="20+")]
     for record in saved:
         store.save(record)
-    assert list(ResultStore(tmp_path).records()) == saved
+    assert sorted(ResultStore(tmp_path).records(), key=by_id) == sorted(saved, key=by_id)
 
 
 def test_saving_the_same_result_twice_stores_it_once(tmp_path: Path) -> None:
@@ -119,16 +126,29 @@ def test_purge_clamps_to_the_end_of_a_shorter_month(tmp_path: Path) -> None:
 
 def test_answer_sheets_reach_their_file_in_shuffled_batches(tmp_path: Path) -> None:
     store = ResultStore(tmp_path)
-    saved = [f"item-{n:02d}" for n in range(2 * ANSWER_BATCH + 5)]
+    saved = [f"item-{n:02d}" for n in range(2 * BATCH + 5)]
     for item in saved:  # one visit at a time, as a kiosk saves them
         store.save(example_record(), example_sheet(answers={item: "alone"}))
     in_file = [next(iter(s.answers)) for s in store.sheets()]
     assert sorted(in_file) == saved  # nothing lost, nothing twice
     journal = [line for line in (tmp_path / "answers.jsonl").read_bytes().splitlines()[1:]]
-    assert len(journal) == 2 * ANSWER_BATCH, "the last 5 wait, shuffled, for their batch"
-    first_batch = in_file[:ANSWER_BATCH]
-    assert sorted(first_batch) == saved[:ANSWER_BATCH]
-    assert first_batch != saved[:ANSWER_BATCH], "the order in the file is not the visits' order"
+    assert len(journal) == 2 * BATCH, "the last 5 wait, shuffled, for their batch"
+    first_batch = in_file[:BATCH]
+    assert sorted(first_batch) == saved[:BATCH]
+    assert first_batch != saved[:BATCH], "the order in the file is not the visits' order"
     # No line of either file names the other's entry.
     results = (tmp_path / "results.jsonl").read_bytes()
     assert not any(line.split(b" ")[1] in results for line in journal)
+
+
+def test_the_journal_order_does_not_tell_who_came_after_whom(tmp_path: Path) -> None:
+    store = ResultStore(tmp_path)
+    saved = [example_record().result_id for _ in range(BATCH)]
+    for result_id in saved[:-1]:
+        store.save(example_record(result_id=result_id))
+    assert store.count() == BATCH - 1
+    assert (tmp_path / "results.jsonl").read_bytes().count(b"\n") == 1, "all still waiting"
+    store.save(example_record(result_id=saved[-1]))
+    in_file = journal_ids(store.path)
+    assert sorted(in_file) == sorted(saved)
+    assert in_file != saved, "a batch goes to the journal shuffled"

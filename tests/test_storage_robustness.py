@@ -29,10 +29,12 @@ def test_sigkill_at_random_moments_never_loses_a_returned_save(tmp_path: Path) -
 
 
 def filled(tmp_path: Path, count: int = 5) -> tuple[Path, list[str]]:
-    store = ResultStore(tmp_path)
-    records = [example_record() for _ in range(count)]
-    store.save_many(alone(records))
-    return store.path, [r.result_id for r in records]
+    """A journal of ``count`` records (written at once, not held back in a pending batch),
+    and their ids in the order of its lines."""
+    store = ResultStore(tmp_path, batch=1)
+    store.save_many(alone(example_record() for _ in range(count)))
+    return store.path, [line.split(b" ")[1].decode()
+                        for line in store.path.read_bytes().splitlines()[1:]]
 
 
 def cut_last_line(data: bytes) -> bytes:
@@ -121,7 +123,8 @@ def test_a_truncated_prototype_file_gives_up_every_complete_record(tmp_path: Pat
 
     [incident] = store.incidents
     assert (incident.kind, incident.recovered, incident.lost_lines) == ("legacy_damaged", 3, 1)
-    assert [r.result_id for r in store.records()] == [r.result_id for r in records[:3]]
+    assert sorted(r.result_id for r in store.records()) == sorted(
+        r.result_id for r in records[:3])
     assert incident.moved_to.read_text() == text[: len(text) - 30]
 
 
@@ -158,7 +161,7 @@ def test_the_same_damage_found_again_adds_no_copy(tmp_path: Path) -> None:
 
 
 def test_purge_clears_expired_records_from_the_copies_of_damaged_files(tmp_path: Path) -> None:
-    store = ResultStore(tmp_path)
+    store = ResultStore(tmp_path, batch=1)
     old = [example_record(iso_week="2001-W05") for _ in range(3)]
     recent = example_record(iso_week="2026-W40")
     store.save_many([StoredVisit(r, example_sheet(quarter="2001-Q1")) for r in old]
@@ -184,6 +187,6 @@ def test_opening_reads_the_journal_before_taking_the_lock(tmp_path: Path) -> Non
     later = example_record()
     journal = Journal(path, SCHEMA_VERSION)
     journal.prepare()
-    ResultStore(tmp_path).save(later)
+    ResultStore(tmp_path, batch=1).save(later)
     assert journal.open() is None
     assert journal.ids == {*ids, later.result_id}

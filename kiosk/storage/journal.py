@@ -23,6 +23,7 @@ import hashlib
 import itertools
 import json
 import os
+import random
 import re
 import secrets
 import zlib
@@ -416,6 +417,50 @@ class Journal:
             os.close(os.open(self.path, os.O_WRONLY | os.O_APPEND))
         except OSError as exc:
             raise explain(exc, self.path) from exc
+
+
+class Batches:
+    """A journal fed in shuffled batches, so that its order tells only which batch an entry
+    came with, not who came after whom: new entries wait in a small pending journal,
+    rewritten shuffled at each addition, until ``size`` of them go to the journal at once,
+    shuffled. Waiting entries are on disk like the others, and read with them."""
+
+    def __init__(self, journal: Journal, pending: Journal, size: int) -> None:
+        self.journal, self.pending, self.size = journal, pending, size
+
+    def __contains__(self, entry_id: str) -> bool:
+        return entry_id in self.journal.ids or entry_id in self.pending.ids
+
+    def __len__(self) -> int:
+        return len(self.journal.ids) + len(self.pending.ids - self.journal.ids)
+
+    def add(self, lines: dict[str, bytes]) -> int:
+        """Under the lock: add the entries whose id is new; returns how many. The caller
+        syncs the folder (the pending file is renamed in)."""
+        new = {k: v for k, v in lines.items() if k not in self}
+        if not new:
+            return 0
+        # An entry in both files is one whose batch was written just before a crash.
+        waiting = {e.id: e.line for e in self.pending.all_entries()
+                   if e.id not in self.journal.ids} | new
+        if len(waiting) >= self.size:
+            self.journal.append(shuffled(waiting))
+            waiting = {}
+        self.pending.rewrite(shuffled(waiting).values(), sync_dir=False)
+        return len(new)
+
+    def entries(self) -> Iterator[Entry]:
+        """Under the lock: every good entry, once (the files are opened at once)."""
+        in_both = self.pending.ids & self.journal.ids
+        waiting = self.pending.entries()
+        return itertools.chain(self.journal.entries(),
+                               (e for e in waiting if e.id not in in_both))
+
+
+def shuffled(lines: dict[str, bytes]) -> dict[str, bytes]:
+    items = list(lines.items())
+    random.SystemRandom().shuffle(items)
+    return dict(items)
 
 
 def _closing(handle: BinaryIO, end: int) -> Iterator[Entry]:

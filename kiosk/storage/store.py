@@ -4,11 +4,12 @@ who came.
 Files in the data directory (all 0700/0600, their times set to the start of the week):
 
 - ``results.jsonl``: the statistical records (``VisitRecord``), one checksummed line each.
-- ``answers.jsonl``: the answer sheets (``AnswerSheet``) for calibration. They reach it in
-  shuffled batches of ``ANSWER_BATCH`` through ``answers.pending`` (rewritten shuffled at each
-  save), so neither file's order links a sheet to its visit; a sheet's line id is a keyed hash
-  of its result id with a key that only lives in the saving process's memory (a retried save is
-  recognised, and nothing on disk leads from one to the other).
+- ``answers.jsonl``: the answer sheets (``AnswerSheet``) for calibration; a sheet's line id is
+  a keyed hash of its result id with a key that only lives in the saving process's memory (a
+  retried save is recognised, and nothing on disk leads from one to the other).
+- Both reach their journal in shuffled batches of ``BATCH`` through ``results.pending`` and
+  ``answers.pending`` (rewritten shuffled at each save; see ``journal.Batches``): the order of
+  the files tells neither who came after whom nor which sheet is whose.
 - ``tallies.json``: per site and ISO week, counts of the visitors' language, age band, reason
   and needs (alone and beside the pathway), and of visitors who stopped and asked that nothing
   be kept. Rewritten atomically at each save; a retried save is not counted twice.
@@ -34,7 +35,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import random
 import secrets
 from calendar import monthrange
 from collections import Counter
@@ -63,6 +63,7 @@ from kiosk.records import (
 from kiosk.storage import disk
 from kiosk.storage.errors import DiskFull, LockTimeout, SchemaVersionError, StorageError, explain
 from kiosk.storage.journal import (
+    Batches,
     Entry,
     Incident,
     Journal,
@@ -74,16 +75,17 @@ from kiosk.storage.journal import (
     lost,
     parse_entry,
     replace_file,
+    shuffled,
 )
 from kiosk.storage.migrations import legacy_records, migrate
 
 DB_NAME = "results.jsonl"
 ANSWERS_NAME = "answers.jsonl"
-PENDING_NAME = "answers.pending"
+PENDING_SUFFIX = ".pending"
 TALLIES_NAME = "tallies.json"
 LEGACY_NAME = "results.json"  # the first prototype's TinyDB file
 LOCK_TIMEOUT = 10.0
-ANSWER_BATCH = 20  # answer sheets reach answers.jsonl this many at a time, shuffled
+BATCH = 20  # records and answer sheets reach their journals this many at a time, shuffled
 MIN_FREE_BYTES = 1 << 20  # below this, a kiosk does not start taking visitors
 
 log = logging.getLogger("kiosk.storage")
@@ -103,13 +105,14 @@ class PurgeReport:
 
 class ResultStore:
     def __init__(self, data_dir: Path, lock_timeout: float = LOCK_TIMEOUT,
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] = date.today, batch: int = BATCH) -> None:
         self.data_dir = data_dir
         disk.private_dir(data_dir)
         self.path = data_dir / DB_NAME
         self.results = Journal(self.path, SCHEMA_VERSION)
         self.answers = Journal(data_dir / ANSWERS_NAME, SCHEMA_VERSION)
-        self.pending = Journal(data_dir / PENDING_NAME, SCHEMA_VERSION)
+        self._records = Batches(self.results, self._pending(DB_NAME), batch)
+        self._sheets = Batches(self.answers, self._pending(ANSWERS_NAME), batch)
         self._lock = FileLock(str(self.path) + ".lock", timeout=lock_timeout)
         self._today = today
         # Recognises a retried save (its sheet's line id, whether it was counted) in this
@@ -124,9 +127,13 @@ class ResultStore:
         with self._locked():
             self._open()
 
+    def _pending(self, name: str) -> Journal:
+        return Journal(self.data_dir / (name.removesuffix(".jsonl") + PENDING_SUFFIX),
+                       SCHEMA_VERSION)
+
     @property
     def _journals(self) -> tuple[Journal, ...]:
-        return (self.results, self.answers, self.pending)
+        return (self.results, self._records.pending, self.answers, self._sheets.pending)
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -149,8 +156,8 @@ class ResultStore:
             if counted is not None and key not in self._counted:
                 counts[key] = counted
         with self._write():
-            added = self.results.append(lines)
-            self._add_sheets(sheets)
+            added = self._records.add(lines)
+            self._sheets.add(sheets)
             if counts:
                 tallies = self._tallies()
                 for counted in counts.values():
@@ -177,19 +184,18 @@ class ResultStore:
 
     def raw_records(self, include_synthetic: bool = False) -> Iterator[bytes]:
         """Each record's JSON, unparsed (for statistics and export at scale)."""
-        yield from self._raw(self.results, include_synthetic)
+        yield from self._raw(self._records, include_synthetic)
 
     def sheets(self, include_synthetic: bool = False) -> Iterator[AnswerSheet]:
         """Every answer sheet, those still waiting for their batch included."""
-        for journal in (self.answers, self.pending):
-            for raw in self._raw(journal, include_synthetic):
-                yield AnswerSheet.model_validate_json(raw)
+        for raw in self._raw(self._sheets, include_synthetic):
+            yield AnswerSheet.model_validate_json(raw)
 
     def count(self) -> int:
         """How many results are stored, synthetic ones included."""
         with self._locked():
             self._refresh()
-            return len(self.results.ids)
+            return len(self._records)
 
     def tinydb(self, include_synthetic: bool = False) -> TinyDB:
         """A read-only TinyDB over the results, for queries."""
@@ -227,17 +233,13 @@ class ResultStore:
         cutoff = _months_before(today or self._today(), retention_months)
         expired = Expiry(cutoff)
         with self._write():
-            weeks = Counter(week for raw in self._raw(self.results, True)
+            weeks = Counter(week for raw in self._raw(self._records, True)
                             if expired.week(week := _field(raw, "iso_week")))
-            if weeks:
-                self.results.rewrite_unique(self.results.all_entries(),
-                                            lambda e: not expired.entry(e))
-            sheets_deleted = 0
-            for journal in (self.answers, self.pending):
-                old = sum(1 for raw in self._raw(journal, True) if expired.entry_json(raw))
-                if old:
+            sheets_deleted = sum(1 for raw in self._raw(self._sheets, True)
+                                 if expired.entry_json(raw))
+            for journal in self._journals:
+                if any(expired.entry(e) for e in journal.all_entries()):
                     journal.rewrite_unique(journal.all_entries(), lambda e: not expired.entry(e))
-                sheets_deleted += old
             tallies = self._tallies()
             kept = [t for t in tallies.weeks if not expired.week(t.iso_week)]
             if len(kept) < len(tallies.weeks):
@@ -324,7 +326,7 @@ class ResultStore:
             return
         kind = damage_kind(journal.path, found)
         aside = keep_aside(journal.path, "damaged")
-        model = VisitRecord if journal is self.results else AnswerSheet
+        model = VisitRecord if journal in (self.results, self._records.pending) else AnswerSheet
         unusable = 0
 
         def usable(entry: Entry) -> bool:
@@ -348,7 +350,8 @@ class ResultStore:
                                   keep_aside(self.path, "damaged"), len(visits),
                                   lost(found) + unusable))
         self._bring_in(visits, marker=old.generation or secrets.token_hex(8))
-        self.results.rewrite(_line(v.record.result_id, v.record) for v in visits)
+        self.results.rewrite(shuffled({v.record.result_id: _line(v.record.result_id, v.record)
+                                       for v in visits}).values())
         log.info("migrated %s from schema version %d to %d: %d records", self.path, version,
                  SCHEMA_VERSION, len(visits))
 
@@ -358,8 +361,8 @@ class ResultStore:
         text = data.decode("utf-8", errors="replace")
         visits, _ = _split_old(legacy_records(text))
         self._bring_in(visits, marker=hashlib.sha256(data).hexdigest()[:16])
-        self.results.append({v.record.result_id: _line(v.record.result_id, v.record)
-                             for v in visits})
+        self.results.append(shuffled({v.record.result_id: _line(v.record.result_id, v.record)
+                                      for v in visits}))
         aside = keep_aside(legacy, "imported")
         legacy.unlink()
         lost_objects = text.count('{"schema_version"') - len(visits)
@@ -377,7 +380,7 @@ class ResultStore:
                 sheet_id = _keyed_id(marker.encode(), visit.record.result_id)
                 sheets[sheet_id] = _line(sheet_id, visit.sheet)
         self._open_journal(self.answers)
-        self.answers.append(_shuffled(sheets))
+        self.answers.append(shuffled(sheets))
         tallies = self._tallies()
         if marker not in tallies.migrated:
             for visit in visits:
@@ -394,17 +397,6 @@ class ResultStore:
 
     def _private_id(self, result_id: str) -> str:
         return _keyed_id(self._key, result_id)
-
-    def _add_sheets(self, sheets: dict[str, bytes]) -> None:
-        """Into the pending batch, rewritten shuffled; a full batch goes to the journal."""
-        if not sheets:
-            return
-        waiting = {e.id: e.line for e in self.pending.all_entries()}
-        waiting |= {k: v for k, v in sheets.items() if k not in self.answers.ids}
-        if len(waiting) >= ANSWER_BATCH:
-            self.answers.append(_shuffled(waiting))
-            waiting = {}
-        self.pending.rewrite(_shuffled(waiting).values(), sync_dir=False)  # see _write
 
     def _tallies(self) -> Tallies:
         """The tally file, parsed again only when another process rewrote it (each write gives
@@ -439,11 +431,11 @@ class ResultStore:
         self._tally_cache = tallies
 
     def _asides(self) -> list[Path]:
-        names = (DB_NAME, ANSWERS_NAME, PENDING_NAME, TALLIES_NAME, LEGACY_NAME)
+        names = (*(j.path.name for j in self._journals), TALLIES_NAME, LEGACY_NAME)
         return sorted(p for name in names for p in self.data_dir.glob(f"{name}.*-*")
                       if ".tmp-" not in p.name and not p.name.endswith(".lock"))
 
-    def _raw(self, journal: Journal, include_synthetic: bool) -> Iterator[bytes]:
+    def _raw(self, journal: Batches, include_synthetic: bool) -> Iterator[bytes]:
         with self._locked():
             self._refresh()
             entries = journal.entries()
@@ -526,12 +518,6 @@ def _line(entry_id: str, model: VisitRecord | AnswerSheet) -> bytes:
 
 def _keyed_id(key: bytes, text: str) -> str:
     return hashlib.blake2b(text.encode(), key=key[:64], digest_size=16).hexdigest()
-
-
-def _shuffled(lines: dict[str, bytes]) -> dict[str, bytes]:
-    items = list(lines.items())
-    random.SystemRandom().shuffle(items)
-    return dict(items)
 
 
 def _field(raw_json: bytes, name: str) -> str:
