@@ -87,6 +87,7 @@ LEGACY_NAME = "results.json"  # the first prototype's TinyDB file
 LOCK_TIMEOUT = 10.0
 BATCH = 20  # records and answer sheets reach their journals this many at a time, shuffled
 MIN_FREE_BYTES = 1 << 20  # below this, a kiosk does not start taking visitors
+RETRY_MEMORY = 10_000  # visits whose counting is remembered, so that a retried save counts once
 
 log = logging.getLogger("kiosk.storage")
 
@@ -119,7 +120,7 @@ class ResultStore:
         # process only: the key never leaves memory, so nothing on disk leads from a result
         # to its answers.
         self._key = secrets.token_bytes(32)
-        self._counted: set[str] = set()
+        self._counted: dict[str, None] = {}  # the latest visits counted (an ordered set)
         self._tally_cache: Tallies | None = None
         self.incidents: list[Incident] = []
         for journal in self._journals:
@@ -163,7 +164,9 @@ class ResultStore:
                 for counted in counts.values():
                     tallies.add(counted)
                 self._write_tallies(tallies)
-                self._counted.update(counts)
+                self._counted.update(dict.fromkeys(counts))
+                for old in list(self._counted)[:-RETRY_MEMORY]:
+                    del self._counted[old]
         return added
 
     def add_abandoned(self, site_id: str, day: date | None = None) -> None:
@@ -175,6 +178,7 @@ class ResultStore:
             self._write_tallies(tallies)
 
     def tallies(self) -> Tallies:
+        """Every site's weekly counts (a copy)."""
         with self._locked():
             return self._tallies().model_copy(deep=True)
 
@@ -226,8 +230,8 @@ class ResultStore:
             disk.blur_times(self.data_dir, self._today())
 
     def purge(self, retention_months: int = 24, today: date | None = None) -> PurgeReport:
-        """Delete the records, answer sheets and abandoned counts of weeks that ended more than
-        ``retention_months`` ago, here and in the copies of damaged files."""
+        """Delete the records, answer sheets and weekly tallies of weeks (or quarters) that ended
+        more than ``retention_months`` ago, here and in the copies of damaged files."""
         if retention_months < 1:
             raise ValueError("the retention period must be at least one month")
         cutoff = _months_before(today or self._today(), retention_months)
