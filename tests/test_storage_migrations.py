@@ -151,3 +151,14 @@ def test_the_prototype_tinydb_file_is_imported_once_and_kept(tmp_path: Path) -> 
     [kept] = tmp_path.glob("results.json.imported-*")
     assert kept.read_bytes() == original
     assert ResultStore(tmp_path).count() == 2
+
+
+def test_tallies_from_a_newer_kiosk_are_refused_and_left_alone(tmp_path: Path) -> None:
+    ResultStore(tmp_path).add_abandoned("example")
+    tallies = tmp_path / "tallies.json"
+    newer = tallies.read_text().replace('"schema_version":2', '"schema_version":3', 1)
+    tallies.write_text(newer.replace('"weeks"', '"cohorts":[],"weeks"'))
+    with pytest.raises(SchemaVersionError, match="newer kiosk"):
+        ResultStore(tmp_path).add_abandoned("example")
+    assert tallies.read_text() == newer.replace('"weeks"', '"cohorts":[],"weeks"')
+    assert not list(tmp_path.glob("tallies.json.damaged-*"))

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import secrets
 from calendar import monthrange
 from collections import Counter
@@ -412,11 +413,18 @@ class ResultStore:
                 head = handle.read(_TALLY_HEAD_SIZE)
                 if self._tally_cache and head == _tally_head(self._tally_cache.generation):
                     return self._tally_cache
-                self._tally_cache = Tallies.model_validate_json(head + handle.read())
+                data = head + handle.read()
+            self._tally_cache = Tallies.model_validate_json(data)
             return self._tally_cache
         except FileNotFoundError:
             return Tallies()
         except ValidationError:
+            found = _SCHEMA_IN_TALLIES.match(data)
+            if found and int(found[1]) > SCHEMA_VERSION:
+                raise SchemaVersionError(
+                    f"{path} holds schema version {found[1].decode()}, but this kiosk knows "
+                    f"versions up to {SCHEMA_VERSION}: it was written by a newer kiosk; update "
+                    "this one. Nothing was changed.") from None
             self._report(Incident("garbled", path, keep_aside(path, "damaged"), 0, 1))
             path.unlink()
             return Tallies()
@@ -526,6 +534,9 @@ def _keyed_id(key: bytes, text: str) -> str:
 
 def _field(raw_json: bytes, name: str) -> str:
     return str(pydantic_core.from_json(raw_json)[name])
+
+
+_SCHEMA_IN_TALLIES = re.compile(rb'\s*\{\s*"schema_version"\s*:\s*(\d+)')
 
 
 def _tally_head(generation: str) -> bytes:
