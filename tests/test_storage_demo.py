@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections import Counter
 from pathlib import Path
 
 from storage_helpers import alone
@@ -88,3 +89,28 @@ def test_export_order_says_nothing_of_the_order_of_visits(tmp_path: Path) -> Non
     ids = [json.loads(line)["result_id"] for line in out.getvalue().splitlines()]
     assert ids == sorted(r.result_id for r in saved)
     assert ids != [r.result_id for r in saved]
+
+
+def test_every_statistic_the_coordinators_need_can_still_be_counted(tmp_path: Path) -> None:
+    runner.invoke(app, ["demo-data", "--count", "60", "--engine-visits", "60",
+                        "--data-dir", str(tmp_path), "--seed", "5"])
+    store = ResultStore(tmp_path)
+    records = list(store.records(include_synthetic=True))
+    weeks = store.tallies().weeks
+    visits = len(records)
+    # From the records: period, site, mode, completion, pathway, level.
+    for dimension in ("iso_week", "site_id", "mode", "completion", "pathway"):
+        assert sum(Counter(getattr(r, dimension) for r in records).values()) == visits
+    assert all(len(r.levels) == 6 for r in records if r.questions_asked)
+    # From the weekly tallies: language, age band, reason, needs, each also by pathway.
+    assert sum(t.visits for t in weeks) == visits
+    assert {t.iso_week for t in weeks} == {r.iso_week for r in records}
+    for dimension in ("language", "age_band", "reason", "pathway_by_age_band",
+                      "pathway_by_reason"):
+        assert sum(sum(getattr(t, dimension).values()) for t in weeks) == visits, dimension
+    by_pathway = Counter(r.pathway for r in records)
+    tallied = Counter(key.split()[0] for t in weeks for key, n in t.pathway_by_reason.items()
+                      for _ in range(n))
+    assert tallied == by_pathway
+    assert sum(sum(t.need.values()) for t in weeks) == sum(
+        sum(t.pathway_by_need.values()) for t in weeks) > 0
