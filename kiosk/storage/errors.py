@@ -28,7 +28,7 @@ def explain(error: OSError, path: Path) -> StorageError:
     if code in (errno.ENOSPC, errno.EDQUOT):
         return DiskFull(f"the disk holding {path.parent} is full: nothing more can be saved. "
                         "Free some space there (or give the kiosk another --data-dir), then "
-                        "start it again.")
+                        "try again.")
     if code in (errno.EACCES, errno.EPERM):
         return StorageError(f"{path} cannot be written by this user: make the data folder and "
                             "its files belong to the account that runs the kiosk (chown), or "
@@ -38,9 +38,9 @@ def explain(error: OSError, path: Path) -> StorageError:
                             "--data-dir.")
     if code == errno.EISDIR:
         return StorageError(f"{path} is a folder where the kiosk keeps a file: move it away, "
-                            "then start again.")
+                            "then try again.")
     if code in (errno.ENOTDIR, errno.EEXIST):
         return StorageError(f"{path} is not a folder (or part of its path is a file): point "
                             "--data-dir or $KIOSK_DATA_DIR at a folder.")
     return StorageError(f"{path}: {error.strerror or error} (errno {code}); nothing was "
-                        "overwritten. Check the data folder, then start again.")
+                        "overwritten. Check the data folder, then try again.")
