@@ -203,7 +203,7 @@ def demo_data(
 
     Simulated visitors answer the real engine's questions from the bank's item model. The
     engine takes about 15 ms a visitor, so only the first --engine-visits are simulated in
-    full; the rest resample those results with new random ids, weeks and durations.
+    full; the rest resample those results with new random ids and weeks.
     """
     import time
     from itertools import islice

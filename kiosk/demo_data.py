@@ -8,8 +8,8 @@ population's shares and each question the engine asks by sampling from that item
 their ability (with a few "je ne sais pas"). Every record is flagged ``synthetic``.
 
 The engine takes about 15 ms per visitor, so at most ``engine_visits`` visitors are simulated
-in full; a larger count is reached by resampling those results with new random ids, weeks and
-durations (the levels, pathway and answers of a resampled record are those of a simulated one).
+in full; a larger count is reached by resampling those results with new random ids and weeks
+(the levels, pathway, answers and counts of a resampled visit are those of a simulated one).
 """
 
 from __future__ import annotations
