@@ -153,12 +153,11 @@ class Tally(BaseModel):
 
 
 class Tallies(BaseModel):
-    """The tally file: every site's weeks, and which old journals were already counted in."""
+    """Every site's weeks, and which old journals were already counted in."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid")
 
     schema_version: Literal[2] = SCHEMA_VERSION
-    generation: Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")] = "0" * 16  # new at each write
     weeks: list[Tally] = Field(default_factory=list)
     migrated: list[str] = Field(default_factory=list)  # generations of split schema-1 files
 

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from kiosk.records import AnswerSheet, VisitRecord, iso_week, new_result_id
 from kiosk.storage import ResultStore
+from kiosk.storage.journal import parse_entry
 from kiosk.storage.selfcheck import example_record, example_sheet
 from kiosk.visit import Assessment, Visit
 
@@ -64,17 +65,19 @@ def test_what_lands_on_disk_has_only_allowed_fields(
             visit.answer(question.options[seed % len(question.options)].id)
         outcome = visit.outcome()
         store.save(outcome.record, outcome.sheet)
-    stored = {name: [json.loads(line[line.index("{"):])
-                     for line in (tmp_path / name).read_text(encoding="utf-8").splitlines()
-                     if not line.split(" ", 2)[1].startswith("#")]
-              for name in ("results.jsonl", "results.pending", "answers.jsonl",
-                           "answers.pending")}
-    assert len(stored["results.jsonl"] + stored["results.pending"]) == 3
-    sheets = stored["answers.jsonl"] + stored["answers.pending"]
+    entries = [entry for name in ("results.jsonl", "answers.jsonl", "state.jsonl")
+               for line in (tmp_path / name).read_bytes().splitlines(keepends=True)
+               if (entry := parse_entry(line)) is not None]
+    stored = {kind: [json.loads(e.json) for e in entries if e.kind == kind]
+              for kind in ("record", "sheet", "state")}
+    assert len(stored["record"]) == 3
+    sheets = stored["sheet"]
     assert len(sheets) == 3
+    [tallies] = stored["state"]
+    assert set(tallies) == {"schema_version", "weeks", "migrated"}
     option_ids = {o.id for o in bank.scale.options} | {"dont_know"}
     option_ids |= {o.id for i in bank.items if i.kind == "knowledge" for o in i.options}
-    for record in stored["results.jsonl"] + stored["results.pending"]:
+    for record in stored["record"]:
         assert set(record) <= STATISTICAL
         assert not TELLTALE.search(json.dumps(record)), record
     for sheet in sheets:

@@ -14,15 +14,18 @@ from tinydb import Query
 
 from kiosk.records import VisitRecord
 from kiosk.storage import LockTimeout, ResultStore, StorageError
+from kiosk.storage.journal import parse_entry
 from kiosk.storage.selfcheck import derived_id, example_record, example_sheet
 from kiosk.storage.store import BATCH
 
 
 def journal_ids(path: Path) -> list[str]:
-    """Record ids as they appear in the journal and its pending batch, duplicates included."""
-    pending = path.with_name("results.pending")
-    return [line.split(b" ")[1].decode() for file in (path, pending)
-            for line in file.read_bytes().splitlines()[1:]]
+    """Record ids as they appear in the journal and the batch waiting in the state file,
+    duplicates included."""
+    lines = [line for file in (path, path.with_name("state.jsonl"))
+             for line in file.read_bytes().splitlines(keepends=True)]
+    return [entry.id for line in lines
+            if (entry := parse_entry(line)) is not None and entry.kind == "record"]
 
 
 def by_id(record: VisitRecord) -> str:

@@ -72,14 +72,15 @@ def test_what_visitors_say_of_themselves_is_only_counted(tmp_path: Path) -> None
 
 def test_a_visitor_who_deletes_their_answers_leaves_only_a_weekly_count(tmp_path: Path) -> None:
     store = ResultStore(tmp_path, today=lambda: date(2026, 11, 26))
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name != "tallies.json"}
+    journals = ("results.jsonl", "answers.jsonl")
+    before = {name: (tmp_path / name).read_bytes() for name in journals}
     store.add_abandoned("example")
     store.add_abandoned("example")
     store.add_abandoned("example", date(2026, 12, 1))
     weeks = ResultStore(tmp_path).tallies().weeks
     assert {(t.iso_week, t.abandoned, t.visits) for t in weeks} == {
         ("2026-W48", 2, 0), ("2026-W49", 1, 0)}
-    after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name != "tallies.json"}
-    assert after == before, "no record, no answer, nothing else"
+    assert {name: (tmp_path / name).read_bytes() for name in journals} == before
+    assert store.count() == 0 and list(store.sheets()) == [], "no record, no answer"
     store.purge(retention_months=1, today=date(2027, 3, 1))
     assert store.tallies().weeks == []

@@ -10,6 +10,7 @@ it those cases are skipped.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -186,6 +187,14 @@ def test_a_damaged_journal_on_a_full_disk_leaves_no_partial_copy(small_disk: Pat
     assert len(list(data.glob("results.jsonl.damaged-*"))) == 1
 
 
+class OwnTerminal(Terminal):
+    """A tmux server of its own: the next test's need not wait for this one to be gone."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.socket = f"kiosk-faults-{secrets.token_hex(4)}"
+        self._tmux("new-session", "-d", "-s", "kiosk", "-x", "100", "-y", "40", *command)
+
+
 def kiosk_run_in_a_terminal(args: list[str], env: dict[str, str], unprivileged: bool,
                             base: Path) -> tuple[str, int, str]:
     """``kiosk run`` in tmux: the screen it shows, then its exit code and what the terminal
@@ -194,7 +203,7 @@ def kiosk_run_in_a_terminal(args: list[str], env: dict[str, str], unprivileged: 
     rc = base / "rc"
     assignments = " ".join(f"{k}={v}" for k, v in env.items())
     command = " ".join([*prefix, sys.executable, "-m", "kiosk", "run", *args])
-    terminal = Terminal(["sh", "-c", f"env {assignments} {command}; echo $? >{rc}; sleep 30"])
+    terminal = OwnTerminal(["sh", "-c", f"env {assignments} {command}; echo $? >{rc}; sleep 30"])
     try:
         shown = terminal.wait_for(lambda s: "hors service" in s, "the out-of-service screen")
         terminal.send("C-q")

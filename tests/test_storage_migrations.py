@@ -34,7 +34,7 @@ def v1_record(**changes: Any) -> dict[str, Any]:
 
 
 def write_journal(path: Path, version: int, raws: list[dict[str, Any]], tail: bytes = b"") -> None:
-    lines = [entry_line(r["result_id"], False, json.dumps(r).encode()) for r in raws]
+    lines = [entry_line(r["result_id"], "record", False, json.dumps(r).encode()) for r in raws]
     path.write_bytes(Header.fresh(version).line() + b"".join(lines) + tail)
 
 
@@ -153,12 +153,14 @@ def test_the_prototype_tinydb_file_is_imported_once_and_kept(tmp_path: Path) -> 
     assert ResultStore(tmp_path).count() == 2
 
 
-def test_tallies_from_a_newer_kiosk_are_refused_and_left_alone(tmp_path: Path) -> None:
+def test_a_state_file_from_a_newer_kiosk_is_refused_and_left_alone(tmp_path: Path) -> None:
     ResultStore(tmp_path).add_abandoned("example")
-    tallies = tmp_path / "tallies.json"
-    newer = tallies.read_text().replace('"schema_version":2', '"schema_version":3', 1)
-    tallies.write_text(newer.replace('"weeks"', '"cohorts":[],"weeks"'))
+    state = tmp_path / "state.jsonl"
+    body = state.read_bytes().split(b"\n", 1)[1].replace(b'"schema_version":2',
+                                                          b'"schema_version":3')
+    newer = Header.fresh(3).line() + body
+    state.write_bytes(newer)
     with pytest.raises(SchemaVersionError, match="newer kiosk"):
-        ResultStore(tmp_path).add_abandoned("example")
-    assert tallies.read_text() == newer.replace('"weeks"', '"cohorts":[],"weeks"')
-    assert not list(tmp_path.glob("tallies.json.damaged-*"))
+        ResultStore(tmp_path)
+    assert state.read_bytes() == newer
+    assert not list(tmp_path.glob("state.jsonl.damaged-*"))

@@ -7,8 +7,9 @@ A line that a text tool converted to ``\\r\\n`` is still read (the ``\\r`` is no
 - The first line is the header, payload ``# {json}``: format, schema version of the records,
   and a random *generation* that changes whenever the file is rewritten (purge, recovery,
   migration), so another process knows its cached read position no longer applies.
-- Every other line is one entry, payload ``<id> <r|s> {json}``: a 32-hex id and the synthetic
-  flag sit outside the JSON so that opening, de-duplicating and filtering never parse JSON.
+- Every other line is one entry, payload ``<id> <flag> {json}``: a 32-hex id, and one letter
+  for what the entry is and whether it is synthetic (``FLAGS``), outside the JSON so that
+  opening, de-duplicating and filtering never parse JSON.
 
 :class:`Journal` keeps one such file for one process. All its methods but :meth:`Journal.prepare`
 run under the data directory's lock, which the store holds; ``prepare`` reads, without the lock,
@@ -42,6 +43,13 @@ _SCHEMA_IN_JSON = re.compile(rb'"schema_version":\s*(\d+)')
 
 IncidentKind = Literal["empty", "truncated", "garbled", "bad_header", "duplicated",
                        "legacy_damaged"]
+EntryKind = Literal["record", "sheet", "tally", "state"]
+# A statistical record, an answer sheet, a week's tally (each real or synthetic), or what else
+# the store keeps of its own state.
+FLAGS: dict[tuple[EntryKind, bool], bytes] = {
+    ("record", False): b"r", ("record", True): b"s", ("sheet", False): b"a",
+    ("sheet", True): b"b", ("tally", False): b"t", ("tally", True): b"u", ("state", False): b"m"}
+_KINDS = {flag: kind for kind, flag in FLAGS.items()}
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,7 @@ class Entry:
     """One good entry line, as found in the file."""
 
     id: str
+    kind: EntryKind
     synthetic: bool
     json: bytes
     line: bytes
@@ -89,8 +98,8 @@ def encode(payload: bytes) -> bytes:
     return b"%08x %s\n" % (zlib.crc32(payload), payload)
 
 
-def entry_line(entry_id: str, synthetic: bool, body: bytes) -> bytes:
-    return encode(b"%s %s %s" % (entry_id.encode("ascii"), b"s" if synthetic else b"r", body))
+def entry_line(entry_id: str, kind: EntryKind, synthetic: bool, body: bytes) -> bytes:
+    return encode(b"%s %s %s" % (entry_id.encode("ascii"), FLAGS[kind, synthetic], body))
 
 
 def payload_of(line: bytes) -> bytes | None:
@@ -125,9 +134,11 @@ def parse_entry(line: bytes) -> Entry | None:
         return None
     entry_id, flag = payload[:_ID_WIDTH], payload[_ID_WIDTH + 1:_ID_WIDTH + 2]
     if (payload[_ID_WIDTH:_ID_WIDTH + 1] != b" " or payload[_ID_WIDTH + 2:_ID_WIDTH + 3] != b" "
-            or flag not in (b"r", b"s")):
+            or flag not in _KINDS):
         return None
-    return Entry(entry_id.decode("ascii", "replace"), flag == b"s", payload[_ID_WIDTH + 3:], line)
+    kind, synthetic = _KINDS[flag]
+    return Entry(entry_id.decode("ascii", "replace"), kind, synthetic, payload[_ID_WIDTH + 3:],
+                 line)
 
 
 @dataclass
@@ -407,7 +418,7 @@ class Journal:
             for entry in lines:
                 if entry.id not in seen and keep(entry):
                     seen.add(entry.id)
-                    yield entry_line(entry.id, entry.synthetic, entry.json)
+                    yield entry.line
 
         return self.rewrite(chosen())
 
@@ -417,44 +428,6 @@ class Journal:
             os.close(os.open(self.path, os.O_WRONLY | os.O_APPEND))
         except OSError as exc:
             raise explain(exc, self.path) from exc
-
-
-class Batches:
-    """A journal fed in shuffled batches, so that its order tells only which batch an entry
-    came with, not who came after whom: new entries wait in a small pending journal,
-    rewritten shuffled at each addition, until ``size`` of them go to the journal at once,
-    shuffled. Waiting entries are on disk like the others, and read with them."""
-
-    def __init__(self, journal: Journal, pending: Journal, size: int) -> None:
-        self.journal, self.pending, self.size = journal, pending, size
-
-    def __contains__(self, entry_id: str) -> bool:
-        return entry_id in self.journal.ids or entry_id in self.pending.ids
-
-    def __len__(self) -> int:
-        return len(self.journal.ids) + len(self.pending.ids - self.journal.ids)
-
-    def add(self, lines: dict[str, bytes]) -> int:
-        """Under the lock: add the entries whose id is new; returns how many. The caller
-        syncs the folder (the pending file is renamed in)."""
-        new = {k: v for k, v in lines.items() if k not in self}
-        if not new:
-            return 0
-        # An entry in both files is one whose batch was written just before a crash.
-        waiting = {e.id: e.line for e in self.pending.all_entries()
-                   if e.id not in self.journal.ids} | new
-        if len(waiting) >= self.size:
-            self.journal.append(shuffled(waiting))
-            waiting = {}
-        self.pending.rewrite(shuffled(waiting).values(), sync_dir=False)
-        return len(new)
-
-    def entries(self) -> Iterator[Entry]:
-        """Under the lock: every good entry, once (the files are opened at once)."""
-        in_both = self.pending.ids & self.journal.ids
-        waiting = self.pending.entries()
-        return itertools.chain(self.journal.entries(),
-                               (e for e in waiting if e.id not in in_both))
 
 
 def shuffled(lines: dict[str, bytes]) -> dict[str, bytes]:

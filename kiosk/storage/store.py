@@ -7,12 +7,12 @@ Files in the data directory (all 0700/0600, their times set to the start of the 
 - ``answers.jsonl``: the answer sheets (``AnswerSheet``) for calibration; a sheet's line id is
   a keyed hash of its result id with a key that only lives in the saving process's memory (a
   retried save is recognised, and nothing on disk leads from one to the other).
-- Both reach their journal in shuffled batches of ``BATCH`` through ``results.pending`` and
-  ``answers.pending`` (rewritten shuffled at each save; see ``journal.Batches``): the order of
+- ``state.jsonl``, the one small file rewritten (atomically) at each save, so that a save costs
+  one rewrite: the records and sheets waiting, shuffled, for their batch, and the weekly
+  tallies (per site and ISO week, counts of the visitors' language, age band, reason and
+  needs, alone and beside the pathway, and of visitors who stopped and asked that nothing be
+  kept). Records and sheets reach their journals ``BATCH`` at a time, shuffled, so the order of
   the files tells neither who came after whom nor which sheet is whose.
-- ``tallies.json``: per site and ISO week, counts of the visitors' language, age band, reason
-  and needs (alone and beside the pathway), and of visitors who stopped and asked that nothing
-  be kept. Rewritten atomically at each save; a retried save is not counted twice.
 - ``results.jsonl.lock``: the lock every kiosk process on the directory shares.
 
 Why nothing saved is lost, moment by moment (see ``journal`` for the line format):
@@ -34,8 +34,8 @@ Why nothing saved is lost, moment by moment (see ``journal`` for the line format
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
-import re
 import secrets
 from calendar import monthrange
 from collections import Counter
@@ -58,14 +58,15 @@ from kiosk.records import (
     Counted,
     StoredVisit,
     Tallies,
+    Tally,
     VisitRecord,
     iso_week,
 )
 from kiosk.storage import disk
 from kiosk.storage.errors import DiskFull, LockTimeout, SchemaVersionError, StorageError, explain
 from kiosk.storage.journal import (
-    Batches,
     Entry,
+    EntryKind,
     Incident,
     Journal,
     Scan,
@@ -82,8 +83,8 @@ from kiosk.storage.migrations import legacy_records, migrate
 
 DB_NAME = "results.jsonl"
 ANSWERS_NAME = "answers.jsonl"
-PENDING_SUFFIX = ".pending"
-TALLIES_NAME = "tallies.json"
+STATE_NAME = "state.jsonl"
+MARKERS_ID = "0" * 32  # the state's line that lists the old files already counted in
 LEGACY_NAME = "results.json"  # the first prototype's TinyDB file
 LOCK_TIMEOUT = 10.0
 BATCH = 20  # records and answer sheets reach their journals this many at a time, shuffled
@@ -113,8 +114,8 @@ class ResultStore:
         self.path = data_dir / DB_NAME
         self.results = Journal(self.path, SCHEMA_VERSION)
         self.answers = Journal(data_dir / ANSWERS_NAME, SCHEMA_VERSION)
-        self._records = Batches(self.results, self._pending(DB_NAME), batch)
-        self._sheets = Batches(self.answers, self._pending(ANSWERS_NAME), batch)
+        self.state = Journal(data_dir / STATE_NAME, SCHEMA_VERSION)
+        self._batch = batch
         self._lock = FileLock(str(self.path) + ".lock", timeout=lock_timeout)
         self._today = today
         # Recognises a retried save (its sheet's line id, whether it was counted) in this
@@ -122,20 +123,16 @@ class ResultStore:
         # to its answers.
         self._key = secrets.token_bytes(32)
         self._counted: dict[str, None] = {}  # the latest visits counted (an ordered set)
-        self._tally_cache: Tallies | None = None
+        self._cached: State | None = None  # the state as of ``self.state.generation``
         self.incidents: list[Incident] = []
         for journal in self._journals:
             journal.prepare()
         with self._locked():
             self._open()
 
-    def _pending(self, name: str) -> Journal:
-        return Journal(self.data_dir / (name.removesuffix(".jsonl") + PENDING_SUFFIX),
-                       SCHEMA_VERSION)
-
     @property
     def _journals(self) -> tuple[Journal, ...]:
-        return (self.results, self._records.pending, self.answers, self._sheets.pending)
+        return (self.results, self.answers, self.state)
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -158,30 +155,30 @@ class ResultStore:
             if counted is not None and key not in self._counted:
                 counts[key] = counted
         with self._write():
-            added = self._records.add(lines)
-            self._sheets.add(sheets)
-            if counts:
-                tallies = self._tallies()
-                for counted in counts.values():
-                    tallies.add(counted)
-                self._write_tallies(tallies)
-                self._counted.update(dict.fromkeys(counts))
-                for old in list(self._counted)[:-RETRY_MEMORY]:
-                    del self._counted[old]
+            state = self._state()
+            added = state.wait(self.results, lines)
+            state.wait(self.answers, sheets)
+            for counted in counts.values():
+                state.count(counted)
+            self._write_state(state)
+            self._counted.update(dict.fromkeys(counts))
+            for old in list(self._counted)[:-RETRY_MEMORY]:
+                del self._counted[old]
         return added
 
     def add_abandoned(self, site_id: str, day: date | None = None) -> None:
         """Count a visitor who stopped and asked that nothing of theirs be kept: one more in
         their week's tally, and nothing else."""
         with self._write():
-            tallies = self._tallies()
-            tallies.week(site_id, iso_week(day or self._today()), False).abandoned += 1
-            self._write_tallies(tallies)
+            state = self._state()
+            state.week(site_id, iso_week(day or self._today()), False).abandoned += 1
+            self._write_state(state)
 
     def tallies(self) -> Tallies:
         """Every site's weekly counts (a copy)."""
         with self._locked():
-            return self._tallies().model_copy(deep=True)
+            self._refresh()
+            return self._state().tallies.model_copy(deep=True)
 
     def records(self, include_synthetic: bool = False) -> Iterator[VisitRecord]:
         for raw in self.raw_records(include_synthetic):
@@ -189,18 +186,18 @@ class ResultStore:
 
     def raw_records(self, include_synthetic: bool = False) -> Iterator[bytes]:
         """Each record's JSON, unparsed (for statistics and export at scale)."""
-        yield from self._raw(self._records, include_synthetic)
+        yield from self._raw(self.results, include_synthetic)
 
     def sheets(self, include_synthetic: bool = False) -> Iterator[AnswerSheet]:
         """Every answer sheet, those still waiting for their batch included."""
-        for raw in self._raw(self._sheets, include_synthetic):
+        for raw in self._raw(self.answers, include_synthetic):
             yield AnswerSheet.model_validate_json(raw)
 
     def count(self) -> int:
         """How many results are stored, synthetic ones included."""
         with self._locked():
             self._refresh()
-            return len(self._records)
+            return len(self.results.ids) + len(self._state().waiting[self.results.path])
 
     def tinydb(self, include_synthetic: bool = False) -> TinyDB:
         """A read-only TinyDB over the results, for queries."""
@@ -238,17 +235,19 @@ class ResultStore:
         cutoff = _months_before(today or self._today(), retention_months)
         expired = Expiry(cutoff)
         with self._write():
-            weeks = Counter(week for raw in self._raw(self._records, True)
+            weeks = Counter(week for raw in self._raw(self.results, True)
                             if expired.week(week := _field(raw, "iso_week")))
-            sheets_deleted = sum(1 for raw in self._raw(self._sheets, True)
+            sheets_deleted = sum(1 for raw in self._raw(self.answers, True)
                                  if expired.entry_json(raw))
-            for journal in self._journals:
+            for journal in (self.results, self.answers):
                 if any(expired.entry(e) for e in journal.all_entries()):
                     journal.rewrite_unique(journal.all_entries(), lambda e: not expired.entry(e))
-            tallies = self._tallies()
-            kept = [t for t in tallies.weeks if not expired.week(t.iso_week)]
-            if len(kept) < len(tallies.weeks):
-                self._write_tallies(tallies.model_copy(update={"weeks": kept}))
+            state = self._state()
+            for waiting in state.waiting.values():
+                for entry_id in [i for i, e in waiting.items() if expired.entry(e)]:
+                    del waiting[entry_id]
+            state.tallies.weeks = [t for t in state.tallies.weeks if not expired.week(t.iso_week)]
+            self._write_state(state)
             asides = sum(map(expired.clear_aside, self._asides()))
         report = PurgeReport(cutoff, dict(sorted(weeks.items())), sheets_deleted, asides)
         log.info("purge: %d records and %d answer sheets deleted (weeks %s), %d aside copies "
@@ -331,12 +330,11 @@ class ResultStore:
             return
         kind = damage_kind(journal.path, found)
         aside = keep_aside(journal.path, "damaged")
-        model = VisitRecord if journal in (self.results, self._records.pending) else AnswerSheet
         unusable = 0
 
         def usable(entry: Entry) -> bool:
             nonlocal unusable
-            ok = _valid(model, entry.json)
+            ok = _valid(MODELS[entry.kind], entry.json)
             unusable += not ok
             return ok
 
@@ -357,6 +355,7 @@ class ResultStore:
         self._bring_in(visits, marker=old.generation or secrets.token_hex(8))
         self.results.rewrite(shuffled({v.record.result_id: _line(v.record.result_id, v.record)
                                        for v in visits}).values())
+        self._cached = None
         log.info("migrated %s from schema version %d to %d: %d records", self.path, version,
                  SCHEMA_VERSION, len(visits))
 
@@ -384,15 +383,16 @@ class ResultStore:
             if visit.sheet is not None:
                 sheet_id = _keyed_id(marker.encode(), visit.record.result_id)
                 sheets[sheet_id] = _line(sheet_id, visit.sheet)
-        self._open_journal(self.answers)
+        for journal in (self.answers, self.state):
+            self._open_journal(journal)
         self.answers.append(shuffled(sheets))
-        tallies = self._tallies()
-        if marker not in tallies.migrated:
+        state = self._state()
+        if marker not in state.tallies.migrated:
             for visit in visits:
                 if visit.counted is not None:
-                    tallies.add(visit.counted)
-            tallies.migrated.append(marker)
-            self._write_tallies(tallies)
+                    state.count(visit.counted)
+            state.tallies.migrated.append(marker)
+            self._write_state(state)
 
     def _report(self, incident: Incident) -> None:
         self.incidents.append(incident)
@@ -403,57 +403,105 @@ class ResultStore:
     def _private_id(self, result_id: str) -> str:
         return _keyed_id(self._key, result_id)
 
-    def _tallies(self) -> Tallies:
-        """The tally file, parsed again only when another process rewrote it (each write gives
-        it a new generation, which its first bytes show). Callers may change it in place and
-        must then write it: a failed write forgets it."""
-        path = self.data_dir / TALLIES_NAME
-        try:
-            with open(path, "rb") as handle:
-                head = handle.read(_TALLY_HEAD_SIZE)
-                if self._tally_cache and head == _tally_head(self._tally_cache.generation):
-                    return self._tally_cache
-                data = head + handle.read()
-            self._tally_cache = Tallies.model_validate_json(data)
-            return self._tally_cache
-        except FileNotFoundError:
-            return Tallies()
-        except ValidationError:
-            found = _SCHEMA_IN_TALLIES.match(data)
-            if found and int(found[1]) > SCHEMA_VERSION:
-                raise SchemaVersionError(
-                    f"{path} holds schema version {found[1].decode()}, but this kiosk knows "
-                    f"versions up to {SCHEMA_VERSION}: it was written by a newer kiosk; update "
-                    "this one. Nothing was changed.") from None
-            self._report(Incident("garbled", path, keep_aside(path, "damaged"), 0, 1))
-            path.unlink()
-            return Tallies()
-        except OSError as exc:
-            raise explain(exc, path) from exc
+    def _state(self) -> State:
+        """The state file as read at the last refresh, parsed again only when another process
+        rewrote it. Callers may change it in place and must then write it."""
+        if self._cached is None or self._cached.generation != self.state.generation:
+            self._cached = State.read(self.state, (self.results, self.answers))
+        return self._cached
 
-    def _write_tallies(self, tallies: Tallies) -> None:
-        """Atomically (the folder is synced by ``_write``)."""
-        path = self.data_dir / TALLIES_NAME
-        tallies.generation = secrets.token_hex(8)
-        self._tally_cache = None
-        try:
-            replace_file(path, [tallies.model_dump_json().encode()], sync_dir=False)
-        except OSError as exc:
-            raise explain(exc, path) from exc
-        self._tally_cache = tallies
+    def _write_state(self, state: State) -> None:
+        """Flush full batches to their journals, then rewrite the state (the folder is synced
+        by ``_write``). A crash between the two leaves entries in both, read once."""
+        self._cached = None
+        for journal in (self.results, self.answers):
+            waiting = state.waiting[journal.path]
+            if len(waiting) >= self._batch:
+                journal.append(shuffled({i: e.line for i, e in waiting.items()}))
+                waiting.clear()
+        self.state.rewrite(state.lines(), sync_dir=False)
+        state.generation = self.state.generation
+        self._cached = state
 
     def _asides(self) -> list[Path]:
-        names = (*(j.path.name for j in self._journals), TALLIES_NAME, LEGACY_NAME)
+        names = (*(j.path.name for j in self._journals), LEGACY_NAME)
         return sorted(p for name in names for p in self.data_dir.glob(f"{name}.*-*")
                       if ".tmp-" not in p.name and not p.name.endswith(".lock"))
 
-    def _raw(self, journal: Batches, include_synthetic: bool) -> Iterator[bytes]:
+    def _raw(self, journal: Journal, include_synthetic: bool) -> Iterator[bytes]:
+        """The journal's entries and those waiting for their batch, each once."""
         with self._locked():
             self._refresh()
-            entries = journal.entries()
+            waiting = list(self._state().waiting[journal.path].values())
+            entries = itertools.chain(journal.entries(), waiting)
         for entry in entries:
             if include_synthetic or not entry.synthetic:
                 yield entry.json
+
+
+@dataclass
+class State:
+    """What ``state.jsonl`` holds: for each journal, the entries waiting for their batch; the
+    weekly tallies, one line per site and week (a save writes anew only its week's line); and
+    the old files already counted in."""
+
+    generation: str
+    waiting: dict[Path, dict[str, Entry]]
+    tallies: Tallies
+    unchanged: dict[str, bytes]  # the lines of the weeks no one counted in since reading
+
+    @classmethod
+    def read(cls, state: Journal, journals: tuple[Journal, ...]) -> State:
+        """From the state journal as last refreshed; an entry already in its journal (its
+        batch was written just before a crash) is not waiting any more."""
+        by_kind = {KIND_OF[j.path.name]: j for j in journals}
+        waiting: dict[Path, dict[str, Entry]] = {j.path: {} for j in journals}
+        tallies = Tallies()
+        unchanged = {}
+        for entry in state.entries():
+            if entry.kind == "state":
+                tallies.migrated = Tallies.model_validate_json(entry.json).migrated
+            elif entry.kind == "tally":
+                tallies.weeks.append(Tally.model_validate_json(entry.json))
+                unchanged[entry.id] = entry.line
+            elif entry.id not in by_kind[entry.kind].ids:
+                waiting[by_kind[entry.kind].path][entry.id] = entry
+        return cls(state.generation, waiting, tallies, unchanged)
+
+    def week(self, site_id: str, week: str, synthetic: bool) -> Tally:
+        """A week's tally, to be changed (and so written anew)."""
+        tally = self.tallies.week(site_id, week, synthetic)
+        self.unchanged.pop(_tally_id(tally), None)
+        return tally
+
+    def count(self, visit: Counted) -> None:
+        self.week(visit.site_id, visit.iso_week, visit.synthetic).add(visit)
+
+    def wait(self, journal: Journal, lines: dict[str, bytes]) -> int:
+        """Add the entries that are new to ``journal``'s batch; returns how many."""
+        waiting = self.waiting[journal.path]
+        new = 0
+        for entry_id, line in lines.items():
+            if entry_id not in journal.ids and entry_id not in waiting:
+                entry = parse_entry(line)
+                assert entry is not None
+                waiting[entry_id] = entry
+                new += 1
+        return new
+
+    def lines(self) -> list[bytes]:
+        everything = {i: e.line for waiting in self.waiting.values() for i, e in waiting.items()}
+        weeks = [self.unchanged.get(key) or entry_line(key, "tally", t.synthetic,
+                                                       t.model_dump_json().encode())
+                 for t in self.tallies.weeks if (key := _tally_id(t))]
+        markers = Tallies(migrated=self.tallies.migrated).model_dump_json().encode()
+        return [*shuffled(everything).values(), *weeks,
+                entry_line(MARKERS_ID, "state", False, markers)]
+
+
+def _tally_id(tally: Tally) -> str:
+    key = f"{tally.site_id} {tally.iso_week} {tally.synthetic}"
+    return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
 
 class Expiry:
@@ -524,8 +572,15 @@ class JournalStorage(Storage):
         raise StorageError("this TinyDB view is read-only: save results with ResultStore.save")
 
 
+Model = type[VisitRecord] | type[AnswerSheet] | type[Tally] | type[Tallies]
+MODELS: dict[EntryKind, Model] = {
+    "record": VisitRecord, "sheet": AnswerSheet, "tally": Tally, "state": Tallies}
+KIND_OF: dict[str, EntryKind] = {DB_NAME: "record", ANSWERS_NAME: "sheet"}
+
+
 def _line(entry_id: str, model: VisitRecord | AnswerSheet) -> bytes:
-    return entry_line(entry_id, model.synthetic, model.model_dump_json().encode())
+    kind: EntryKind = "record" if isinstance(model, VisitRecord) else "sheet"
+    return entry_line(entry_id, kind, model.synthetic, model.model_dump_json().encode())
 
 
 def _keyed_id(key: bytes, text: str) -> str:
@@ -534,17 +589,6 @@ def _keyed_id(key: bytes, text: str) -> str:
 
 def _field(raw_json: bytes, name: str) -> str:
     return str(pydantic_core.from_json(raw_json)[name])
-
-
-_SCHEMA_IN_TALLIES = re.compile(rb'\s*\{\s*"schema_version"\s*:\s*(\d+)')
-
-
-def _tally_head(generation: str) -> bytes:
-    """How a tally file of that generation begins (Pydantic writes the fields in order)."""
-    return b'{"schema_version":2,"generation":"%s"' % generation.encode()
-
-
-_TALLY_HEAD_SIZE = len(_tally_head("0" * 16))
 
 
 def _split_old(raws: Iterable[Any]) -> tuple[list[StoredVisit], int]:
@@ -568,7 +612,7 @@ def _split_old(raws: Iterable[Any]) -> tuple[list[StoredVisit], int]:
     return list(visits.values()), unusable
 
 
-def _valid(model: type[VisitRecord] | type[AnswerSheet], body: bytes) -> bool:
+def _valid(model: Model, body: bytes) -> bool:
     try:
         model.model_validate_json(body)
     except ValidationError:
