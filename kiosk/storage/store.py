@@ -17,12 +17,16 @@ Files in the data directory (all 0700/0600, their times set to the start of the 
 
 Why nothing saved is lost, moment by moment (see ``journal`` for the line format):
 
-- A save appends with a single ``write`` on an ``O_APPEND`` descriptor, then ``fsync``s before
-  returning; earlier lines are never written again, so no crash takes back a returned save.
-- Anything that rewrites a file (purge, recovery, migration, the pending batch) writes a
-  temporary file, fsyncs it, renames it over the old one and fsyncs the directory.
+- A save rewrites the state: a temporary file, fsync, a rename over the old one, an fsync of
+  the directory, before it returns; at every instant the state is the old file or the new one.
+- A full batch is appended to its journal with a single ``write`` on an ``O_APPEND``
+  descriptor and an ``fsync``, before the state that held it is rewritten without it (a crash
+  in between leaves it in both, read once). Journal lines are never written again, so no
+  crash takes back a returned save; purge, recovery and migration rewrite a journal the same
+  atomic way as the state.
 - Every write happens under the lock, after reading what other processes appended since (only
-  the new bytes: a save costs the same at 10 or 1,000,000 records). Opening reads the existing
+  the new bytes of the journals: a save costs the same at 10 or 1,000,000 records, apart from
+  the tallies, which grow with the weeks kept). Opening reads the existing
   part of the files before taking the lock, so the lock is held for a time that does not grow
   with the journal.
 - A damaged file (empty, truncated, garbled, duplicated lines) is copied aside under a name
