@@ -12,12 +12,11 @@ import sys
 import time
 from statistics import median
 
-from kiosk import paths
 from kiosk.bank.conditions import Facts
-from kiosk.bank.coverage import ALL_LEVEL_VECTORS, case_count, first_match, routing_problems
-from kiosk.bank.loader import load_bank
+from kiosk.bank.coverage import case_count, routing_problems
 from kiosk.domain import DOMAIN_IDS
-from kiosk.routing import Router
+from kiosk.level_vectors import ALL_LEVEL_VECTORS, first_match
+from kiosk.visit import load_assessment
 
 
 def _best_of(runs: int, work) -> float:  # type: ignore[no-untyped-def]
@@ -30,18 +29,23 @@ def _best_of(runs: int, work) -> float:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    bank = load_bank(paths.default_bank())
-    router = Router(bank)
+    assessment = load_assessment()
+    bank, router = assessment.bank, assessment.router
     context = {"urgency": "today"}
-    conditions = [rule.when for rule in bank.routing]
+    rules = [rule.when for rule in bank.routing]
+    answers = bank.context_answers()
     rows = [dict(zip(DOMAIN_IDS, map(int, row), strict=True)) for row in ALL_LEVEL_VECTORS]
 
-    vectorised = _best_of(20, lambda: first_match(conditions, Facts(ALL_LEVEL_VECTORS, context)))
+    def vectorised_once() -> None:
+        facts = Facts(ALL_LEVEL_VECTORS, context)
+        first_match((rule.evaluate(facts) for rule in rules), len(ALL_LEVEL_VECTORS))
+
+    vectorised = _best_of(20, vectorised_once)
     naive = _best_of(1, lambda: [router.decide(r, context) for r in rows])
-    whole = _best_of(5, lambda: routing_problems(bank))
+    whole = _best_of(5, lambda: routing_problems(rules, answers))
     result = {
         "cases_per_combination": len(ALL_LEVEL_VECTORS),
-        "combinations": case_count(bank),
+        "combinations": case_count(rules, answers),
         "vectorised_one_combination_ms": round(vectorised * 1000, 3),
         "naive_decide_loop_one_combination_ms": round(naive * 1000, 1),
         "speedup": round(naive / vectorised, 1),

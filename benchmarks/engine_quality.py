@@ -1,4 +1,4 @@
-"""benchmarks.md §1: does the engine classify visitors correctly in about ten questions?
+"""Does the engine classify visitors correctly in about ten questions?
 
 Simulated visitors answer the adaptive engine; the same visitors answer a fixed domain-balanced
 form of the adaptive median's length and the whole bank (baselines), and, on a unidimensional 2PL

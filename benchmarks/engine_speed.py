@@ -1,4 +1,4 @@
-"""benchmarks.md §2: time for the engine to take one answer and choose the next question.
+"""Time for the engine to take one answer and choose the next question.
 
 For banks of 60, 600 and 6,000 items (perturbed copies of the bundled bank's items), simulated
 visitors answer full series of ``max_questions`` (stopping disabled so every visitor gives the

@@ -1,4 +1,4 @@
-"""benchmarks.md §3: kiosk responsiveness, through the real app, with its same-run floor.
+"""Kiosk responsiveness, through the real app, with its same-run floor.
 
 The floor is a bare Textual app that shows one label, measured the same way in the same run.
 
@@ -104,15 +104,12 @@ def visit_latencies(visitors: int, seed: int, data_dir: Path) -> list[float]:
     """Seconds from each answer key to the next question's frame, over full assessments."""
     import numpy as np
 
-    from kiosk import paths
-    from kiosk.bank.loader import load_bank, load_model
-    from kiosk.site import Site
     from kiosk.storage import ResultStore
     from kiosk.ui.app import KioskApp
     from kiosk.ui.screens.question import QuestionScreen
     from kiosk.ui.screens.welcome import WelcomeScreen
     from kiosk.ui.widgets.answers import AnswerButton, AnswerList
-    from kiosk.visit import Assessment
+    from kiosk.visit import load_assessment
 
     class TimedKiosk(KioskApp):
         """Notes when a frame first shows an answer list other than the one answered."""
@@ -129,8 +126,7 @@ def visit_latencies(visitors: int, seed: int, data_dir: Path) -> list[float]:
                     self.drawn_at = time.perf_counter()
 
     # Built as ``kiosk run`` builds it, on the bundled questionnaire and site.
-    assessment = Assessment.from_bank(load_bank(paths.default_bank()),
-                                      load_model(paths.default_site(), Site))
+    assessment = load_assessment()
     app = TimedKiosk(assessment, ResultStore(data_dir))
     rng = np.random.default_rng(seed)
     latencies: list[float] = []

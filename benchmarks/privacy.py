@@ -36,14 +36,11 @@ from typing import Any
 
 import numpy as np
 
-from kiosk import paths
-from kiosk.bank.loader import load_bank, load_model
 from kiosk.bank.model import AGE_QUESTION
 from kiosk.demo_data import Population, visit_of
 from kiosk.records import REASON_QUESTION, AnswerSheet, VisitRecord
-from kiosk.site import Site
 from kiosk.storage.store import BATCH
-from kiosk.visit import Assessment
+from kiosk.visit import load_assessment
 
 SIZES = (10, 30, 100)
 TARGET_AT_30 = 0.10
@@ -67,8 +64,7 @@ class Visitor:
 
 
 def simulate(pool: int, seed: int) -> list[Visitor]:
-    bank = load_bank(paths.default_bank())
-    assessment = Assessment.from_bank(bank, load_model(paths.default_site(), Site))
+    assessment = load_assessment()
     population = Population()
     rng = np.random.default_rng(seed)
     visitors = []

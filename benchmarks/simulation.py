@@ -1,4 +1,4 @@
-"""Simulated visitors for the engine benchmarks (benchmarks.md §1-2), shared by both scripts.
+"""Simulated visitors for the engine benchmarks (quality and speed), shared by both scripts.
 
 Visitors have true per-domain abilities from the bank's own bifactor structure (a general factor
 plus domain parts, correlation ``rho`` between domains); they answer from an item model (the
@@ -17,8 +17,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk import paths
-from kiosk.bank.loader import load_bank
 from kiosk.bank.model import Bank, CanDoItem, KnowledgeItem
 from kiosk.domain import DOMAIN_IDS
 from kiosk.engine.estimator import GridPosterior
@@ -26,7 +24,9 @@ from kiosk.engine.irt import GradedResponse, KnowsOrGuesses, model_of, score
 from kiosk.engine.pool import ItemPool
 from kiosk.engine.session import AdaptiveSession
 from kiosk.engine.state import PathwayTable, decided_levels
-from kiosk.routing import Router, vector_index
+from kiosk.level_vectors import vector_index
+from kiosk.routing import Router
+from kiosk.visit import load_assessment
 
 # A visitor without urgency who has a phone and a computer, an e-mail address and a digital
 # identity: every item is eligible, and the pathway depends on the levels only.
@@ -57,7 +57,7 @@ class Visitors:
 
 
 def default_bank() -> Bank:
-    return load_bank(paths.default_bank())
+    return load_assessment().bank
 
 
 def draw_visitors(n: int, rho: float, cuts: Sequence[float], seed: int) -> Visitors:

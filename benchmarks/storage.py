@@ -31,11 +31,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from storage_checks import crash_check, example_counted, example_record, example_sheet
+from storage_summary import counts, export_jsonl
 from tinydb import TinyDB
 
 from kiosk.storage import ResultStore
-from kiosk.storage.selfcheck import crash_check, example_counted, example_record, example_sheet
-from kiosk.storage.summary import counts, export_jsonl
 
 TARGETS = {"save_p95_ms": 20.0, "save_vs_floor": 10.0, "stats_s": 1.0, "export_s": 2.0,
            "peak_rss_mb": 300.0, "open_lock_held_ms": 50.0}
@@ -217,7 +217,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="0,10000,100000")
     parser.add_argument("--open-sizes", default="", help="e.g. 0,10000,100000,1000000")
     parser.add_argument("--saves", type=int, default=200)
-    parser.add_argument("--crash", type=int, default=0, help="also run N SIGKILLs (§5)")
+    parser.add_argument("--crash", type=int, default=0, help="also run N SIGKILLs")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--run", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()

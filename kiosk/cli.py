@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Protocol, TypeVar
 import typer
 
 from kiosk import paths
-from kiosk.bank.loader import DataFileError, Problem, load_bank, load_model, read_yaml
+from kiosk.bank.model import Bank
+from kiosk.datafile import DataFileError, Problem, load_model, read_yaml
 from kiosk.site import Site
 
 if TYPE_CHECKING:
     from kiosk.storage import ResultStore
+    from kiosk.visit import Assessment
 
 T = TypeVar("T")
 
@@ -59,26 +61,21 @@ def run(
     language: LanguageOption = "fr",
 ) -> None:
     """Start the kiosk for visitors."""
-    from kiosk.ui.app import KioskApp
-    from kiosk.visit import Assessment
-
-    try:
-        loaded_bank = load_bank(bank or paths.default_bank())
-        loaded_site = load_model(site or paths.default_site(), Site)
-    except DataFileError as exc:
-        _fail(exc.problems)
-    untranslated = _untranslated_screens(loaded_bank.languages)
-    if untranslated:
-        typer.echo(untranslated, err=True)
-        raise typer.Exit(1)
-    if language not in loaded_bank.languages:
-        typer.echo(f"language '{language}' is not in the questionnaire: use one of "
-                   f"{', '.join(loaded_bank.languages)}", err=True)
-        raise typer.Exit(2)
     from kiosk.storage import ResultStore, StorageError
     from kiosk.storage.disk import private_dir, private_umask
     from kiosk.storage.saver import SaveQueue
+    from kiosk.ui.app import KioskApp
 
+    assessment = _load(bank, site)
+    languages = assessment.bank.languages
+    untranslated = _untranslated_screens(languages)
+    if untranslated:
+        typer.echo(untranslated, err=True)
+        raise typer.Exit(1)
+    if language not in languages:
+        typer.echo(f"language '{language}' is not in the questionnaire: use one of "
+                   f"{', '.join(languages)}", err=True)
+        raise typer.Exit(2)
     private_umask()
     directory = paths.data_dir(data_dir)
     with contextlib.suppress(StorageError):  # the store says it again, on the screen
@@ -88,7 +85,6 @@ def run(
     # trying; quitting then says it here too.
     saver = SaveQueue(lambda: ResultStore(directory))
     saver.start()
-    assessment = Assessment.from_bank(loaded_bank, loaded_site)
     code = run_until_quit(lambda: KioskApp(assessment, saver, language=language))
     status = saver.close()
     if status.waiting or not status.ready:
@@ -167,7 +163,7 @@ def _summary(path: Path) -> str:
         samples = sum(o.example for o in site.offers)
         count = f"{len(site.offers)} offer{'s' if len(site.offers) != 1 else ''}"
         return f"site '{site.id}': {count} ({samples} marked as examples)"
-    bank = load_bank(path)
+    bank = load_model(path, Bank)
     untranslated = _untranslated_screens(bank.languages)
     if untranslated:
         _, lines = read_yaml(path)
@@ -183,13 +179,15 @@ def _summary(path: Path) -> str:
     )
 
 
-# -- Storage tools (issue 4) ------------------------------------------------------------------
+# -- Storage tools ----------------------------------------------------------------------------
 
 
 @app.command("demo-data")
 def demo_data(
     count: Annotated[int, typer.Option("--count", min=1, help="How many results to add.")],
     data_dir: DataDirOption = None,
+    bank: BankOption = None,
+    site: SiteOption = None,
     seed: Annotated[
         int | None,
         typer.Option("--seed", help="Same seed, same results (default: a new random draw "
@@ -205,15 +203,12 @@ def demo_data(
     engine takes about 15 ms a visitor, so only the first --engine-visits are simulated in
     full; the rest resample those results with new random ids and weeks.
     """
-    import time
     from itertools import islice
 
     from kiosk.demo_data import synthetic_records
-    from kiosk.visit import Assessment
 
+    assessment = _load(bank, site)
     store = _open_store(data_dir, writes=True)
-    site = load_model(paths.default_site(), Site)
-    assessment = Assessment.from_bank(load_bank(paths.default_bank()), site)
     started = time.perf_counter()
     records = synthetic_records(assessment, count, seed=seed, engine_visits=engine_visits)
     added = 0
@@ -264,6 +259,17 @@ def _storage_call(call: Callable[[], T]) -> T:
         raise typer.Exit(1) from exc
 
 
+def _load(bank: Path | None, site: Path | None) -> Assessment:
+    """The assessment from these files (the bundled ones by default), or every problem in them
+    and exit 1."""
+    from kiosk.visit import load_assessment
+
+    try:
+        return load_assessment(bank, site)
+    except DataFileError as exc:
+        _fail(exc.problems)
+
+
 def _untranslated_screens(languages: list[str]) -> str:
     """What the kiosk's own screens cannot say in the questionnaire's languages, or ''."""
     from kiosk.ui.strings import STRINGS_FILE, strings
@@ -306,7 +312,6 @@ def calibrate(
     """Re-estimate item parameters from stored answers; write a new questionnaire version."""
     import yaml
 
-    from kiosk.bank.model import Bank
     from kiosk.engine.calibration import (
         calibrate as estimate,
     )
@@ -315,11 +320,9 @@ def calibrate(
         next_version,
         responses_by_item,
     )
+
     source = bank or paths.default_bank()
-    try:
-        loaded = load_bank(source)
-    except DataFileError as exc:
-        _fail(exc.problems)
+    loaded = _load(source, None).bank
     store = _open_store(data_dir)
     stored = _storage_call(lambda: list(store.sheets(include_synthetic=include_synthetic)))
     sheets = [s for s in stored if s.questionnaire_id == loaded.id]

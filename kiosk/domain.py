@@ -1,7 +1,10 @@
 """The stable vocabulary of the kiosk (see the competence model): ids used by data files, stored
-results and exports. Changing one is a data migration, not a refactoring."""
+results and exports, and the form any other id must take. Changing one is a data migration, not
+a refactoring."""
 
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
+
+from pydantic import Field
 
 DomainId = Literal["devices", "information", "communication", "documents", "procedures", "safety"]
 PathwayId = Literal["assisted", "first_steps", "workshops", "autonomy", "orientation"]
@@ -9,10 +12,28 @@ AccessNeed = Literal["equipment", "connectivity", "identity"]
 Completion = Literal["completed", "abandoned", "timed_out"]
 Mode = Literal["self", "guided"]
 AgeBand = Literal["<25", "25-44", "45-64", "65-79", "80+"]
+# The four levels of every domain, lowest first; a level is stored as its place in this order.
+LevelId = Literal["discover", "with_help", "alone", "confident"]
 
 DOMAIN_IDS: tuple[str, ...] = get_args(DomainId)
 PATHWAY_IDS: tuple[str, ...] = get_args(PathwayId)
 ACCESS_NEEDS: tuple[str, ...] = get_args(AccessNeed)
 COMPLETIONS: tuple[str, ...] = get_args(Completion)
 AGE_BANDS: tuple[str, ...] = get_args(AgeBand)
-LEVEL_IDS = ("discover", "with_help", "alone", "confident")
+LEVEL_IDS: tuple[str, ...] = get_args(LevelId)
+TOP_LEVEL = len(LEVEL_IDS) - 1
+
+# A level as a number: 0 (discover) to TOP_LEVEL (confident).
+Level = Annotated[int, Field(ge=0, le=TOP_LEVEL)]
+# Questions, items and questionnaires.
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=48)]
+# Answers; they may also be ranges such as the age bands "<25" and "80+".
+OptionId = Annotated[str, Field(pattern=r"^[a-z0-9<][a-z0-9_+\-]*$", max_length=48)]
+# Sites and offers, whose ids may start with a digit (a postcode, a street number).
+PlaceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=48)]
+# Two-letter ISO 639-1 codes.
+Language = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
+Version = Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)?$")]
+
+# The answer every question may offer for "je ne sais pas / je préfère ne pas répondre".
+DONT_KNOW = "dont_know"

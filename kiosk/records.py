@@ -30,12 +30,23 @@ from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kiosk.domain import AccessNeed, AgeBand, Completion, DomainId, Mode, PathwayId
+from kiosk.domain import (
+    DONT_KNOW,
+    AccessNeed,
+    AgeBand,
+    Completion,
+    DomainId,
+    Identifier,
+    Language,
+    Level,
+    Mode,
+    OptionId,
+    PathwayId,
+    PlaceId,
+)
 
 SCHEMA_VERSION = 2
 
-OptionId = Annotated[str, Field(pattern=r"^[a-z0-9<][a-z0-9_+\-]*$", max_length=48)]
-QuestionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=48)]
 IsoWeek = Annotated[str, Field(pattern=r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")]
 Quarter = Annotated[str, Field(pattern=r"^\d{4}-Q[1-4]$")]
 
@@ -60,7 +71,7 @@ def quarter(day: date) -> str:
 
 def given(answer: str | None) -> str:
     """A context answer as counted: skipped and "je ne sais pas" are both "not given"."""
-    return NOT_GIVEN if answer in (None, "dont_know") else answer
+    return NOT_GIVEN if answer in (None, DONT_KNOW) else answer
 
 
 def duration_band(minutes: float) -> DurationBand:
@@ -76,13 +87,13 @@ class VisitRecord(BaseModel):
     result_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]  # merges count a visit once
     questionnaire_id: str
     questionnaire_version: str
-    site_id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=48)]
+    site_id: PlaceId
     mode: Mode
     iso_week: IsoWeek
     duration: DurationBand
     questions_asked: Annotated[int, Field(ge=0, le=200)]
     completion: Completion
-    levels: dict[DomainId, Annotated[int, Field(ge=0, le=3)]]
+    levels: dict[DomainId, Level]
     pathway: PathwayId
     synthetic: bool = False
 
@@ -96,7 +107,7 @@ class AnswerSheet(BaseModel):
     questionnaire_id: str
     questionnaire_version: str
     quarter: Quarter  # only so that retention can delete old sheets
-    answers: dict[QuestionId, OptionId]
+    answers: dict[Identifier, OptionId]
     synthetic: bool = False
 
     def for_day(self, day: date) -> AnswerSheet:
@@ -111,10 +122,10 @@ class Counted(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    site_id: str
+    site_id: PlaceId
     iso_week: IsoWeek
     synthetic: bool = False
-    language: Annotated[str, Field(pattern=r"^[a-z]{2}$")]
+    language: Language
     age_band: AgeBand | Literal["not_given"] = NOT_GIVEN
     reason: OptionId = NOT_GIVEN
     needs: list[AccessNeed]
@@ -126,7 +137,7 @@ class Tally(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    site_id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=48)]
+    site_id: PlaceId
     iso_week: IsoWeek
     synthetic: bool = False
     visits: Annotated[int, Field(ge=0)] = 0  # visits counted here (kept ones)

@@ -11,26 +11,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from kiosk.bank.conditions import Facts, reasons
-from kiosk.bank.coverage import ALL_LEVEL_VECTORS, first_match
 from kiosk.bank.model import Bank
-from kiosk.bank.text import Text
-from kiosk.domain import DOMAIN_IDS, Completion
-
-__all__ = ["ALL_LEVEL_VECTORS", "Decision", "Router", "vector_index"]
+from kiosk.datafile import Text
+from kiosk.domain import Completion
+from kiosk.level_vectors import ALL_LEVEL_VECTORS, first_match
 
 # A result says why in two or three facts: at most two from the rule that decided, and one
 # thing the visitor already does well, so the result never only lists what is missing.
 MAX_RULE_REASONS = 2
 STRENGTH_LEVEL = 2  # "alone": the visitor does everyday tasks of the domain alone
-
-# The engine asks the routing once per visitor for all 4096 level vectors (ALL_LEVEL_VECTORS),
-# then looks plausible level vectors up by index.
-_PLACE = 4 ** np.arange(len(DOMAIN_IDS) - 1, -1, -1)
-
-
-def vector_index(levels: np.ndarray) -> np.ndarray:
-    """Row of ``ALL_LEVEL_VECTORS`` for each level vector in ``levels`` (shape (N, 6))."""
-    return levels.astype(np.int64) @ _PLACE
 
 
 @dataclass(frozen=True)
@@ -50,14 +39,15 @@ class Router:
 
         A row no rule matches gets -1; the bank validator makes sure that cannot happen.
         """
-        rule_index = first_match([rule.when for rule in self.bank.routing], facts)
-        to_pathway = np.array(
-            [self.pathway_ids.index(rule.pathway) for rule in self.bank.routing] + [-1]
-        )
+        rules = self.bank.routing
+        rule_index = first_match((rule.when.evaluate(facts) for rule in rules), len(facts.levels))
+        to_pathway = np.array([self.pathway_ids.index(rule.pathway) for rule in rules] + [-1])
         return to_pathway[rule_index]
 
     def pathway_table(self, context: Mapping[str, str], dont_know_share: float = 0.0) -> np.ndarray:
-        """The pathway of every possible level vector, for an assessment carried to its end."""
+        """The pathway of every possible level vector (the rows of ``ALL_LEVEL_VECTORS``), for
+        an assessment carried to its end: the engine asks it once per visitor context, then
+        looks plausible level vectors up by index."""
         return self.pathway_indices(
             Facts(ALL_LEVEL_VECTORS, dict(context), "completed", dont_know_share)
         )

@@ -12,13 +12,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from kiosk.bank.model import BankProblems, all_texts
-from kiosk.bank.text import Strict, Text
-from kiosk.domain import DOMAIN_IDS, AccessNeed, DomainId, PathwayId
+from kiosk.datafile import Problems, Strict, Text, check_translations
+from kiosk.domain import DOMAIN_IDS, AccessNeed, DomainId, Language, PathwayId, PlaceId
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-Language = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
 
 
 def _clock_time(value: Any) -> Any:
@@ -79,7 +77,7 @@ class Hours(Strict):
 
 
 class Offer(Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=48)]
+    id: PlaceId
     name: Text
     place: str | None = Field(None, description="the venue's proper name, same in every language")
     address: str | None = None
@@ -97,20 +95,16 @@ class Offer(Strict):
 
 
 class Site(Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=48)]
+    id: PlaceId
     name: Text
     languages: list[Language] = Field(["fr", "en"], min_length=1)
     offers: list[Offer] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _coherent(self) -> Site:
-        problems = BankProblems()
+        problems = Problems()
         problems.unique([("offers", i, o.id) for i, o in enumerate(self.offers)], "offer")
-        wanted = set(self.languages)
-        for loc, text in all_texts(self, ()):
-            missing = wanted - text.languages()
-            if missing:
-                problems.add(loc, f"missing translation(s): {', '.join(sorted(missing))}")
+        check_translations(self, self.languages, problems)
         for i, offer in enumerate(self.offers):
             if offer.hours is not None and not (offer.hours.weekly or offer.hours.extra):
                 problems.add(

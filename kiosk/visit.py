@@ -12,11 +12,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from pathlib import Path
+from typing import Literal, TypeVar
 
-from kiosk.bank.conditions import Facts
+from kiosk import paths
 from kiosk.bank.model import AGE_QUESTION, Bank, CanDoItem, ContextQuestion, KnowledgeItem, Option
-from kiosk.bank.text import Text
+from kiosk.datafile import DataFileError, Problem, Text, load_model
 from kiosk.domain import DOMAIN_IDS, Completion, Mode
 from kiosk.engine.pool import ItemPool
 from kiosk.engine.session import AdaptiveSession, Estimate
@@ -35,6 +36,8 @@ from kiosk.records import (
 from kiosk.routing import Decision, Router
 from kiosk.site import Site
 
+ModelT = TypeVar("ModelT", Bank, Site)
+
 
 @dataclass(frozen=True)
 class Assessment:
@@ -50,6 +53,28 @@ class Assessment:
         return cls(bank, ItemPool.from_bank(bank), Router(bank), site)
 
 
+def load_assessment(bank: Path | None = None, site: Path | None = None) -> Assessment:
+    """The questionnaire and site files (by default the bundled ones), checked and compiled.
+
+    Raises ``DataFileError`` with the problems of both files at once, so that whoever fixes
+    them sees everything there is to fix.
+    """
+    problems: list[Problem] = []
+
+    def load(path: Path, model: type[ModelT]) -> ModelT | None:
+        try:
+            return load_model(path, model)
+        except DataFileError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    loaded_bank = load(bank or paths.default_bank(), Bank)
+    loaded_site = load(site or paths.default_site(), Site)
+    if loaded_bank is None or loaded_site is None:
+        raise DataFileError(problems)
+    return Assessment.from_bank(loaded_bank, loaded_site)
+
+
 @dataclass(frozen=True)
 class Question:
     """One screen's question, whatever its kind."""
@@ -59,6 +84,7 @@ class Question:
     text: Text
     options: tuple[Option, ...]
     dont_know: bool
+    answers: tuple[str, ...]  # what it accepts: the options, and "je ne sais pas" if offered
     domain: str | None = None
 
 
@@ -104,9 +130,8 @@ class Visit:
         """The question on screen now; None once the assessment is over."""
         pending = self._next_context_question()
         if pending is not None:
-            return Question(
-                pending.id, "context", pending.prompt, tuple(pending.options), pending.dont_know
-            )
+            return Question(pending.id, "context", pending.prompt, tuple(pending.options),
+                            pending.dont_know, tuple(pending.answer_ids()))
         item = self._session.current if self._session else None
         return None if item is None else self._item_question(item)
 
@@ -131,8 +156,7 @@ class Visit:
         question = self.current
         if question is None:
             raise RuntimeError("the assessment is over")
-        allowed = [o.id for o in question.options] + (["dont_know"] if question.dont_know else [])
-        if option_id not in allowed:
+        if option_id not in question.answers:
             raise ValueError(f"'{option_id}' is not an answer of '{question.id}'")
         if question.kind == "context":
             self._context[question.id] = option_id
@@ -211,12 +235,10 @@ class Visit:
         self._session = AdaptiveSession(a.pool, a.router, self._context, seed=self._seed)
 
     def _pending_context(self) -> list[ContextQuestion]:
-        facts = Facts(Facts.single({}).levels, self._context)
         return [
             q
             for q in self.assessment.bank.context
-            if q.id not in self._context
-            and (q.skip_if is None or not q.skip_if.evaluate(facts)[0])
+            if q.id not in self._context and not q.is_skipped(self._context)
         ]
 
     def _next_context_question(self) -> ContextQuestion | None:
@@ -224,7 +246,10 @@ class Visit:
         return pending[0] if pending else None
 
     def _item_question(self, item: CanDoItem | KnowledgeItem) -> Question:
+        scale = self.assessment.bank.scale
+        answers = tuple(item.answer_ids(scale))
         if isinstance(item, CanDoItem):
-            options = tuple(self.assessment.bank.scale.options)
-            return Question(item.id, "can_do", item.statement, options, True, item.domain)
-        return Question(item.id, "knowledge", item.prompt, tuple(item.options), True, item.domain)
+            return Question(item.id, "can_do", item.statement, tuple(scale.options), True, answers,
+                            item.domain)
+        return Question(item.id, "knowledge", item.prompt, tuple(item.options), True, answers,
+                        item.domain)

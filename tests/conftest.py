@@ -1,7 +1,12 @@
-"""Shared fixtures: the bundled questionnaire and site, and a kiosk app on a temporary store."""
+"""Shared fixtures: the bundled questionnaire and sites, and a kiosk app on a temporary store.
+
+Everything loaded from a data file is built once per test process and shared: the bank, the
+sites and the compiled assessment are immutable.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -9,31 +14,44 @@ from pathlib import Path
 import pytest
 
 from kiosk import paths
-from kiosk.bank.loader import load_bank, load_model
 from kiosk.bank.model import Bank
+from kiosk.datafile import load_model
 from kiosk.site import Site
 from kiosk.storage import ResultStore
 from kiosk.storage.saver import SaveQueue
 from kiosk.ui.app import KioskApp
-from kiosk.visit import Assessment
+from kiosk.visit import Assessment, load_assessment
 
 # A Tuesday at 13:00, when the Geneva "Rive gauche" permanence is open.
 TUESDAY_1PM = datetime(2026, 11, 24, 13, 0)
+GENEVA_FILE = paths.questionnaires_dir() / "sites" / "geneve.yaml"
 
 
 @pytest.fixture(scope="session")
-def bank() -> Bank:
-    return load_bank(paths.default_bank())
+def assessment() -> Assessment:
+    """The bundled questionnaire at the bundled example site."""
+    return load_assessment()
 
 
 @pytest.fixture(scope="session")
-def site() -> Site:
-    return load_model(paths.default_site(), Site)
+def bank(assessment: Assessment) -> Bank:
+    return assessment.bank
 
 
 @pytest.fixture(scope="session")
-def assessment(bank: Bank, site: Site) -> Assessment:
-    return Assessment.from_bank(bank, site)
+def site(assessment: Assessment) -> Site:
+    return assessment.site
+
+
+@pytest.fixture(scope="session")
+def geneva() -> Site:
+    """Geneva's two Permanences numériques and the offers around them."""
+    return load_model(GENEVA_FILE, Site)
+
+
+@pytest.fixture(scope="session")
+def geneva_assessment(assessment: Assessment, geneva: Site) -> Assessment:
+    return dataclasses.replace(assessment, site=geneva)
 
 
 @pytest.fixture

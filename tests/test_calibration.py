@@ -6,17 +6,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from storage_checks import example_record, example_sheet
 from typer.testing import CliRunner
 
 from kiosk import paths
-from kiosk.bank.loader import load_bank
 from kiosk.bank.model import Bank, CanDoItem
 from kiosk.cli import app
+from kiosk.datafile import load_model
 from kiosk.engine.calibration import calibrate, next_version, responses_by_item
 from kiosk.engine.irt import model_of
 from kiosk.records import StoredVisit
 from kiosk.storage import ResultStore
-from kiosk.storage.selfcheck import example_record, example_sheet
 
 
 def simulated_answers(bank: Bank, visitors: int, seed: int) -> list[dict[str, str]]:
@@ -53,8 +53,8 @@ def neutral(bank: Bank) -> Bank:
     return bank.model_copy(update={"items": items})
 
 
-def test_parameters_are_recovered_from_simulated_answers() -> None:
-    bank = load_bank(paths.default_bank())
+@pytest.mark.slow
+def test_parameters_are_recovered_from_simulated_answers(bank: Bank) -> None:
     start = neutral(bank)
     estimates = calibrate(start, responses_by_item(start, simulated_answers(bank, 1000, 3)),
                           iterations=20)
@@ -84,8 +84,10 @@ def store_answers(data_dir: Path, bank: Bank, answers: list[dict[str, str]]) -> 
         for given in answers)
 
 
-def test_calibrate_command_writes_a_new_version_and_never_overwrites(tmp_path: Path) -> None:
-    bank = load_bank(paths.default_bank())
+@pytest.mark.slow
+def test_calibrate_command_writes_a_new_version_and_never_overwrites(
+    tmp_path: Path, bank: Bank
+) -> None:
     source = tmp_path / "bank.yaml"
     source.write_text(paths.default_bank().read_text(encoding="utf-8"), encoding="utf-8")
     store_answers(tmp_path / "data", bank, simulated_answers(bank, 120, 5))
@@ -100,7 +102,7 @@ def test_calibrate_command_writes_a_new_version_and_never_overwrites(tmp_path: P
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     written = tmp_path / f"bank-{next_version(bank.version)}.yaml"
-    new = load_bank(written)
+    new = load_model(written, Bank)
     assert new.version == next_version(bank.version)
     assert [i.id for i in new.items] == [i.id for i in bank.items]
     assert new.items[0].params != bank.items[0].params
@@ -121,6 +123,5 @@ def test_calibrate_without_answers_says_so(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("visitors", [0])
-def test_no_records_give_an_empty_matrix(visitors: int) -> None:
-    bank = load_bank(paths.default_bank())
+def test_no_records_give_an_empty_matrix(bank: Bank, visitors: int) -> None:
     assert responses_by_item(bank, []).shape == (visitors, len(bank.items))

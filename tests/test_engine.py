@@ -3,7 +3,6 @@ seeded simulations with loose accuracy floors."""
 
 from __future__ import annotations
 
-from functools import cache
 from itertools import product
 
 import numpy as np
@@ -11,25 +10,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk import paths
-from kiosk.bank.loader import load_bank
-from kiosk.bank.model import DONT_KNOW, Bank, CanDoItem
-from kiosk.domain import DOMAIN_IDS
+from kiosk.bank.model import Bank, CanDoItem
+from kiosk.domain import DOMAIN_IDS, DONT_KNOW
 from kiosk.engine.estimator import GridPosterior
 from kiosk.engine.irt import GradedResponse, KnowsOrGuesses
 from kiosk.engine.pool import ItemPool
 from kiosk.engine.prior import BifactorGrid
 from kiosk.engine.session import AdaptiveSession
-from kiosk.routing import ALL_LEVEL_VECTORS, Router, vector_index
+from kiosk.level_vectors import ALL_LEVEL_VECTORS, vector_index
+from kiosk.routing import Router
+from kiosk.visit import Assessment
 
 CONTEXT = {"urgency": "no", "equipment": "phone_and_computer", "email": "yes",
            "digital_identity": "yes", "internet_home": "yes"}
-
-
-@cache
-def kiosk() -> tuple[Bank, ItemPool, Router]:
-    bank = load_bank(paths.default_bank())
-    return bank, ItemPool.from_bank(bank), Router(bank)
 
 
 def test_posterior_matches_brute_force_enumeration() -> None:
@@ -65,9 +58,9 @@ def test_posterior_matches_brute_force_enumeration() -> None:
     assert post.level_probabilities() == pytest.approx(marginal)
 
 
-def test_an_answer_in_one_domain_moves_the_others() -> None:
-    bank, pool, router = kiosk()
-    session = AdaptiveSession(pool, router, CONTEXT, seed=1)
+def test_an_answer_in_one_domain_moves_the_others(assessment: Assessment) -> None:
+    bank = assessment.bank
+    session = AdaptiveSession(assessment.pool, assessment.router, CONTEXT, seed=1)
     before = session.estimate().ability
     asked = session.current
     assert asked is not None
@@ -87,17 +80,19 @@ def answer_from(bank: Bank, item, theta: float, rng: np.random.Generator) -> str
     return item.correct if k == 1 else next(o.id for o in item.options if o.id != item.correct)
 
 
-def simulate(seed: int, theta: np.ndarray, context: dict[str, str]) -> AdaptiveSession:
-    bank, pool, router = kiosk()
+def simulate(
+    assessment: Assessment, seed: int, theta: np.ndarray, context: dict[str, str]
+) -> AdaptiveSession:
     rng = np.random.default_rng(seed)
-    session = AdaptiveSession(pool, router, context, seed=seed)
+    session = AdaptiveSession(assessment.pool, assessment.router, context, seed=seed)
     while (item := session.current) is not None:
-        session.answer(answer_from(bank, item, theta[DOMAIN_IDS.index(item.domain)], rng))
+        answer = answer_from(assessment.bank, item, theta[DOMAIN_IDS.index(item.domain)], rng)
+        session.answer(answer)
     return session
 
 
-def test_seeded_simulation_classifies_with_loose_floors() -> None:
-    bank, _, router = kiosk()
+def test_seeded_simulation_classifies_with_loose_floors(assessment: Assessment) -> None:
+    bank, router = assessment.bank, assessment.router
     rng = np.random.default_rng(2026)
     visitors = 80
     rho = bank.engine.domain_correlation
@@ -107,7 +102,7 @@ def test_seeded_simulation_classifies_with_loose_floors() -> None:
     table = router.pathway_table(CONTEXT)
     asked, agree, within = [], 0, 0
     for k in range(visitors):
-        session = simulate(k, theta[k], CONTEXT)
+        session = simulate(assessment, k, theta[k], CONTEXT)
         levels = np.array([session.estimate().levels[d] for d in DOMAIN_IDS])
         asked.append(session.asked)
         agree += table[vector_index(levels[None])[0]] == table[vector_index(truth[k][None])[0]]
@@ -119,32 +114,31 @@ def test_seeded_simulation_classifies_with_loose_floors() -> None:
     assert np.median(asked) <= 12
 
 
-def test_same_seed_same_series_and_exposure_varies_across_seeds() -> None:
+def test_same_seed_same_series_and_exposure_varies_across_seeds(assessment: Assessment) -> None:
     theta = np.zeros(len(DOMAIN_IDS))
-    first = simulate(5, theta, CONTEXT).answers
-    assert simulate(5, theta, CONTEXT).answers == first
-    openings = {simulate(seed, theta, CONTEXT).answers[0][0] for seed in range(12)}
+    first = simulate(assessment, 5, theta, CONTEXT).answers
+    assert simulate(assessment, 5, theta, CONTEXT).answers == first
+    openings = {simulate(assessment, seed, theta, CONTEXT).answers[0][0] for seed in range(12)}
     assert len(openings) > 1  # the first question is drawn among the best few, not fixed
 
 
-def test_skip_rules_hold_and_every_domain_is_visited_first() -> None:
-    bank, pool, _ = kiosk()
+def test_skip_rules_hold_and_every_domain_is_visited_first(assessment: Assessment) -> None:
+    bank, pool = assessment.bank, assessment.pool
     phone_only = {**CONTEXT, "equipment": "phone_only", "digital_identity": "no"}
     skipped = {i.id for i, ok in zip(pool.items, pool.eligible(phone_only), strict=True) if not ok}
     assert skipped
     for seed in range(6):
-        session = simulate(seed, np.full(len(DOMAIN_IDS), 0.3), phone_only)
+        session = simulate(assessment, seed, np.full(len(DOMAIN_IDS), 0.3), phone_only)
         asked = [item_id for item_id, _ in session.answers]
         assert not skipped & set(asked)
         first_six = [bank.item(i).domain for i in asked[: len(DOMAIN_IDS)]]
         assert sorted(first_six) == sorted(DOMAIN_IDS)
 
 
-def test_decided_levels_route_to_the_most_probable_pathway() -> None:
-    _, _, router = kiosk()
-    session = simulate(3, np.array([0.2, -0.1, 0.4, 0.0, -0.3, 0.1]), CONTEXT)
+def test_decided_levels_route_to_the_most_probable_pathway(assessment: Assessment) -> None:
+    session = simulate(assessment, 3, np.array([0.2, -0.1, 0.4, 0.0, -0.3, 0.1]), CONTEXT)
     estimate = session.estimate()
-    decision = router.decide(estimate.levels, CONTEXT)
+    decision = assessment.router.decide(estimate.levels, CONTEXT)
     best = max(estimate.pathway_probabilities, key=estimate.pathway_probabilities.__getitem__)
     assert decision.pathway == best
     assert sum(estimate.pathway_probabilities.values()) == pytest.approx(1.0)
@@ -153,16 +147,17 @@ def test_decided_levels_route_to_the_most_probable_pathway() -> None:
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.integers(0, 5), max_size=40), st.integers(0, 2**32 - 1),
        st.sampled_from(["no", "today"]))
-def test_no_answer_sequence_crashes_or_runs_too_long(choices, seed, urgency) -> None:
-    bank, pool, router = kiosk()
-    session = AdaptiveSession(pool, router, {**CONTEXT, "urgency": urgency}, seed=seed)
+def test_no_answer_sequence_crashes_or_runs_too_long(
+    assessment: Assessment, choices, seed, urgency
+) -> None:
+    bank = assessment.bank
+    session = AdaptiveSession(assessment.pool, assessment.router, {**CONTEXT, "urgency": urgency},
+                              seed=seed)
     for choice in choices:
         item = session.current
         if item is None:
             break
-        options = [o.id for o in bank.scale.options] if isinstance(item, CanDoItem) else \
-            [o.id for o in item.options]
-        options.append(DONT_KNOW)
+        options = item.answer_ids(bank.scale)
         session.answer(options[choice % len(options)])
     assert session.asked <= bank.engine.max_questions
     assert session.finished == (session.current is None)
@@ -181,8 +176,9 @@ def with_engine(bank: Bank, **changes) -> tuple[ItemPool, Router]:
 
 
 @pytest.mark.parametrize("required", [1, 2])
-def test_required_knowledge_checks_come_before_the_series_may_stop(required: int) -> None:
-    bank, _, _ = kiosk()
+def test_required_knowledge_checks_come_before_the_series_may_stop(
+    bank: Bank, required: int
+) -> None:
     pool, router = with_engine(bank, knowledge_checks=required)
     knowledge = {item.id for item in bank.items if item.kind == "knowledge"}
     rng = np.random.default_rng(required)
@@ -195,8 +191,7 @@ def test_required_knowledge_checks_come_before_the_series_may_stop(required: int
         assert len(knowledge & set(early)) >= required
 
 
-def test_more_required_knowledge_checks_than_min_questions_is_an_error() -> None:
-    bank, _, _ = kiosk()
+def test_more_required_knowledge_checks_than_min_questions_is_an_error(bank: Bank) -> None:
     with pytest.raises(ValueError, match="knowledge_checks"):
         type(bank.engine).model_validate({**bank.engine.model_dump(), "knowledge_checks": 7,
                                           "min_questions": 6})

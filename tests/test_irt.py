@@ -7,9 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk import paths
-from kiosk.bank.loader import load_bank
-from kiosk.bank.model import DONT_KNOW, CanDoItem, KnowledgeItem
+from kiosk.bank.model import Bank, CanDoItem, KnowledgeItem
+from kiosk.domain import DONT_KNOW
 from kiosk.engine.irt import (
     DECLARED_UNKNOWN,
     NO_INFORMATION,
@@ -56,8 +55,7 @@ def test_dont_know_on_a_knowledge_check_is_not_a_guessed_wrong_answer() -> None:
     assert not np.allclose(np.exp(declared), model.probabilities(theta)[0])
 
 
-def test_scoring_of_answers() -> None:
-    bank = load_bank(paths.default_bank())
+def test_scoring_of_answers(bank: Bank) -> None:
     scale = [o.id for o in bank.scale.options]
     can_do = next(i for i in bank.items if isinstance(i, CanDoItem))
     check = next(i for i in bank.items if isinstance(i, KnowledgeItem))

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kiosk import paths
-from kiosk.bank.loader import DataFileError, load_bank
+from kiosk.bank.model import Bank
 from kiosk.cli import app
+from kiosk.datafile import DataFileError, load_model
 
 DEFAULT = paths.default_bank().read_text(encoding="utf-8")
 PROBLEM_LINE = re.compile(r"^(?P<file>.+\.yaml):(?P<line>\d+): (?P<message>.+)$")
@@ -41,8 +42,7 @@ def test_every_bundled_file_is_valid() -> None:
     assert "6 domains" in lines[0] and "languages fr, en" in lines[0]
 
 
-def test_bundled_bank_follows_the_competence_model() -> None:
-    bank = load_bank(paths.default_bank())
+def test_bundled_bank_follows_the_competence_model(bank: Bank) -> None:
     for domain in bank.domain_ids():
         items = [i for i in bank.items if i.domain == domain]
         assert len(items) >= 6, domain
@@ -120,7 +120,7 @@ def test_loader_raises_a_typed_error_with_all_problems(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(DataFileError) as caught:
-        load_bank(path)
+        load_model(path, Bank)
     messages = [p.message for p in caught.value.problems]
     assert any("cannot be 'x'" in m for m in messages), messages
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import paths
-from kiosk.bank.loader import DataFileError, load_model
+from kiosk.datafile import DataFileError, load_model
 from kiosk.offers import choose_offers, weak_domains
 from kiosk.routing import Decision
 from kiosk.site import Site

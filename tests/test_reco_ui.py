@@ -9,8 +9,7 @@ from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from kiosk import paths
-from kiosk.bank.loader import load_bank, load_model
+from kiosk.bank.model import Bank
 from kiosk.offers import choose_offers
 from kiosk.routing import Router
 from kiosk.site import Site
@@ -19,33 +18,31 @@ from kiosk.ui.strings import strings
 from kiosk.ui.widgets.offers import OfferCard, OfferList
 from kiosk.ui.widgets.takeaway import QrCode, Takeaway
 
-BANK = load_bank(paths.default_bank())
-GENEVA = load_model(paths.questionnaires_dir() / "sites" / "geneve.yaml", Site)
 TUESDAY = datetime(2026, 11, 24, 13, 0)
 
 
 class Host(App[None]):
-    def __init__(self, language: str) -> None:
+    def __init__(self, bank: Bank, site: Site, language: str) -> None:
         super().__init__()
-        levels = dict.fromkeys(BANK.domain_ids(), 1)
-        decision = Router(BANK).decide(levels, {"urgency": "today"})
-        self.offers = choose_offers(GENEVA, decision, levels, language, TUESDAY)
-        self.text = summary(BANK, decision, self.offers[:QR_OFFERS], language, "K7PQ3X")
+        levels = dict.fromkeys(bank.domain_ids(), 1)
+        decision = Router(bank).decide(levels, {"urgency": "today"})
+        self.offers = choose_offers(site, decision, levels, language, TUESDAY)
+        self.text = summary(bank, decision, self.offers[:QR_OFFERS], language, "K7PQ3X")
         self.language = language
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield OfferList(self.offers, self.language, id="offers")
-            yield Takeaway(self.text, "K7PQ3X", self.language, id="takeaway")
+            yield OfferList(self.offers, id="offers")
+            yield Takeaway(self.text, "K7PQ3X", id="takeaway")
 
 
 def _texts(app: App[None], selector: str) -> list[str]:
     return [str(w.render()) for w in app.query(selector).results(Static)]
 
 
-def test_offers_and_takeaway_render_in_french() -> None:
+def test_offers_and_takeaway_render_in_french(bank: Bank, geneva: Site) -> None:
     async def scenario() -> None:
-        app = Host("fr")
+        app = Host(bank, geneva, "fr")
         async with app.run_test(size=(100, 60)) as pilot:
             await pilot.pause()
             cards = list(app.query(OfferCard))
@@ -61,9 +58,9 @@ def test_offers_and_takeaway_render_in_french() -> None:
     asyncio.run(scenario())
 
 
-def test_english_visitor_sees_english_words() -> None:
+def test_english_visitor_sees_english_words(bank: Bank, geneva: Site) -> None:
     async def scenario() -> None:
-        app = Host("en")
+        app = Host(bank, geneva, "en")
         async with app.run_test(size=(100, 60)) as pilot:
             await pilot.pause()
             first = _texts(app.query(OfferCard).first(), "Static")

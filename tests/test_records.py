@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from storage_checks import example_record, example_sheet
 
 from kiosk.records import AnswerSheet, VisitRecord, iso_week, new_result_id
 from kiosk.storage import ResultStore
 from kiosk.storage.journal import parse_entry
-from kiosk.storage.selfcheck import example_record, example_sheet
 from kiosk.visit import Assessment, Visit
 
 # What may be stored, one field per allowed item, split in two records that share no key (plus

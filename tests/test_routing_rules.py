@@ -13,50 +13,64 @@ from hypothesis import strategies as st
 
 from kiosk import paths
 from kiosk.bank.conditions import Facts
-from kiosk.bank.coverage import ALL_LEVEL_VECTORS, cases, routing_problems
-from kiosk.bank.loader import DataFileError, load_bank
-from kiosk.domain import COMPLETIONS, DOMAIN_IDS, PATHWAY_IDS
+from kiosk.bank.coverage import cases, routing_problems
+from kiosk.bank.model import Bank
+from kiosk.datafile import DataFileError, load_model
+from kiosk.domain import COMPLETIONS, DOMAIN_IDS, PATHWAY_IDS, TOP_LEVEL
+from kiosk.level_vectors import ALL_LEVEL_VECTORS
 from kiosk.routing import Router
+from kiosk.visit import Assessment
 
-BANK = load_bank(paths.default_bank())
-ROUTER = Router(BANK)
-RAW = yaml.safe_load(paths.default_bank().read_text(encoding="utf-8"))
+levels_st = st.fixed_dictionaries({d: st.integers(0, TOP_LEVEL) for d in DOMAIN_IDS})
 
-levels_st = st.fixed_dictionaries({d: st.integers(0, 3) for d in DOMAIN_IDS})
-# Each context question: one of its answers, "je ne sais pas", or not asked at all.
-context_st = st.fixed_dictionaries(
-    {},
-    optional={q.id: st.sampled_from(q.option_ids()) for q in BANK.context},
-)
+
+@pytest.fixture(scope="module")
+def router(assessment: Assessment) -> Router:
+    return assessment.router
+
+
+@pytest.fixture(scope="module")
+def raw() -> dict[str, Any]:
+    """The bundled questionnaire as plain data, to be changed and written back."""
+    return yaml.safe_load(paths.default_bank().read_text(encoding="utf-8"))
+
+
+def _rules(bank: Bank) -> tuple[list[Any], dict[str, list[str]]]:
+    return [rule.when for rule in bank.routing], bank.context_answers()
 
 
 @settings(max_examples=300, deadline=None)
-@given(levels_st, context_st, st.sampled_from(COMPLETIONS), st.floats(0, 1))
+@given(levels=levels_st, completion=st.sampled_from(COMPLETIONS), share=st.floats(0, 1),
+       data=st.data())
 def test_every_visitor_reaches_exactly_one_pathway(
-    levels: dict[str, int], context: dict[str, str], completion: Any, share: float
+    router: Router, levels: dict[str, int], completion: Any, share: float, data: st.DataObject
 ) -> None:
-    decision = ROUTER.decide(levels, context, completion, share)
+    # Each context question: one of its answers, "je ne sais pas", or not asked at all.
+    context = data.draw(st.fixed_dictionaries({}, optional={
+        q.id: st.sampled_from(q.answer_ids()) for q in router.bank.context
+    }))
+    decision = router.decide(levels, context, completion, share)
     assert decision.pathway in PATHWAY_IDS
     # The single decision and the vectorised table the engine uses agree.
     facts = Facts.single(levels, context, completion, share)
-    assert ROUTER.pathway_ids[ROUTER.pathway_indices(facts)[0]] == decision.pathway
+    assert router.pathway_ids[router.pathway_indices(facts)[0]] == decision.pathway
     assert 1 <= len(decision.reasons) <= 3
-    assert all(r.languages() == set(BANK.languages) for r in decision.reasons)
+    assert all(r.languages() == set(router.bank.languages) for r in decision.reasons)
     assert len(set(decision.needs)) == len(decision.needs)
 
 
-def test_brute_force_covers_every_case_of_the_default_bank() -> None:
+def test_brute_force_covers_every_case_of_the_default_bank(router: Router) -> None:
     total = 0
-    for facts in cases(BANK):
-        chosen = ROUTER.pathway_indices(facts)
+    for facts in cases(*_rules(router.bank)):
+        chosen = router.pathway_indices(facts)
         assert (chosen >= 0).all()
         total += len(chosen)
     assert total >= len(ALL_LEVEL_VECTORS) * len(COMPLETIONS)
-    assert routing_problems(BANK) == []
+    assert routing_problems(*_rules(router.bank)) == []
 
 
-def _bank_file(tmp_path: Path, routing: list[dict[str, Any]]) -> Path:
-    data = {**RAW, "routing": routing}
+def _bank_file(tmp_path: Path, raw: dict[str, Any], routing: list[dict[str, Any]]) -> Path:
+    data = {**raw, "routing": routing}
     path = tmp_path / "bank.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
@@ -64,64 +78,63 @@ def _bank_file(tmp_path: Path, routing: list[dict[str, Any]]) -> Path:
 
 def _errors(path: Path) -> list[str]:
     with pytest.raises(DataFileError) as caught:
-        load_bank(path)
+        load_model(path, Bank)
     return [str(p) for p in caught.value.problems]
 
 
-def test_a_rule_shadowed_by_earlier_rules_is_reported(tmp_path: Path) -> None:
-    routing = [*RAW["routing"][:-1],
+def test_a_rule_shadowed_by_earlier_rules_is_reported(tmp_path: Path, raw: dict) -> None:
+    routing = [*raw["routing"][:-1],
                {"pathway": "autonomy", "when": {"level": {"domain": "safety", "at_least": 3}}},
-               RAW["routing"][-1]]
+               raw["routing"][-1]]
     # Move the catch-all before the new rule: now the new rule can never be chosen.
     routing[-1], routing[-2] = routing[-2], routing[-1]
-    errors = _errors(_bank_file(tmp_path, routing))
+    errors = _errors(_bank_file(tmp_path, raw, routing))
     assert len(errors) == 1
     assert "can never be chosen" in errors[0] and "move it up" in errors[0]
     assert errors[0].startswith(f"{tmp_path / 'bank.yaml'}:")
 
 
-def test_a_rule_no_one_matches_is_reported(tmp_path: Path) -> None:
+def test_a_rule_no_one_matches_is_reported(tmp_path: Path, raw: dict) -> None:
     impossible = {"pathway": "autonomy", "when": {"all": [
         {"level": {"domain": "devices", "at_most": 0}},
         {"level": {"domain": "devices", "at_least": 3}}]}}
-    errors = _errors(_bank_file(tmp_path, [impossible, *RAW["routing"]]))
+    errors = _errors(_bank_file(tmp_path, raw, [impossible, *raw["routing"]]))
     assert len(errors) == 1 and "no visitor can match it" in errors[0]
 
 
-def test_a_gap_in_the_rules_is_reported_with_an_example(tmp_path: Path) -> None:
-    errors = _errors(_bank_file(tmp_path, RAW["routing"][:-1]))
+def test_a_gap_in_the_rules_is_reported_with_an_example(tmp_path: Path, raw: dict) -> None:
+    errors = _errors(_bank_file(tmp_path, raw, raw["routing"][:-1]))
     assert len(errors) == 1
     assert "some visitors reach no pathway" in errors[0] and "always: true" in errors[0]
     assert "levels devices=" in errors[0]
 
 
-def test_an_unknown_answer_in_a_rule_is_reported(tmp_path: Path) -> None:
+def test_an_unknown_answer_in_a_rule_is_reported(tmp_path: Path, raw: dict) -> None:
     bad = {"pathway": "assisted", "when": {"context": {"question": "urgency", "in": ["now"]}}}
-    errors = _errors(_bank_file(tmp_path, [bad, *RAW["routing"]]))
+    errors = _errors(_bank_file(tmp_path, raw, [bad, *raw["routing"]]))
     assert any("'urgency' has no answer 'now'" in e for e in errors)
 
 
-def test_the_strength_fact_comes_from_the_strongest_domain() -> None:
+def test_the_strength_fact_comes_from_the_strongest_domain(router: Router) -> None:
     levels = {d: 1 for d in DOMAIN_IDS} | {"information": 3, "devices": 2}
-    decision = ROUTER.decide(levels, {"urgency": "no"})
+    decision = router.decide(levels, {"urgency": "no"})
     strongest = "Vous savez déjà chercher une information sur internet."
     assert decision.reasons[-1].get("fr") == strongest
     # Nobody is told "vous savez déjà" about a domain they only do with help, nor after leaving.
-    assert ROUTER.strength(dict.fromkeys(DOMAIN_IDS, 1)) is None
-    left = ROUTER.decide(levels, {}, "abandoned")
+    assert router.strength(dict.fromkeys(DOMAIN_IDS, 1)) is None
+    left = router.decide(levels, {}, "abandoned")
     assert all("déjà" not in r.get("fr") for r in left.reasons)
 
 
-def test_the_pathway_table_covers_every_level_vector() -> None:
-    table = ROUTER.pathway_table({"urgency": "today"})
+def test_the_pathway_table_covers_every_level_vector(router: Router) -> None:
+    table = router.pathway_table({"urgency": "today"})
     assert table.shape == (4096,) and (table >= 0).all()
-    assert set(np.unique(table)) >= {ROUTER.pathway_ids.index(p) for p in ("assisted",
+    assert set(np.unique(table)) >= {router.pathway_ids.index(p) for p in ("assisted",
                                                                             "autonomy")}
 
 
-def test_workshops_reasons_name_the_weak_domains() -> None:
-    router = Router(BANK)
-    levels = {**dict.fromkeys(BANK.domain_ids(), 2), "safety": 1, "documents": 0}
+def test_workshops_reasons_name_the_weak_domains(router: Router) -> None:
+    levels = {**dict.fromkeys(router.bank.domain_ids(), 2), "safety": 1, "documents": 0}
     decision = router.decide(levels, {"urgency": "no"})
     assert decision.pathway == "workshops"
     said = [r.fr for r in decision.reasons]

@@ -9,12 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from filelock import FileLock
+from storage_checks import example_record, example_sheet
 from textual.pilot import Pilot
 
 from kiosk.records import StoredVisit
 from kiosk.storage import ResultStore
 from kiosk.storage.saver import SaveQueue
-from kiosk.storage.selfcheck import example_record, example_sheet
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.out_of_service import OutOfServiceScreen
 from kiosk.ui.screens.question import QuestionScreen
@@ -141,7 +141,7 @@ def test_a_save_failing_mid_session_shows_the_result_and_tells_staff(
         assert isinstance(app.screen, ResultScreen), "the visitor gets their result at once"
         saved_id = app.outcome.record.result_id
         assert eventually(lambda: queue.status.waiting == 1 and not queue.status.ready)
-        await pilot.click("#nav-finish")
+        await pilot.click("#finish")
         await pilot.pause()
         notice = str(app.screen.query_one("#staff-notice").render())
         assert "1 résultat(s) pas encore enregistré(s)" in notice and "is a folder" in notice

@@ -8,14 +8,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import storage_checks
 from filelock import FileLock
+from storage_checks import derived_id, example_record, example_sheet
 from storage_helpers import alone
 from tinydb import Query
 
 from kiosk.records import VisitRecord
 from kiosk.storage import LockTimeout, ResultStore, StorageError
 from kiosk.storage.journal import parse_entry
-from kiosk.storage.selfcheck import derived_id, example_record, example_sheet
 from kiosk.storage.store import BATCH
 
 
@@ -71,7 +72,7 @@ def test_processes_saving_at_once_lose_nothing_and_duplicate_nothing(tmp_path: P
     prefixes = ["a", "b", "shared", "shared"]
     count = 60
     writers = [
-        subprocess.Popen([sys.executable, "-m", "kiosk.storage.selfcheck", "save",
+        subprocess.Popen([sys.executable, storage_checks.__file__, "save",
                           str(tmp_path), prefix, str(count)])
         for prefix in prefixes
     ]

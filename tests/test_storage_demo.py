@@ -7,14 +7,15 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from storage_checks import example_record
 from storage_helpers import alone
+from storage_summary import counts, export_jsonl
 from typer.testing import CliRunner
 
+from kiosk import paths
 from kiosk.cli import app
 from kiosk.records import VisitRecord
 from kiosk.storage import ResultStore
-from kiosk.storage.selfcheck import example_record
-from kiosk.storage.summary import counts, export_jsonl
 
 runner = CliRunner()
 
@@ -50,6 +51,22 @@ def test_demo_data_without_a_seed_adds_new_results_every_time(tmp_path: Path) ->
         assert runner.invoke(app, args).exit_code == 0
     assert ResultStore(tmp_path).count() == 10
     assert "random draw" in runner.invoke(app, ["demo-data", "--help"]).output
+
+
+def test_demo_data_uses_the_given_site_and_reports_broken_files(tmp_path: Path) -> None:
+    geneva = paths.questionnaires_dir() / "sites" / "geneve.yaml"
+    result = runner.invoke(app, ["demo-data", "--count", "3", "--engine-visits", "3",
+                                 "--data-dir", str(tmp_path / "data"), "--site", str(geneva)])
+    assert result.exit_code == 0, result.output
+    saved = ResultStore(tmp_path / "data").records(include_synthetic=True)
+    assert {r.site_id for r in saved} == {"geneve-espace-ville"}
+    broken = tmp_path / "bank.yaml"
+    broken.write_text("id: x\n", encoding="utf-8")
+    result = runner.invoke(app, ["demo-data", "--count", "1", "--data-dir", str(tmp_path / "d2"),
+                                 "--bank", str(broken)])
+    assert result.exit_code == 1
+    assert f"{broken}:1: 'version' is missing" in result.output
+    assert not (tmp_path / "d2").exists(), "nothing is stored from files that cannot be used"
 
 
 def test_purge_command_prints_the_count_and_the_weeks(tmp_path: Path) -> None:

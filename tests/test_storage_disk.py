@@ -6,11 +6,11 @@ import stat
 from datetime import date, datetime
 from pathlib import Path
 
+from storage_checks import example_counted, example_record, example_sheet
 from storage_helpers import kiosk
 
 from kiosk.storage import ResultStore
 from kiosk.storage.disk import week_start
-from kiosk.storage.selfcheck import example_counted, example_record, example_sheet
 
 
 def modes(directory: Path) -> dict[str, int]:

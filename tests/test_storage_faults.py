@@ -19,12 +19,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from storage_checks import example_record, example_sheet
 from storage_helpers import give_away, kiosk, unprivileged_prefix
 from test_terminal import Terminal
 
 from kiosk.records import StoredVisit
 from kiosk.storage import ResultStore
-from kiosk.storage.selfcheck import example_record, example_sheet
 
 COMMANDS: dict[str, list[str]] = {
     "demo-data": ["demo-data", "--count", "3", "--engine-visits", "3"],

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from storage_checks import example_record, example_sheet
 from tinydb import TinyDB
 
 from kiosk.records import VisitRecord
 from kiosk.storage import ResultStore, SchemaVersionError
 from kiosk.storage.journal import Header, entry_line
 from kiosk.storage.migrations import Migrated, migrate, split_v1
-from kiosk.storage.selfcheck import example_record, example_sheet
 
 
 def v1_record(**changes: Any) -> dict[str, Any]:

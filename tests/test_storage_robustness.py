@@ -1,4 +1,4 @@
-"""Crashes and damaged files (benchmarks.md §5): nothing whose save returned is ever lost."""
+"""Crashes and damaged files: nothing whose save returned is ever lost."""
 
 from __future__ import annotations
 
@@ -10,16 +10,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from storage_checks import crash_check, example_record, example_sheet
 from storage_helpers import alone
 
 from kiosk.records import SCHEMA_VERSION, StoredVisit
 from kiosk.storage import ResultStore
 from kiosk.storage.journal import Journal, parse_entry
-from kiosk.storage.selfcheck import crash_check, example_record, example_sheet
 
 DAMAGED = "results.jsonl.damaged-*"
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_never_loses_a_returned_save(tmp_path: Path) -> None:
     report = crash_check(tmp_path / "data", kills=20, seed=4)
     assert report.promised > 0  # the child did save between kills: the check has something to lose

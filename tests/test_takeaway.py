@@ -10,8 +10,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from kiosk import paths
-from kiosk.bank.loader import load_bank, load_model
+from kiosk.bank.model import Bank
 from kiosk.offers import choose_offers
 from kiosk.routing import Router
 from kiosk.site import Site
@@ -27,17 +26,15 @@ from kiosk.takeaway import (
     summary,
 )
 
-BANK = load_bank(paths.default_bank())
-GENEVA = load_model(paths.questionnaires_dir() / "sites" / "geneve.yaml", Site)
 MON = datetime(2026, 11, 23, 13, 0)
 _CHAR_MODULES = {" ": (0, 0), "▀": (1, 0), "▄": (0, 1), "█": (1, 1)}
 
 
-def _summary(language: str, context: dict[str, str], level: int) -> str:
-    levels = dict.fromkeys(BANK.domain_ids(), level)
-    decision = Router(BANK).decide(levels, context)
-    offers = choose_offers(GENEVA, decision, levels, language, MON)[:QR_OFFERS]
-    return summary(BANK, decision, offers, language, "K7PQ3X")
+def _summary(bank: Bank, site: Site, language: str, context: dict[str, str], level: int) -> str:
+    levels = dict.fromkeys(bank.domain_ids(), level)
+    decision = Router(bank).decide(levels, context)
+    offers = choose_offers(site, decision, levels, language, MON)[:QR_OFFERS]
+    return summary(bank, decision, offers, language, "K7PQ3X")
 
 
 def _decode_text(lines: list[str]) -> str:
@@ -64,17 +61,19 @@ CASES = [
 
 @pytest.mark.parametrize(("language", "context", "level"), CASES)
 def test_the_terminal_qr_code_decodes_to_the_summary(
-    language: str, context: dict[str, str], level: int
+    bank: Bank, geneva: Site, language: str, context: dict[str, str], level: int
 ) -> None:
-    text = _summary(language, context, level)
+    text = _summary(bank, geneva, language, context, level)
     lines = qr_lines(qr_matrix(text))
     assert _decode_text(lines) == text
     # It must fit an 80-column terminal.
     assert max(len(line) for line in lines) <= 80
 
 
-def test_the_summary_says_pathway_offers_addresses_hours_and_code() -> None:
-    text = _summary("fr", {"urgency": "today"}, 1)
+def test_the_summary_says_pathway_offers_addresses_hours_and_code(
+    bank: Bank, geneva: Site
+) -> None:
+    text = _summary(bank, geneva, "fr", {"urgency": "today"}, 1)
     lines = text.splitlines()
     assert lines[0] == "Accompagnement individuel"
     assert "Permanence numérique Rive gauche" in lines
@@ -112,16 +111,16 @@ def test_printing_never_fails_the_flow(monkeypatch: pytest.MonkeyPatch) -> None:
     assert print_ticket("ticket", run=ok) is False and len(sent) == 1
 
 
-def test_fitting_summary_drops_detail_until_the_qr_code_fits() -> None:
-    levels = dict.fromkeys(BANK.domain_ids(), 1)
-    decision = Router(BANK).decide(levels, {"urgency": "today"})
-    offers = choose_offers(GENEVA, decision, levels, "fr", MON)
+def test_fitting_summary_drops_detail_until_the_qr_code_fits(bank: Bank, geneva: Site) -> None:
+    levels = dict.fromkeys(bank.domain_ids(), 1)
+    decision = Router(bank).decide(levels, {"urgency": "today"})
+    offers = choose_offers(geneva, decision, levels, "fr", MON)
     sizes = []
     for room in (60, 30, 26, 20, 10):
-        text = fitting_summary(BANK, decision, offers, "fr", "K7PQ3X", room)
+        text = fitting_summary(bank, decision, offers, "fr", "K7PQ3X", room)
         drawn = len(qr_lines(qr_matrix(text)))
-        assert drawn <= room or text == summary(BANK, decision, [], "fr", "K7PQ3X")
-        assert text.startswith(BANK.pathway(decision.pathway).title.fr)
+        assert drawn <= room or text == summary(bank, decision, [], "fr", "K7PQ3X")
+        assert text.startswith(bank.pathway(decision.pathway).title.fr)
         assert text.endswith("K7P Q3X")
         sizes.append(len(text))
     assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]

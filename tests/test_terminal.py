@@ -17,6 +17,7 @@ from kiosk.storage import ResultStore
 
 pytestmark = [
     pytest.mark.terminal,
+    pytest.mark.slow,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 

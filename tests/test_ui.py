@@ -16,6 +16,7 @@ from kiosk.records import AnswerSheet, VisitRecord
 from kiosk.storage import ResultStore
 from kiosk.storage.saver import SaveQueue
 from kiosk.ui.app import KioskApp
+from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.takeaway import TakeawayScreen
@@ -90,8 +91,8 @@ def test_complete_assessment_by_mouse(make_app, store: ResultStore) -> None:
     app = make_app()
 
     async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
-        await pilot.click("#nav-start")
-        await pilot.click("#nav-begin")
+        await pilot.click("#start")
+        await pilot.click("#begin")
         await pilot.pause()
         clicks = 0
         while isinstance(app.screen, QuestionScreen):
@@ -100,7 +101,7 @@ def test_complete_assessment_by_mouse(make_app, store: ResultStore) -> None:
             clicks += 1
             assert clicks < 40
         assert isinstance(app.screen, ResultScreen)
-        await pilot.click("#nav-finish")
+        await pilot.click("#finish")
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen)
 
@@ -142,7 +143,7 @@ def test_language_switch_at_any_time(make_app, store: ResultStore) -> None:
         await begin(pilot)
         question = app.visit.current
         assert question.text.fr in screen_text(app)
-        await pilot.click("#nav-switch_language")
+        await pilot.click("#switch-language")
         await pilot.pause()
         assert question.text.en in screen_text(app)
         assert app.visit.current == question, "switching language keeps the question"
@@ -153,7 +154,7 @@ def test_language_switch_at_any_time(make_app, store: ResultStore) -> None:
         await pilot.pause()
         assert "Votre résultat" in screen_text(app)
         await pilot.press("l")
-        await pilot.click("#nav-finish")
+        await pilot.click("#finish")
         await pilot.pause()
         assert "Bonjour" in screen_text(app), "the next visitor starts in French"
 
@@ -177,7 +178,7 @@ def test_back_returns_to_the_previous_question(make_app) -> None:
         await pilot.pause()
         assert app.visit.current == asked[-1]
         assert asked[-1].text.fr in screen_text(app)
-        await pilot.click("#nav-back")
+        await pilot.click("#back")
         await pilot.pause()
         assert app.visit.current == asked[-2]
         await pilot.press("1", "1")
@@ -201,7 +202,7 @@ def test_finish_leaves_nothing_of_the_visitor(make_app) -> None:
             *(lvl.label.fr for lvl in app.assessment.bank.levels),
         ]
         del result
-        await pilot.click("#nav-finish")
+        await pilot.click("#finish")
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen)
         assert app.visit is None
@@ -229,7 +230,7 @@ def test_stop_saves_an_abandoned_assessment_and_clears(make_app, store: ResultSt
         await pilot.press("enter")  # the safe answer, "continuer", has the focus
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen) and app.visit.answered == 3
-        await pilot.click("#nav-stop")
+        await pilot.click("#stop")
         await pilot.pause()
         await pilot.click("#yes")
         await pilot.pause()
@@ -242,13 +243,41 @@ def test_stop_saves_an_abandoned_assessment_and_clears(make_app, store: ResultSt
     assert saved.levels == {}  # stopped during the context questions
 
 
-def test_idle_visitor_is_timed_out_and_wiped(make_app, store: ResultStore) -> None:
-    app = make_app(idle_after=0.5, idle_countdown=1)
+class Clock:
+    """A clock the test moves by hand: idle handling without real waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+async def wait(app: KioskApp, pilot: Pilot[None], clock: Clock, seconds: float) -> None:
+    """Nobody touches the kiosk for ``seconds``; the app looks at its clock, as it does each
+    second."""
+    clock.advance(seconds)
+    app.check_presence()
+    await pilot.pause()
+
+
+def test_idle_visitor_is_asked_then_timed_out_and_wiped(make_app, store: ResultStore) -> None:
+    clock = Clock()
+    app = make_app(clock=clock)
 
     async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
         await begin(pilot)
         await pilot.press("1")
-        await pilot.pause(4.0)
+        await wait(app, pilot, clock, 89)
+        assert isinstance(app.screen, QuestionScreen), "not asked before 90 s"
+        await wait(app, pilot, clock, 2)
+        assert isinstance(app.screen, IdleScreen)
+        await wait(app, pilot, clock, 20)
+        assert "10 s" in screen_text(app), "the dialog counts down"
+        await wait(app, pilot, clock, 10)
         assert isinstance(app.screen, WelcomeScreen) and app.visit is None
 
     drive(app, scenario)
@@ -257,18 +286,36 @@ def test_idle_visitor_is_timed_out_and_wiped(make_app, store: ResultStore) -> No
 
 
 def test_still_here_keeps_the_visit(make_app, store: ResultStore) -> None:
-    app = make_app(idle_after=0.5, idle_countdown=30)
+    clock = Clock()
+    app = make_app(clock=clock)
 
     async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
         await begin(pilot)
         await pilot.press("1")
-        await pilot.pause(2.0)
+        await wait(app, pilot, clock, 100)
+        assert isinstance(app.screen, IdleScreen)
         await pilot.press("enter")  # "Je suis là"
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen) and app.visit.answered == 1
+        await wait(app, pilot, clock, 60)
+        assert isinstance(app.screen, QuestionScreen), "the wait starts again from the answer"
 
     drive(app, scenario)
     assert not list(store.records())
+
+
+def test_an_idle_kiosk_returns_to_the_french_welcome(make_app) -> None:
+    clock = Clock()
+    app = make_app(clock=clock)
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await pilot.press("enter", "l")  # the notice, in English; no visit yet
+        await pilot.pause()
+        assert app.language == "en"
+        await wait(app, pilot, clock, 100)
+        assert isinstance(app.screen, WelcomeScreen) and app.language == "fr"
+
+    drive(app, scenario)
 
 
 def test_takeaway_shows_the_qr_code_and_closes(make_app) -> None:
@@ -278,7 +325,7 @@ def test_takeaway_shows_the_qr_code_and_closes(make_app) -> None:
         await begin(pilot)
         await answer_all(app, pilot, "3")
         code = app.screen.code
-        await pilot.click("#nav-takeaway")
+        await pilot.click("#takeaway")
         await pilot.pause()
         assert isinstance(app.screen, TakeawayScreen)
         assert code in app.screen.summary.replace(" ", "")
@@ -334,7 +381,7 @@ def test_the_qr_code_fits_on_screen(make_app, size: tuple[int, int]) -> None:
     async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
         await begin(pilot)
         await answer_all(app, pilot, "1")
-        await pilot.click("#nav-takeaway")
+        await pilot.click("#takeaway")
         await pilot.pause()
         qr = app.screen.query_one(QrCode)
         region = qr.region

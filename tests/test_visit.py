@@ -9,13 +9,14 @@ from datetime import date
 import pytest
 
 from kiosk.bank.model import Bank
+from kiosk.domain import DONT_KNOW
 from kiosk.records import AnswerSheet, VisitRecord
 from kiosk.visit import Assessment, Question, Visit
 
 
 def contexts(bank: Bank, count: int, seed: int) -> list[dict[str, str]]:
     rng = random.Random(seed)
-    return [{q.id: rng.choice(q.option_ids()) for q in bank.context} for _ in range(count)]
+    return [{q.id: rng.choice(q.answer_ids()) for q in bank.context} for _ in range(count)]
 
 
 Script = Callable[[Question], str]
@@ -144,7 +145,7 @@ def test_record_holds_only_allowed_values(bank: Bank, assessment: Assessment) ->
 
 def test_dont_know_everywhere_leads_to_orientation(bank: Bank, assessment: Assessment) -> None:
     context = contexts(bank, 1, seed=8)[0]
-    visit = run(assessment, context, lambda q: "dont_know", seed=1)
+    visit = run(assessment, context, lambda q: DONT_KNOW, seed=1)
     outcome = visit.outcome()
     assert outcome.record.pathway == "orientation"
     assert outcome.record.questions_asked < bank.engine.max_questions, "it does not drag on"

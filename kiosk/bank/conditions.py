@@ -9,21 +9,15 @@ of one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
-from kiosk.bank.text import Text
-from kiosk.domain import DOMAIN_IDS, Completion, DomainId
-
-if TYPE_CHECKING:
-    from kiosk.bank.model import ContextQuestion
-
-Loc = tuple[str | int, ...]
-LevelValue = Annotated[int, Field(ge=0, le=3)]
+from kiosk.datafile import Loc, Text
+from kiosk.domain import DOMAIN_IDS, Completion, DomainId, Level
 
 
 @dataclass(frozen=True)
@@ -58,16 +52,28 @@ class _Node(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-class _Leaf(_Node):
+class _Condition(_Node):
+    def evaluate(self, facts: Facts) -> np.ndarray:
+        """Whether the condition holds, per row of ``facts``."""
+        raise NotImplementedError
+
+    def holds_for(self, context: Mapping[str, str]) -> bool:
+        """Whether a skip rule (a condition on context answers only) holds for these answers."""
+        return bool(self.evaluate(Facts.single({}, context))[0])
+
+
+class _Leaf(_Condition):
     says: Text | None = Field(None, description="the fact told to the visitor when this holds")
 
-    def reference_errors(self, questions: Mapping[str, ContextQuestion]) -> list[str]:
+    def reference_errors(self, answers: Mapping[str, Sequence[str]]) -> list[str]:
+        """What is wrong with the context questions and answers this leaf names, given the
+        answers each context question accepts."""
         return []
 
 
 class LevelBounds(_Node):
-    at_least: LevelValue | None = None
-    at_most: LevelValue | None = None
+    at_least: Level | None = None
+    at_most: Level | None = None
 
     @model_validator(mode="after")
     def _bounded(self) -> LevelBounds:
@@ -106,8 +112,8 @@ class LevelLeaf(_Leaf):
 
 class LevelCount(LevelBounds):
     domains: list[DomainId] | None = Field(None, description="default: all six domains")
-    min: int = Field(0, ge=0, le=6)
-    max: int = Field(6, ge=0, le=6)
+    min: int = Field(0, ge=0, le=len(DOMAIN_IDS))
+    max: int = Field(len(DOMAIN_IDS), ge=0, le=len(DOMAIN_IDS))
 
 
 class CountLeaf(_Leaf):
@@ -135,12 +141,12 @@ class ContextLeaf(_Leaf):
     def evaluate(self, facts: Facts) -> np.ndarray:
         return facts.constant(facts.context.get(self.context.question) in self.context.in_)
 
-    def reference_errors(self, questions: Mapping[str, ContextQuestion]) -> list[str]:
+    def reference_errors(self, answers: Mapping[str, Sequence[str]]) -> list[str]:
         named = self.context.question
-        if named not in questions:
-            known = ", ".join(sorted(questions))
+        if named not in answers:
+            known = ", ".join(sorted(answers))
             return [f"unknown question '{named}': use one of the context questions ({known})"]
-        allowed = questions[named].option_ids()
+        allowed = answers[named]
         unknown = [a for a in self.context.in_ if a not in allowed]
         if unknown:
             return [
@@ -179,21 +185,21 @@ class AlwaysLeaf(_Leaf):
         return facts.constant(True)
 
 
-class AllOf(_Node):
+class AllOf(_Condition):
     all: list[Condition] = Field(min_length=1)
 
     def evaluate(self, facts: Facts) -> np.ndarray:
         return np.logical_and.reduce([c.evaluate(facts) for c in self.all])
 
 
-class AnyOf(_Node):
+class AnyOf(_Condition):
     any: list[Condition] = Field(min_length=1)
 
     def evaluate(self, facts: Facts) -> np.ndarray:
         return np.logical_or.reduce([c.evaluate(facts) for c in self.any])
 
 
-class Not(_Node):
+class Not(_Condition):
     not_: Condition = Field(alias="not")
 
     def evaluate(self, facts: Facts) -> np.ndarray:
@@ -270,7 +276,6 @@ def reasons(cond: Condition, facts: Facts) -> list[Text]:
     if isinstance(cond, Not):
         return []
     return [cond.says] if cond.says is not None and cond.evaluate(facts)[0] else []
-
 
 
 for _combinator in (AllOf, AnyOf, Not):

@@ -9,87 +9,63 @@ vectors at once per combination, so a whole bank is checked in milliseconds.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import product
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kiosk.bank.conditions import (
-    Condition,
-    ContextLeaf,
-    DontKnowLeaf,
-    Facts,
-    Loc,
-    iter_leaves,
-)
+from kiosk.bank.conditions import Condition, ContextLeaf, DontKnowLeaf, Facts, iter_leaves
+from kiosk.datafile import Loc
 from kiosk.domain import COMPLETIONS, DOMAIN_IDS, LEVEL_IDS
+from kiosk.level_vectors import ALL_LEVEL_VECTORS, first_match
 
-if TYPE_CHECKING:
-    from kiosk.bank.model import Bank
-
-# Every possible vector of six levels, one row each (4**6 = 4096).
-ALL_LEVEL_VECTORS = np.array(
-    list(product(range(len(LEVEL_IDS)), repeat=len(DOMAIN_IDS))), dtype=np.int8
-)
 # Beyond this many context combinations the brute force would be slow: say so instead.
 MAX_CASES = 20_000
+# The routing rules' conditions, in order, and the answers each context question accepts.
+Rules = Sequence[Condition]
+Answers = Mapping[str, Sequence[str]]
 
 
-def first_match(conditions: Sequence[Condition], facts: Facts) -> np.ndarray:
-    """Index of the first condition that holds, per row of ``facts``; -1 where none does."""
-    chosen = np.full(facts.levels.shape[0], -1, dtype=np.int64)
-    for index, condition in enumerate(conditions):
-        open_rows = chosen < 0
-        if not open_rows.any():
-            break
-        chosen[condition.evaluate(facts) & open_rows] = index
-    return chosen
-
-
-def _dimensions(bank: Bank) -> tuple[list[str], list[list[str | None]], list[float]]:
+def _dimensions(rules: Rules, answers: Answers) -> tuple[list[str], list[list[str | None]],
+                                                          list[float]]:
     """The context questions the rules name with their possible answers, and the shares."""
-    leaves = [leaf for i, r in enumerate(bank.routing)
-              for _, leaf in iter_leaves(r.when, ("routing", i, "when"))]
+    leaves = [leaf for i, rule in enumerate(rules) for _, leaf in iter_leaves(rule, (i,))]
     questions = sorted({leaf.context.question for leaf in leaves if isinstance(leaf, ContextLeaf)})
-    answers: list[list[str | None]] = [
-        [*bank.context_question(q).option_ids(), None] for q in questions
-    ]
+    possible: list[list[str | None]] = [[*answers[q], None] for q in questions]
     shares = sorted({0.0} | {leaf.dont_know.at_least for leaf in leaves
                              if isinstance(leaf, DontKnowLeaf)})
-    return questions, answers, shares
+    return questions, possible, shares
 
 
-def case_count(bank: Bank) -> int:
+def case_count(rules: Rules, answers: Answers) -> int:
     """How many batches of 4096 level vectors ``cases`` yields."""
-    _, answers, shares = _dimensions(bank)
-    return len(COMPLETIONS) * len(shares) * math.prod(len(a) for a in answers)
+    _, possible, shares = _dimensions(rules, answers)
+    return len(COMPLETIONS) * len(shares) * math.prod(len(a) for a in possible)
 
 
-def cases(bank: Bank) -> Iterator[Facts]:
+def cases(rules: Rules, answers: Answers) -> Iterator[Facts]:
     """Every distinct situation the routing rules can tell apart, 4096 level vectors each."""
-    questions, answers, shares = _dimensions(bank)
-    for chosen in product(*answers):
+    questions, possible, shares = _dimensions(rules, answers)
+    for chosen in product(*possible):
         context = {q: a for q, a in zip(questions, chosen, strict=True) if a is not None}
         for completion in COMPLETIONS:
             for share in shares:
                 yield Facts(ALL_LEVEL_VECTORS, context, completion, share)  # type: ignore[arg-type]
 
 
-def routing_problems(bank: Bank) -> list[tuple[Loc, str]]:
+def routing_problems(rules: Rules, answers: Answers) -> list[tuple[Loc, str]]:
     """Rules no case can reach, and cases no rule reaches, as (place, message) pairs."""
-    if case_count(bank) > MAX_CASES:
+    if case_count(rules, answers) > MAX_CASES:
         return [(("routing",), f"the routing rules name too many context answers to check "
                  f"(more than {MAX_CASES} combinations): use fewer questions in the rules")]
-    conditions = [rule.when for rule in bank.routing]
-    reached = np.zeros(len(conditions), dtype=bool)
-    matched = np.zeros(len(conditions), dtype=bool)
+    reached = np.zeros(len(rules), dtype=bool)
+    matched = np.zeros(len(rules), dtype=bool)
     gap: str | None = None
-    for facts in cases(bank):
-        chosen = first_match(conditions, facts)
+    for facts in cases(rules, answers):
+        chosen = first_match((rule.evaluate(facts) for rule in rules), len(facts.levels))
         reached[np.unique(chosen[chosen >= 0])] = True
         for index in np.flatnonzero(~matched):
-            matched[index] = conditions[index].evaluate(facts).any()
+            matched[index] = rules[index].evaluate(facts).any()
         if gap is None and (chosen < 0).any():
             gap = _describe_case(facts, int(np.flatnonzero(chosen < 0)[0]))
     problems: list[tuple[Loc, str]] = []
@@ -99,7 +75,7 @@ def routing_problems(bank: Bank) -> list[tuple[Loc, str]]:
                else "no visitor can match it: check its levels and answers")
         problems.append((("routing", int(index)), f"this rule can never be chosen: {why}"))
     if gap is not None:
-        problems.append((("routing", len(conditions) - 1),
+        problems.append((("routing", len(rules) - 1),
                          f"some visitors reach no pathway, e.g. {gap}: end 'routing' with a "
                          "catch-all rule (when: {always: true})"))
     return problems

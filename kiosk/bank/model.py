@@ -6,30 +6,31 @@ the kiosk reads only these models, never the raw file.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from kiosk.bank.conditions import Condition, ContextCondition, ContextLeaf, iter_leaves
 from kiosk.bank.coverage import routing_problems
-from kiosk.bank.text import Strict, Text
+from kiosk.datafile import Loc, Problems, Strict, Text, check_translations
 from kiosk.domain import (
     ACCESS_NEEDS,
     AGE_BANDS,
     DOMAIN_IDS,
+    DONT_KNOW,
     LEVEL_IDS,
     PATHWAY_IDS,
     AccessNeed,
     DomainId,
+    Identifier,
+    Language,
+    LevelId,
+    OptionId,
     PathwayId,
+    Version,
 )
 
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=48)]
-# Answer ids may also be ranges such as the age bands "<25" and "80+".
-OptionId = Annotated[str, Field(pattern=r"^[a-z0-9<][a-z0-9_+\-]*$", max_length=48)]
-
-# The answer id every question may offer for "je ne sais pas / je préfère ne pas répondre".
-DONT_KNOW = "dont_know"
 # The one context question stored apart from the others, as the record's optional age band.
 AGE_QUESTION = "age_band"
 
@@ -48,20 +49,29 @@ class Domain(Strict):
 
 
 class Level(Strict):
-    id: Literal["discover", "with_help", "alone", "confident"]
+    id: LevelId
     label: Text
 
 
-class ContextQuestion(Strict):
+class Skippable(Strict):
+    """A question that some context answers make pointless (no e-mail: no e-mail question)."""
+
+    skip_if: ContextCondition | None = None
+
+    def is_skipped(self, context: Mapping[str, str]) -> bool:
+        return self.skip_if is not None and self.skip_if.holds_for(context)
+
+
+class ContextQuestion(Skippable):
     """A question that is not scored: equipment, reason for the visit, age band, ..."""
 
     id: Identifier
     prompt: Text
     options: list[Option] = Field(min_length=2)
     dont_know: bool = Field(True, description="offer 'je ne sais pas / je préfère ne pas répondre'")
-    skip_if: ContextCondition | None = None
 
-    def option_ids(self) -> list[str]:
+    def answer_ids(self) -> list[str]:
+        """The answers it accepts: its options, and "je ne sais pas" where offered."""
         return [o.id for o in self.options] + ([DONT_KNOW] if self.dont_know else [])
 
 
@@ -87,7 +97,7 @@ class KnowledgeParams(Strict):
     c: float = Field(0.0, ge=0, lt=0.5)
 
 
-class CanDoItem(Strict):
+class CanDoItem(Skippable):
     """A self-assessment statement answered on the four-step scale of the bank."""
 
     kind: Literal["can_do"]
@@ -95,10 +105,13 @@ class CanDoItem(Strict):
     domain: DomainId
     statement: Text
     params: CanDoParams
-    skip_if: ContextCondition | None = None
+
+    def answer_ids(self, scale: Scale) -> list[str]:
+        """The answers it accepts: a step of the bank's scale, or "not sure"."""
+        return [*(o.id for o in scale.options), DONT_KNOW]
 
 
-class KnowledgeItem(Strict):
+class KnowledgeItem(Skippable):
     """A short concrete question with one right answer."""
 
     kind: Literal["knowledge"]
@@ -108,7 +121,11 @@ class KnowledgeItem(Strict):
     options: list[Option] = Field(min_length=2, max_length=5)
     correct: OptionId
     params: KnowledgeParams
-    skip_if: ContextCondition | None = None
+
+    def answer_ids(self, scale: Scale) -> list[str]:
+        """The answers it accepts: its options, or "je ne sais pas" (the scale is not used:
+        the parameter makes every item answer the same question)."""
+        return [*(o.id for o in self.options), DONT_KNOW]
 
     @model_validator(mode="after")
     def _correct_is_an_option(self) -> KnowledgeItem:
@@ -183,8 +200,8 @@ class Bank(Strict):
     """A complete questionnaire: what the visitor is asked and how the answers are routed."""
 
     id: Identifier
-    version: Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)?$")]
-    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(min_length=1)
+    version: Version
+    languages: list[Language] = Field(min_length=1)
     title: Text
     domains: list[Domain]
     levels: tuple[Level, Level, Level, Level]
@@ -215,6 +232,10 @@ class Bank(Strict):
     def domain(self, domain_id: str) -> Domain:
         return next(d for d in self.domains if d.id == domain_id)
 
+    def context_answers(self) -> dict[str, list[str]]:
+        """The answers each context question accepts, by question id."""
+        return {q.id: q.answer_ids() for q in self.context}
+
     @property
     def _items_by_id(self) -> dict[str, CanDoItem | KnowledgeItem]:
         return {i.id: i for i in self.items}
@@ -225,17 +246,19 @@ class Bank(Strict):
 
     @model_validator(mode="after")
     def _coherent(self) -> Bank:
-        problems = BankProblems()
+        problems = Problems()
         self._check_ids(problems)
-        self._check_translations(problems)
+        check_translations(self, self.languages, problems, unlisted=True)
         self._check_references(problems)
+        self._check_skip_rules(problems)
         if not problems.items:
             # Reachability is only meaningful for rules whose references are sound.
-            problems.items += routing_problems(self)
+            rules = [rule.when for rule in self.routing]
+            problems.items += routing_problems(rules, self.context_answers())
         problems.raise_if_any()
         return self
 
-    def _check_ids(self, problems: BankProblems) -> None:
+    def _check_ids(self, problems: Problems) -> None:
         for i, q in enumerate(self.context):
             unknown = [o.id for o in q.options if o.id not in AGE_BANDS]
             if q.id == AGE_QUESTION and unknown:
@@ -264,25 +287,14 @@ class Bank(Strict):
         if self.need_rules and missing_n:
             problems.add(("needs",), f"missing access need(s): {', '.join(sorted(missing_n))}")
 
-    def _check_translations(self, problems: BankProblems) -> None:
-        wanted = set(self.languages)
-        for loc, text in all_texts(self, ()):
-            missing = wanted - text.languages()
-            extra = text.languages() - wanted
-            if missing:
-                problems.add(loc, f"missing translation(s): {', '.join(sorted(missing))}")
-            if extra:
-                problems.add(
-                    loc,
-                    f"language(s) {', '.join(sorted(extra))} not listed in 'languages'",
-                )
-
-    def _check_references(self, problems: BankProblems) -> None:
-        context_ids = {q.id: q for q in self.context}
+    def _check_references(self, problems: Problems) -> None:
+        answers = self.context_answers()
         for loc, cond in self._conditions():
             for leaf_loc, leaf in iter_leaves(cond, loc):
-                for msg in leaf.reference_errors(context_ids):
+                for msg in leaf.reference_errors(answers):
                     problems.add(leaf_loc, msg)
+
+    def _check_skip_rules(self, problems: Problems) -> None:
         for loc, cond in self._skip_rules():
             for leaf_loc, leaf in iter_leaves(cond, loc):
                 if not isinstance(leaf, ContextLeaf):
@@ -291,12 +303,13 @@ class Bank(Strict):
                         "a skip rule can only look at context answers: use "
                         "'context: {question: ..., in: [...]}'",
                     )
+        known = {q.id for q in self.context}
         seen: set[str] = set()
         for i, q in enumerate(self.context):
             if q.skip_if is not None:
                 for leaf_loc, leaf in iter_leaves(q.skip_if, ("context", i, "skip_if")):
                     named = getattr(leaf, "question", None)
-                    if named is not None and named in context_ids and named not in seen:
+                    if named is not None and named in known and named not in seen:
                         problems.add(
                             leaf_loc,
                             f"'{named}' is asked after '{q.id}': a skip rule can only "
@@ -304,8 +317,8 @@ class Bank(Strict):
                         )
             seen.add(q.id)
 
-    def _skip_rules(self) -> list[tuple[tuple[str | int, ...], Condition]]:
-        found: list[tuple[tuple[str | int, ...], Condition]] = []
+    def _skip_rules(self) -> list[tuple[Loc, Condition]]:
+        found: list[tuple[Loc, Condition]] = []
         for section, questions in (("context", self.context), ("items", self.items)):
             found += [
                 ((section, i, "skip_if"), q.skip_if)
@@ -314,59 +327,8 @@ class Bank(Strict):
             ]
         return found
 
-    def _conditions(self) -> list[tuple[tuple[str | int, ...], Condition]]:
+    def _conditions(self) -> list[tuple[Loc, Condition]]:
         found = self._skip_rules()
         found += [(("routing", i, "when"), r.when) for i, r in enumerate(self.routing)]
         found += [(("need_rules", i, "when"), r.when) for i, r in enumerate(self.need_rules)]
         return found
-
-
-def all_texts(
-    node: object, loc: tuple[str | int, ...]
-) -> list[tuple[tuple[str | int, ...], Text]]:
-    """Every translated text in the bank, with where it stands."""
-    if isinstance(node, Text):
-        return [(loc, node)]
-    found: list[tuple[tuple[str | int, ...], Text]] = []
-    if isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            found += all_texts(getattr(node, name), (*loc, name))
-    elif isinstance(node, list | tuple):
-        for i, child in enumerate(node):
-            found += all_texts(child, (*loc, i))
-    return found
-
-
-class BankProblems:
-    """Collects cross-field problems so one validation run reports all of them."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[tuple[str | int, ...], str]] = []
-
-    def add(self, loc: tuple[str | int, ...], message: str) -> None:
-        self.items.append((loc, message))
-
-    def unique(self, entries: list[tuple[str, int, str]], what: str) -> None:
-        seen: dict[str, int] = {}
-        for section, index, ident in entries:
-            if ident in seen:
-                self.add(
-                    (section, index, "id"),
-                    f"duplicate {what} id '{ident}' (first used at {section}[{seen[ident]}]): "
-                    "give each one its own id",
-                )
-            else:
-                seen[ident] = index
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise BankInconsistent(self.items)
-
-
-class BankInconsistent(ValueError):
-    """Raised from the bank validator; the loader turns each entry into file:line messages."""
-
-    def __init__(self, problems: list[tuple[tuple[str | int, ...], str]]) -> None:
-        super().__init__("; ".join(msg for _, msg in problems))
-        self.problems = problems
-

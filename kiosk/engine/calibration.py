@@ -49,7 +49,7 @@ def responses_by_item(bank: Bank, answer_sets: Iterable[Mapping[str, str]]) -> n
         row = np.full(len(bank.items), NO_INFORMATION)
         for item_id, option_id in answers.items():
             i = index.get(item_id)
-            if i is not None and _is_option(bank.items[i], option_id, scale):
+            if i is not None and option_id in bank.items[i].answer_ids(bank.scale):
                 row[i] = score(bank.items[i], option_id, scale)
         rows.append(row)
     return np.array(rows, dtype=int).reshape(-1, len(bank.items))
@@ -85,11 +85,6 @@ def next_version(version: str) -> str:
 
 
 # -- EM ------------------------------------------------------------------------------------------
-
-
-def _is_option(item: CanDoItem | KnowledgeItem, option_id: str, scale: list[str]) -> bool:
-    allowed = scale if isinstance(item, CanDoItem) else [o.id for o in item.options]
-    return option_id in [*allowed, "dont_know"]
 
 
 def _model(item: CanDoItem | KnowledgeItem, x: np.ndarray) -> GradedResponse | KnowsOrGuesses:

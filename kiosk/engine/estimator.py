@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from kiosk.domain import LEVEL_IDS
 from kiosk.engine.prior import BifactorGrid
-
-LEVELS = 4
 
 
 class GridPosterior:
@@ -22,7 +21,7 @@ class GridPosterior:
         self._log_lik = np.zeros(shape)
         # log Σ_s prior(s) L_d(g, s): with no answer yet this is 0 for every g.
         self._log_marginal = np.zeros((domains, grid.g.size))
-        self._level_masks = np.stack([grid.level == k for k in range(LEVELS)])
+        self._level_masks = np.stack([grid.level == k for k in range(len(LEVEL_IDS))])
 
     def update(self, domain: int, log_likelihood: np.ndarray) -> None:
         self._log_lik[domain] += log_likelihood
@@ -50,7 +49,7 @@ class GridPosterior:
 
     def level_vector_probabilities(self) -> np.ndarray:
         """Exact posterior probability of every level vector, shape (4**D,), in the order of
-        ``kiosk.routing.ALL_LEVEL_VECTORS`` (first domain most significant).
+        ``kiosk.level_vectors.ALL_LEVEL_VECTORS`` (first domain most significant).
 
         Given g the domains are independent: the joint of the first half of the domains and
         that of the second half are outer products per general node, and summing their product

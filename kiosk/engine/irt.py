@@ -19,7 +19,8 @@ from typing import Protocol
 
 import numpy as np
 
-from kiosk.bank.model import DONT_KNOW, CanDoItem, KnowledgeItem
+from kiosk.bank.model import CanDoItem, KnowledgeItem
+from kiosk.domain import DONT_KNOW
 
 # Responses: a category 0..3 for can-do, 1/0 for knowledge, or one of these markers.
 Response = int
@@ -95,7 +96,7 @@ class KnowsOrGuesses:
         return slope**2 / (right * np.clip(1.0 - right, 1e-12, 1.0))
 
 
-def model_of(item: CanDoItem | KnowledgeItem) -> GradedResponse | KnowsOrGuesses:
+def model_of(item: CanDoItem | KnowledgeItem) -> ItemModel:
     if isinstance(item, CanDoItem):
         return GradedResponse(item.params.a, tuple(item.params.b))
     return KnowsOrGuesses(item.params.a, item.params.b, item.params.c)

@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kiosk.bank.conditions import Facts
 from kiosk.bank.model import Bank, CanDoItem, KnowledgeItem
 from kiosk.domain import DOMAIN_IDS
-from kiosk.engine.irt import GradedResponse, KnowsOrGuesses, model_of
+from kiosk.engine.irt import ItemModel, model_of
 from kiosk.engine.prior import BifactorGrid
 
 # Fixed ability points on which item information is tabulated once per bank; the posterior of
@@ -22,7 +21,7 @@ INFO_POINTS = np.linspace(-4.0, 4.0, 49)
 class ItemPool:
     bank: Bank
     items: tuple[CanDoItem | KnowledgeItem, ...]
-    models: tuple[GradedResponse | KnowsOrGuesses, ...]
+    models: tuple[ItemModel, ...]
     domain_of: np.ndarray  # (I,) domain column of each item
     knowledge: np.ndarray  # (I,) bool: a knowledge check (not a can-do statement)
     information: np.ndarray  # (I, T) item information at INFO_POINTS
@@ -53,7 +52,4 @@ class ItemPool:
 
     def eligible(self, context: Mapping[str, str]) -> np.ndarray:
         """Items the context answers do not make pointless (their skip rule does not hold)."""
-        facts = Facts(np.zeros((1, len(DOMAIN_IDS)), dtype=np.int8), dict(context))
-        return np.array(
-            [item.skip_if is None or not item.skip_if.evaluate(facts)[0] for item in self.items]
-        )
+        return np.array([not item.is_skipped(context) for item in self.items])

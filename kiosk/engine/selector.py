@@ -11,10 +11,25 @@ bank's ``min_questions``), so the series never stops before them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 from kiosk.engine.state import Snapshot
+
+
+class Selector(Protocol):
+    """What the session asks of a selector: the next item, or None when none is left."""
+
+    def select(
+        self,
+        snap: Snapshot,
+        information: np.ndarray,
+        domain_of: np.ndarray,
+        knowledge: np.ndarray,
+        candidates: np.ndarray,
+        rng: np.random.Generator,
+    ) -> int | None: ...
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kiosk.bank.model import DONT_KNOW, CanDoItem, KnowledgeItem
-from kiosk.domain import DOMAIN_IDS
+from kiosk.bank.model import CanDoItem, KnowledgeItem
+from kiosk.domain import DOMAIN_IDS, DONT_KNOW
 from kiosk.engine.estimator import GridPosterior
 from kiosk.engine.irt import NO_INFORMATION, score
 from kiosk.engine.pool import ItemPool
-from kiosk.engine.selector import DecisionInformationSelector
+from kiosk.engine.selector import DecisionInformationSelector, Selector
 from kiosk.engine.state import PathwayTable, Snapshot
-from kiosk.engine.stopper import ClassificationStopper
+from kiosk.engine.stopper import ClassificationStopper, Stopper
 from kiosk.routing import Router
 
 
@@ -39,19 +39,19 @@ class AdaptiveSession:
         router: Router,
         context: Mapping[str, str],
         seed: int,
-        selector: DecisionInformationSelector | None = None,
-        stopper: ClassificationStopper | None = None,
+        selector: Selector | None = None,
+        stopper: Stopper | None = None,
     ) -> None:
         settings = pool.bank.engine
         self.pool = pool
         self.router = router
         self.context = dict(context)
-        self.selector = selector or DecisionInformationSelector(
+        self.selector: Selector = selector or DecisionInformationSelector(
             settings.choose_among,
             knowledge_checks=settings.knowledge_checks,
             knowledge_by=settings.min_questions,
         )
-        self.stopper = stopper or ClassificationStopper(
+        self.stopper: Stopper = stopper or ClassificationStopper(
             settings.min_questions,
             settings.max_questions,
             settings.pathway_certainty,
@@ -87,8 +87,7 @@ class AdaptiveSession:
             raise RuntimeError("the series is over: no question to answer")
         index = self._current
         item = self.pool.items[index]
-        allowed = [*self._scale] if isinstance(item, CanDoItem) else [o.id for o in item.options]
-        if option_id not in [*allowed, DONT_KNOW]:
+        if option_id not in item.answer_ids(self.pool.bank.scale):
             raise ValueError(f"'{option_id}' is not an answer of question '{item.id}'")
         response = score(item, option_id, self._scale)
         if response != NO_INFORMATION:

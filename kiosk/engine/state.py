@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kiosk.routing import ALL_LEVEL_VECTORS, vector_index
+from kiosk.domain import TOP_LEVEL
+from kiosk.level_vectors import ALL_LEVEL_VECTORS, vector_index
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class PathwayTable:
         for d in range(domains):
             for step in (-1, 1):
                 moved = ALL_LEVEL_VECTORS.copy()
-                moved[:, d] = np.clip(moved[:, d] + step, 0, 3)
+                moved[:, d] = np.clip(moved[:, d] + step, 0, TOP_LEVEL)
                 sensitivity[d] += pathways[vector_index(moved)] != pathways
         return cls(pathways, count, sensitivity / 2.0)
 

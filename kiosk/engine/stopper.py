@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from kiosk.engine.state import Snapshot
+
+
+class Stopper(Protocol):
+    """What the session asks of a stopper: is the series over after these answers?"""
+
+    def should_stop(self, snap: Snapshot) -> bool: ...
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ class SaveQueue:
             return SaveStatus(
                 ready=store is not None and not self._problem,
                 problem=self._problem,
-                waiting=len(self._jobs) + self._busy,
+                waiting=len(self._jobs),  # the one being tried stays first until it is saved
                 incidents=tuple(store.incidents) if store else (),
             )
 

@@ -1,8 +1,9 @@
 """The kiosk app: a thin layer of screens over ``Visit`` (the assessment) and ``SaveQueue``.
 
-The app holds at most one visit. Every way out of it (finish, stop, idle timeout) goes through
-``_forget_visit``, which drops the visit and replaces every screen, so the next visitor finds
-nothing of the previous one on screen or in memory.
+The app holds at most one visit, and all navigation: screens and buttons ask it to move on.
+Every way out of a visit (finish, stop, idle timeout) goes through ``_forget_visit``, which
+drops the visit and replaces every screen, so the next visitor finds nothing of the previous one
+on screen or in memory.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ from kiosk.storage.saver import SaveQueue
 from kiosk.takeaway import new_result_code
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.confirm import ConfirmScreen
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.notice import NoticeScreen
 from kiosk.ui.screens.out_of_service import OutOfServiceScreen
 from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.result import ResultScreen
+from kiosk.ui.screens.takeaway import TakeawayScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
-from kiosk.ui.strings import Strings, strings
 from kiosk.visit import Assessment, Outcome, Visit
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,9 @@ class KioskApp(App[None], inherit_bindings=False):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "kiosk"
     ENABLE_COMMAND_PALETTE = False
+    # Nothing on a public kiosk is to be copied; and Textual's selection start on a mouse press
+    # fails on a widget that a recompose has just detached (a random presser triggers it).
+    ALLOW_SELECT = False
     BINDINGS = keys.APP
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
 
@@ -53,42 +58,49 @@ class KioskApp(App[None], inherit_bindings=False):
         saver: SaveQueue,
         language: str = "fr",
         idle_after: float = 90.0,
-        idle_countdown: int = 30,
+        idle_countdown: float = 30.0,
         now: Callable[[], datetime] = datetime.now,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``now`` is the local time opening hours are read against; ``clock`` measures how
+        long the kiosk has been left alone (both are a test's to set)."""
         super().__init__()
         self.assessment = assessment
         self.saver = saver
-        self.strings: Strings = strings()
         self.first_language = language
         self.set_reactive(KioskApp.language, language)
         # The one visitor's data: the only references to it, dropped by _forget_visit.
         self.visit: Visit | None = None
         self.outcome: Outcome | None = None
         self.result_code = ""
+        self.now = now
+        self._clock = clock
         self._idle_after = idle_after
         self._idle_countdown = idle_countdown
-        self._last_input = time.monotonic()
-        self._asking_idle = False
-        self.now = now  # local time at the kiosk: opening hours are read against it
+        self._last_input = clock()
+        self._idle: tuple[IdleScreen, float] | None = None  # the dialog asking, and its deadline
 
     def _fatal_error(self) -> None:
         """Textual would print the traceback with its local variables (a visitor's answers)
-        on the public screen. Log only where it failed; ``kiosk run`` starts a fresh app."""
+        on the public screen. Log only where it failed, then exit as Textual's public ``panic``
+        does, with nothing to show; ``kiosk run`` starts a fresh app.
+
+        Textual has no public hook for unhandled errors: this overrides the one method its
+        ``_handle_exception`` calls for them; ``tests/test_crash.py`` pins that behaviour."""
         error = sys.exc_info()[1]
         frames = traceback.extract_tb(error.__traceback__) if error else []
         where = " < ".join(f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames[-6:]))
         log.error("the kiosk stopped on %s at %s", type(error).__name__, where)
-        self._close_messages_no_wait()
+        self.panic()
 
     def on_mount(self) -> None:
         self.push_screen(WelcomeScreen() if self.saver.status.ready else OutOfServiceScreen())
         # Everything loaded so far (bank, engine tables, styles) lives as long as the app: keep
         # it out of the collector's full passes, which otherwise stall a key press by ~80 ms.
         self.call_after_refresh(gc.freeze)
-        self.set_interval(1.0, self._check_idle)
+        self.set_interval(1.0, self.check_presence)
 
-    # -- the visit ----------------------------------------------------------------------------
+    # -- navigation ---------------------------------------------------------------------------
 
     def may_take_visitors(self) -> bool:
         """Never take answers that could not be kept: else show staff why."""
@@ -97,7 +109,11 @@ class KioskApp(App[None], inherit_bindings=False):
         self.switch_screen(OutOfServiceScreen())
         return False
 
-    def start_visit(self) -> None:
+    def action_show_notice(self) -> None:
+        if self.may_take_visitors():
+            self.switch_screen(NoticeScreen())
+
+    def action_start_visit(self) -> None:
         if not self.may_take_visitors():
             return
         self.visit = Visit(self.assessment, self.language)
@@ -109,9 +125,25 @@ class KioskApp(App[None], inherit_bindings=False):
         self.result_code = new_result_code()
         self.switch_screen(ResultScreen())
 
+    def action_stop(self) -> None:
+        """The visitor asks to stop: confirm, then keep what the rules allow and clear."""
+
+        def stop_if_confirmed(confirmed: bool | None) -> None:
+            if confirmed:
+                self.end_visit("abandoned")
+
+        self.push_screen(ConfirmScreen("stop_question", "stop_confirm", "stop_cancel"),
+                         stop_if_confirmed)
+
     def end_visit(self, completion: Completion) -> None:
         """The visitor stopped or left: keep what the rules allow, then clear everything."""
         self._save(completion)
+        self.reset_to_welcome()
+
+    def show_takeaway(self, summary: str) -> None:
+        self.push_screen(TakeawayScreen(summary, self.result_code))
+
+    def action_finish(self) -> None:
         self.reset_to_welcome()
 
     def reset_to_notice(self) -> None:
@@ -137,50 +169,54 @@ class KioskApp(App[None], inherit_bindings=False):
         self.visit = None
         self.outcome = None
         self.result_code = ""
+        self._idle = None
         while isinstance(self.screen, ModalScreen):  # a dialog over the visitor's screen
             self.pop_screen()
 
     # -- language -----------------------------------------------------------------------------
 
-    async def watch_language(self, language: str) -> None:
+    def watch_language(self, language: str) -> None:
         if self.visit is not None:  # the record keeps the language the visitor ended in
             self.visit.language = language
         if isinstance(self.screen, KioskScreen) and self.screen.is_mounted:
-            await self.screen.language_changed()
+            self.screen.language_changed()
 
     def action_switch_language(self) -> None:
         languages = self.assessment.bank.languages
         self.language = languages[(languages.index(self.language) + 1) % len(languages)]
 
-    # -- idle ---------------------------------------------------------------------------------
+    # -- presence -----------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseEvent):
-            self._last_input = time.monotonic()
+            self._last_input = self._clock()
         await super().on_event(event)
 
-    def _check_idle(self) -> None:
-        idle = time.monotonic() - self._last_input
-        if self._asking_idle or idle < self._idle_after:
+    def check_presence(self) -> None:
+        """Once a second: after ``idle_after`` seconds without a key or the mouse, ask whether
+        the visitor is still there; with no answer within ``idle_countdown``, clear the visit."""
+        now = self._clock()
+        if self._idle is not None:
+            dialog, deadline = self._idle
+            if now < deadline:
+                dialog.show_left(deadline - now)
+            else:
+                self._idle = None
+                dialog.dismiss(False)
+            return
+        if now - self._last_input < self._idle_after:
             return
         if self.visit is None:
             # Nothing to lose: just make sure the next visitor starts from the French welcome.
             if not isinstance(self.screen, WelcomeScreen) or self.language != self.first_language:
                 self.reset_to_welcome()
             return
-        self._asking_idle = True
+        dialog = IdleScreen(self._idle_countdown)
+        self._idle = (dialog, now + self._idle_countdown)
+        self.push_screen(dialog, self._idle_answered)
 
-        def answered(still_here: bool | None) -> None:
-            self._asking_idle = False
-            self._last_input = time.monotonic()
-            if not still_here:
-                self.end_visit("timed_out")  # a result already saved is not saved again
-
-        self.push_screen(
-            IdleScreen(
-                self.strings.get("idle_question", self.language),
-                self.strings.get("idle_continue", self.language),
-                self._idle_countdown,
-            ),
-            answered,
-        )
+    def _idle_answered(self, still_here: bool | None) -> None:
+        self._idle = None
+        self._last_input = self._clock()
+        if not still_here:
+            self.end_visit("timed_out")  # a result already saved is not saved again

@@ -1,34 +1,34 @@
-"""Every key the kiosk answers to, in one place, so that locking a public terminal down is a
-matter of this file and not of every screen."""
+"""Every key the kiosk answers to, in named groups, in one place: locking a public terminal down
+is a matter of this file, not of every screen. Each binding has an id, so a keymap
+(``App.set_keymap({"switch_language": "f2"})``) can move a key without touching a screen."""
 
 from textual.binding import Binding
 
 # Number keys choose an answer; they are shown on the buttons, so they stay out of the footer.
-ANSWER_KEYS = [Binding(str(n), f"choose({n})", show=False) for n in range(1, 10)]
-
-BACK = [Binding("backspace", "back", show=False)]
-
-QUESTION = [
-    *ANSWER_KEYS,
-    Binding("up", "app.focus_previous", show=False),
-    Binding("down", "app.focus_next", show=False),
-    *BACK,
-    Binding("l", "app.switch_language", show=False),
-    Binding("escape", "stop", show=False),
+ANSWERS = [Binding(str(n), f"choose({n})", show=False, id=f"answer_{n}") for n in range(1, 10)]
+# Answers stand one under the other: up and down move between them.
+ANSWER_FOCUS = [
+    Binding("up", "app.focus_previous", show=False, id="previous_answer"),
+    Binding("down", "app.focus_next", show=False, id="next_answer"),
 ]
-
-SCREEN = [
-    Binding("up,left", "app.focus_previous", show=False),
-    Binding("down,right", "app.focus_next", show=False),
-    Binding("l", "app.switch_language", show=False),
+# Buttons in a row: every arrow moves between them.
+FOCUS = [
+    Binding("up,left", "app.focus_previous", show=False, id="focus_previous"),
+    Binding("down,right", "app.focus_next", show=False, id="focus_next"),
 ]
-
+LANGUAGE = [Binding("l", "app.switch_language", show=False, id="switch_language")]
+BACK = [Binding("backspace", "back", show=False, id="back")]
+STOP = [Binding("escape", "app.stop", show=False, id="stop")]
 SCROLL = [
-    Binding("pagedown,space", "scroll(1)", show=False),
-    Binding("pageup", "scroll(-1)", show=False),
+    Binding("pagedown,space", "scroll(1)", show=False, id="page_down"),
+    Binding("pageup", "scroll(-1)", show=False, id="page_up"),
 ]
+CLOSE = [Binding("escape", "close", show=False, id="close")]
+# Staff-only: leaving the app. A hardened public kiosk drops it.
+QUIT = [Binding("ctrl+q", "quit", show=False, priority=True, id="quit")]
 
-CLOSE = [Binding("escape", "close", show=False)]
-
-# Staff-only: leaving the app. A hardened public kiosk drops it (see the roadmap).
-APP = [Binding("ctrl+q", "quit", show=False, priority=True)]
+# What each kind of screen answers to.
+QUESTION = [*ANSWERS, *ANSWER_FOCUS, *BACK, *LANGUAGE, *STOP]
+SCREEN = [*FOCUS, *LANGUAGE]
+DIALOG = [*FOCUS, *CLOSE]
+APP = QUIT

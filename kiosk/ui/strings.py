@@ -1,33 +1,50 @@
-"""The screens' own texts (``strings.yaml``), checked complete for every language at load."""
+"""The screens' own words (``strings.yaml``), and the one way screens, dialogs and widgets get
+them: ``Localized.t`` in the app's language of the moment.
+
+The words are checked complete for the kiosk's languages by ``kiosk run`` and ``kiosk validate``.
+"""
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from pydantic import RootModel
-
-from kiosk.bank.loader import load_model
-from kiosk.bank.text import Text
+from kiosk.datafile import Text, Texts, load_model
 
 STRINGS_FILE = Path(__file__).with_name("strings.yaml")
 
 
-class Strings(RootModel[dict[str, Text]]):
-    def get(self, key: str, language: str, **values: object) -> str:
-        text = self.root[key].get(language)
-        return text.format(**values) if values else text
-
-    def missing(self, languages: list[str]) -> list[str]:
-        """``key: language`` for every text not translated into one of ``languages``."""
-        return [
-            f"{key}: {lang}"
-            for key, text in self.root.items()
-            for lang in languages
-            if lang not in text.languages()
-        ]
-
-
 @cache
-def strings() -> Strings:
-    return load_model(STRINGS_FILE, Strings)
+def strings() -> Texts:
+    return load_model(STRINGS_FILE, Texts)
+
+
+class Speaking(Protocol):
+    """An app that speaks one language at a time (the kiosk; a test's host app)."""
+
+    language: str
+
+
+class Localized:
+    """Mixed into a screen, dialog or widget: its words in the app's language.
+
+    Read at compose time, so a screen recomposed after a language switch speaks the new one.
+    """
+
+    if TYPE_CHECKING:
+
+        @property
+        def app(self) -> Speaking: ...
+
+    @property
+    def language(self) -> str:
+        return self.app.language
+
+    def t(self, key: str, **values: object) -> str:
+        """One of the screens' own texts."""
+        return strings().get(key, self.language, **values)
+
+    def tr(self, text: Text) -> str:
+        """A text from a data file (questionnaire, site)."""
+        return text.get(self.language)

@@ -1,55 +1,52 @@
-"""What every visitor screen shares: its texts follow the app's language, at any moment."""
+"""What every visitor screen shares: its words follow the app's language, at any moment, and
+it reaches the visit and the navigation only through the app."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.screen import Screen
 from textual.widgets import Button
 
-from kiosk.bank.text import Text
+from kiosk.ui.strings import Localized
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
 
 
-class KioskScreen(Screen[None]):
+class KioskScreen(Localized, Screen[None]):
     @property
     def kiosk(self) -> KioskApp:
-        from kiosk.ui.app import KioskApp
-
-        assert isinstance(self.app, KioskApp)
-        return self.app
-
-    def t(self, key: str, **values: object) -> str:
-        """A screen text in the visitor's language."""
-        return self.kiosk.strings.get(key, self.kiosk.language, **values)
-
-    def tr(self, text: Text) -> str:
-        """A questionnaire text in the visitor's language."""
-        return text.get(self.kiosk.language)
+        """The app, with the visit and the navigation (visitor screens run only in it)."""
+        return cast("KioskApp", self.app)
 
     def on_mount(self) -> None:
         self.focus_default()
 
-    async def language_changed(self) -> None:
+    def language_changed(self) -> None:
         """Called by the app (not a watcher on it: that would keep every past screen, and
         the visitor's answers on it, alive for as long as the app runs)."""
-        await self.recompose()
-        self.focus_default()
+        self.show_again()
+
+    def show_again(self) -> None:
+        """Compose the screen anew, from its own queue: keys and buttons run actions in other
+        queues, and two recompositions at once would each remove what the other built."""
+        self.call_later(self._recompose_and_focus)
+
+    async def _recompose_and_focus(self) -> None:
+        if self.can_compose():
+            await self.recompose()
+            self.focus_default()
+
+    def can_compose(self) -> bool:
+        """False once what the screen shows is gone (the visit ended before it was shown)."""
+        return True
 
     def focus_default(self) -> None:
-        """Put the focus where a keyboard user expects it on this screen."""
+        """Put the focus where a keyboard user expects it: the main (primary) button."""
         buttons = self.query(Button)
-        if buttons:
+        primary = buttons.filter(".-primary")
+        if primary:
+            primary.first().focus()
+        elif buttons:
             buttons.first().focus()
-
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Buttons with an id ``nav-ACTION`` run this screen's action of that name."""
-        button_id = event.button.id or ""
-        if button_id.startswith("nav-"):
-            event.stop()
-            await self.run_action(button_id.removeprefix("nav-"))
-
-    def action_switch_language(self) -> None:
-        self.kiosk.action_switch_language()

@@ -1,37 +1,39 @@
-"""Asked when nobody has touched the kiosk for a while; with no answer, the visit is cleared."""
+"""Asked when nobody has touched the kiosk for a while; with no answer, the visit is cleared.
+
+The app keeps the time (its clock can be a test's): it tells the dialog how long is left, once
+a second, and answers for the visitor when nothing is left.
+"""
 
 from __future__ import annotations
 
+import math
+
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from kiosk.ui.screens.dialog import Dialog
 
-class IdleScreen(ModalScreen[bool]):
-    """Dismissed with True when the visitor is still there, False when the countdown ends."""
 
-    def __init__(self, question: str, still_here: str, seconds: int) -> None:
+class IdleScreen(Dialog[bool]):
+    """Dismissed with True when the visitor is still there (any answer, Esc too: a key press
+    says someone is there), False when the countdown ends."""
+
+    ON_ESCAPE = True
+
+    def __init__(self, seconds: float) -> None:
         super().__init__()
-        self._question, self._still_here, self._left = question, still_here, seconds
+        self._left = math.ceil(seconds)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self._question.format(n=self._left), id="countdown", classes="body")
+            yield Static(self.t("idle_question", n=self._left), id="countdown", classes="body")
             with Center():
-                yield Button(self._still_here, id="here", variant="primary")
+                yield Button(self.t("idle_continue"), id="here", variant="primary",
+                             action="screen.dismiss(True)")
 
-    def on_mount(self) -> None:
-        self.query_one("#here", Button).focus()
-        self.set_interval(1.0, self._tick)
-
-    def _tick(self) -> None:
-        self._left -= 1
-        if self._left <= 0:
-            self.dismiss(False)
-        else:
-            self.query_one("#countdown", Static).update(self._question.format(n=self._left))
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(True)
+    def show_left(self, seconds: float) -> None:
+        """``seconds`` are left before the visit is cleared."""
+        self._left = math.ceil(seconds)
+        for countdown in self.query("#countdown").results(Static):  # none until composed
+            countdown.update(self.t("idle_question", n=self._left))

@@ -19,12 +19,11 @@ class NoticeScreen(KioskScreen):
             yield Static(self.t("notice_heading"), classes="heading")
             yield Static(self.t("notice_body"), classes="body")
             with Center(), Horizontal(classes="actions"):
-                yield Button(self.t("notice_ok"), id="nav-begin", variant="primary")
-                yield Button(self.t("other_language"), id="nav-switch_language")
-                yield Button(self.t("back"), id="nav-back")
-
-    def action_begin(self) -> None:
-        self.kiosk.start_visit()
+                yield Button(self.t("notice_ok"), id="begin", variant="primary",
+                             action="app.start_visit")
+                yield Button(self.t("other_language"), id="switch-language",
+                             action="app.switch_language")
+                yield Button(self.t("back"), id="back", action="screen.back")
 
     def action_back(self) -> None:
         self.kiosk.reset_to_welcome()

@@ -41,9 +41,9 @@ class OutOfServiceScreen(KioskScreen):
     def on_key(self) -> None:
         self.kiosk.saver.retry_now()  # staff who fixed the folder need not wait
 
-    async def _check(self) -> None:
+    def _check(self) -> None:
         status = self.kiosk.saver.status
         if status.ready:
             self.kiosk.reset_to_welcome()
         elif status.problem != self._shown:
-            await self.recompose()
+            self.show_again()

@@ -6,9 +6,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
+from kiosk.domain import DONT_KNOW
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.confirm import ConfirmScreen
 from kiosk.ui.widgets.answers import AnswerList
 from kiosk.ui.widgets.nav import NavBar
 from kiosk.visit import Question, Visit
@@ -16,6 +16,20 @@ from kiosk.visit import Question, Visit
 
 class QuestionScreen(KioskScreen):
     BINDINGS = keys.QUESTION
+    DEFAULT_CSS = """
+    QuestionScreen #progress {
+        height: 1;
+        padding: 0 2;
+        background: $panel;
+    }
+    QuestionScreen #remaining {
+        width: auto;
+        color: $text-muted;
+    }
+    QuestionScreen #prompt {
+        text-style: bold;
+    }
+    """
 
     @property
     def visit(self) -> Visit:
@@ -23,6 +37,9 @@ class QuestionScreen(KioskScreen):
         visit = self.kiosk.visit
         assert visit is not None, "the question screen needs a visit"
         return visit
+
+    def can_compose(self) -> bool:
+        return self.kiosk.visit is not None and self.kiosk.visit.current is not None
 
     def compose(self) -> ComposeResult:
         question = self.visit.current
@@ -36,58 +53,51 @@ class QuestionScreen(KioskScreen):
                 id="remaining",
             )
         with VerticalScroll(id="question", classes="panel"):
-            yield Static(self.tr(question.text), id="prompt", classes="heading")
+            yield Static(self.tr(question.text), id="prompt")
             if question.kind == "can_do":
                 yield Static(self.t("can_do_hint"), classes="hint")
             yield AnswerList(question.id, options)
             yield Static(self.t("keys_hint", n=len(options)), classes="hint")
-        yield NavBar(
-            {
-                "back": "← " + self.t("back"),
-                "switch_language": self.t("other_language"),
-                "stop": self.t("stop"),
-            }
-        )
+        yield NavBar([
+            ("back", "← " + self.t("back"), "screen.back"),
+            ("switch-language", self.t("other_language"), "app.switch_language"),
+            ("stop", self.t("stop"), "app.stop"),
+        ])
 
     def _options(self, question: Question) -> list[tuple[str, str]]:
         options = [(o.id, self.tr(o.label)) for o in question.options]
         if question.dont_know:
-            key = f"dont_know_{question.kind}"
-            options.append(("dont_know", self.t(key)))
+            options.append((DONT_KNOW, self.t(f"dont_know_{question.kind}")))
         return options
 
     def focus_default(self) -> None:
-        self.query_one(AnswerList).focus_first()
+        for answers in self.query(AnswerList):  # none while the next question is being built
+            answers.focus_first()
 
     def action_choose(self, number: int) -> None:
-        self.query_one(AnswerList).choose(number)
+        # A key pressed while the next question is being built is dropped: the visitor has
+        # not seen that question yet.
+        for answers in self.query(AnswerList):
+            answers.action_choose(number)
 
-    async def on_answer_list_chosen(self, message: AnswerList.Chosen) -> None:
+    def on_answer_list_chosen(self, message: AnswerList.Chosen) -> None:
         shown = self.kiosk.visit.current if self.kiosk.visit else None
         if shown is None or shown.id != message.question_id:
             return  # chosen on a question that is no longer on screen
         self.visit.answer(message.option_id)
         if self.visit.finished:
             self.kiosk.complete_visit()
-            return
-        await self._show_current()
+        else:
+            self.show_again()
 
-    async def action_back(self) -> None:
+    def action_back(self) -> None:
+        # Runs in the queue of the key or button, not the screen's: go back from the screen's.
+        self.call_later(self._back)
+
+    def _back(self) -> None:
+        if self.kiosk.visit is None:
+            return  # the visit ended (stopped, timed out) before this ran
         if self.visit.back():
-            await self._show_current()
+            self.show_again()
         else:
             self.kiosk.reset_to_notice()
-
-    def action_stop(self) -> None:
-        def stop_if_confirmed(confirmed: bool | None) -> None:
-            if confirmed:
-                self.kiosk.end_visit("abandoned")
-
-        self.app.push_screen(
-            ConfirmScreen(self.t("stop_question"), self.t("stop_confirm"), self.t("stop_cancel")),
-            stop_if_confirmed,
-        )
-
-    async def _show_current(self) -> None:
-        await self.recompose()
-        self.focus_default()

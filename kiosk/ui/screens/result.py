@@ -10,7 +10,7 @@ from kiosk.offers import ShownOffer, choose_offers
 from kiosk.takeaway import fitting_summary, spaced
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.takeaway import TakeawayScreen, qr_room
+from kiosk.ui.screens.takeaway import qr_room
 from kiosk.ui.widgets.levels import LevelRow
 from kiosk.ui.widgets.offers import OfferList
 from kiosk.visit import Outcome
@@ -18,6 +18,30 @@ from kiosk.visit import Outcome
 
 class ResultScreen(KioskScreen):
     BINDINGS = [*keys.SCREEN, *keys.SCROLL]
+    DEFAULT_CSS = """
+    ResultScreen #levels {
+        height: auto;
+    }
+    ResultScreen #pathway {
+        height: auto;
+        border: round $accent;
+        padding: 0 1;
+        margin: 1 0 0 0;
+    }
+    ResultScreen .pathway-title {
+        text-style: bold;
+        color: $text-accent;
+    }
+    ResultScreen #result-actions {
+        dock: bottom;
+        height: auto;
+        align-horizontal: center;
+        background: $panel;
+    }
+    ResultScreen #result-actions Button {
+        margin: 0 2;
+    }
+    """
 
     @property
     def outcome(self) -> Outcome:
@@ -29,6 +53,9 @@ class ResultScreen(KioskScreen):
     @property
     def code(self) -> str:
         return self.kiosk.result_code
+
+    def can_compose(self) -> bool:
+        return self.kiosk.outcome is not None
 
     def compose(self) -> ComposeResult:
         bank = self.kiosk.assessment.bank
@@ -64,13 +91,13 @@ class ResultScreen(KioskScreen):
             offers = self._offers()
             if offers:
                 yield Static(self.t("offers_heading"), classes="heading")
-                yield OfferList(offers, self.kiosk.language, id="offers")
+                yield OfferList(offers, id="offers")
             code = f"{self.t('takeaway_code')} {spaced(self.code)}"
             yield Static(code, id="code", classes="body")
         # Outside the scrolling part, so "finish" is always in sight and under the mouse.
         with Horizontal(id="result-actions"):
-            yield Button(self.t("takeaway_button"), id="nav-takeaway")
-            yield Button(self.t("finish"), id="nav-finish", variant="primary")
+            yield Button(self.t("takeaway_button"), id="takeaway", action="screen.takeaway")
+            yield Button(self.t("finish"), id="finish", variant="primary", action="app.finish")
 
     def _offers(self) -> list[ShownOffer]:
         record = self.outcome.record
@@ -78,12 +105,9 @@ class ResultScreen(KioskScreen):
             self.kiosk.assessment.site,
             self.outcome.decision,
             dict(record.levels),
-            self.kiosk.language,
+            self.language,
             self.kiosk.now(),
         )
-
-    def focus_default(self) -> None:
-        self.query_one("#nav-finish", Button).focus()
 
     def _shown_offers(self) -> list[ShownOffer]:
         """The offers on screen: the QR code must hold those, not a ranking redone later."""
@@ -91,20 +115,16 @@ class ResultScreen(KioskScreen):
         return shown.first().offers if shown else []
 
     def action_takeaway(self) -> None:
-        language = self.kiosk.language
         bank = self.kiosk.assessment.bank
         room = qr_room(self.app.size.height, tall=self.app.has_class("-tall"))
         text = fitting_summary(
-            bank, self.outcome.decision, self._shown_offers(), language, self.code, room
+            bank, self.outcome.decision, self._shown_offers(), self.language, self.code, room
         )
-        self.app.push_screen(TakeawayScreen(text, self.code, language))
+        self.kiosk.show_takeaway(text)
 
     def action_scroll(self, pages: int) -> None:
-        panel = self.query_one("#result", VerticalScroll)
-        if pages > 0:
-            panel.scroll_page_down()
-        else:
-            panel.scroll_page_up()
-
-    def action_finish(self) -> None:
-        self.kiosk.reset_to_welcome()
+        for panel in self.query("#result").results(VerticalScroll):  # none while recomposed
+            if pages > 0:
+                panel.scroll_page_down()
+            else:
+                panel.scroll_page_up()

@@ -6,12 +6,10 @@ import shutil
 
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from kiosk.takeaway import print_ticket
-from kiosk.ui import keys
-from kiosk.ui.strings import strings
+from kiosk.ui.screens.dialog import Dialog
 from kiosk.ui.widgets.takeaway import Takeaway
 
 # Lines the take-away sheet needs besides the QR code: on short terminals the code lines, a
@@ -24,33 +22,39 @@ def qr_room(height: int, tall: bool) -> int:
     return height - CHROME_LINES["tall" if tall else "short"]
 
 
-class TakeawayScreen(ModalScreen[None]):
-    BINDINGS = [*keys.SCREEN[:2], *keys.CLOSE]
+class TakeawayScreen(Dialog[None]):
+    DEFAULT_CSS = """
+    TakeawayScreen .sheet {
+        width: auto;
+        max-width: 90;
+        height: auto;
+        max-height: 100%;
+        padding: 0 2;
+        background: $surface;
+        border: thick $accent;
+    }
+    /* On short terminals the QR code takes the whole height: no frame (see app.tcss too). */
+    TakeawayScreen.-short .sheet {
+        border: none;
+        padding: 0 1;
+    }
+    """
 
-    def __init__(self, summary: str, code: str, language: str) -> None:
+    def __init__(self, summary: str, code: str) -> None:
         super().__init__()
-        self.summary, self.code, self.language = summary, code, language
+        self.summary, self.code = summary, code
 
     def compose(self) -> ComposeResult:
-        words = strings()
         with VerticalScroll(classes="sheet"):
-            yield Takeaway(self.summary, self.code, self.language, id="takeaway")
+            yield Takeaway(self.summary, self.code, id="takeaway")
             yield Static("", id="print-status", classes="hint")
             with Center(), Horizontal(classes="actions"):
                 if shutil.which("lp"):  # offered only where the kiosk has a printer set up
-                    yield Button(words.get("print_ticket", self.language), id="print")
-                yield Button(words.get("close", self.language), id="close", variant="primary")
+                    yield Button(self.t("print_ticket"), id="print", action="screen.print")
+                yield Button(self.t("close"), id="close", variant="primary",
+                             action="screen.dismiss")
 
-    def on_mount(self) -> None:
-        self.query_one("#close", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "print":
-            key = "printed" if print_ticket(self.summary) else "not_printed"
-            self.query_one("#print-status", Static).update(strings().get(key, self.language))
-        else:
-            self.dismiss()
-
-    def action_close(self) -> None:
-        self.dismiss()
+    def action_print(self) -> None:
+        printed = print_ticket(self.summary)
+        self.query_one("#print-status", Static).update(self.t("printed" if printed
+                                                              else "not_printed"))

@@ -12,6 +12,14 @@ from kiosk.ui.screens.base import KioskScreen
 
 class WelcomeScreen(KioskScreen):
     BINDINGS = keys.SCREEN
+    DEFAULT_CSS = """
+    WelcomeScreen #staff-notice {
+        dock: bottom;
+        height: auto;
+        padding: 0 2;
+        color: $text-muted;
+    }
+    """
 
     def compose(self) -> ComposeResult:
         with Vertical(id="welcome", classes="panel"):
@@ -19,17 +27,13 @@ class WelcomeScreen(KioskScreen):
             yield Static(self.t("welcome_heading"), classes="heading")
             yield Static(self.t("welcome_body"), classes="body")
             with Center(), Horizontal(classes="actions"):
-                yield Button(self.t("start"), id="nav-start", variant="primary")
-                yield Button(self.t("other_language"), id="nav-switch_language")
+                yield Button(self.t("start"), id="start", variant="primary",
+                             action="app.show_notice")
+                yield Button(self.t("other_language"), id="switch-language",
+                             action="app.switch_language")
         status = self.kiosk.saver.status
         notes = [incident.message() for incident in status.incidents]
         if status.waiting:
             notes.append(self.t("unsaved_notice", n=status.waiting, problem=status.problem))
         if notes:  # for staff: worded so that a visitor is not alarmed
             yield Static(f"{self.t('staff_notice')} {'; '.join(notes)}", id="staff-notice")
-
-    def action_start(self) -> None:
-        from kiosk.ui.screens.notice import NoticeScreen
-
-        if self.kiosk.may_take_visitors():
-            self.app.switch_screen(NoticeScreen())

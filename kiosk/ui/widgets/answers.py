@@ -9,12 +9,40 @@ from textual.widgets import Button
 
 
 class AnswerButton(Button):
+    # Not scoped: the short-terminal rule hangs on the screen's breakpoint class, above it.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    AnswerButton {
+        width: 100%;
+        max-width: 80;
+        height: 3;
+        content-align: left middle;
+        text-align: left;
+        margin: 0;
+    }
+    /* On short terminals the answers stay one line each, so seven fit on 80x24. */
+    .-short AnswerButton {
+        height: 1;
+        border: none;
+        margin: 0 0 1 0;
+        padding: 0 2;
+    }
+    """
+
     def __init__(self, number: int, option_id: str, label: str) -> None:
-        super().__init__(f"{number}   {label}", id=f"answer-{number}")
+        # The action runs on the list holding the button (Textual's default namespace).
+        super().__init__(f"{number}   {label}", id=f"answer-{number}", action=f"choose({number})")
         self.option_id = option_id
 
 
 class AnswerList(Vertical):
+    DEFAULT_CSS = """
+    AnswerList {
+        height: auto;
+        margin: 1 0 0 0;
+    }
+    """
+
     class Chosen(Message):
         """An answer to the question ``question_id``: a key pressed twice quickly must not
         answer the next question, which the visitor has not seen yet."""
@@ -33,15 +61,12 @@ class AnswerList(Vertical):
         for number, (option_id, label) in enumerate(self._options, start=1):
             yield AnswerButton(number, option_id, label)
 
-    def choose(self, number: int) -> None:
+    def action_choose(self, number: int) -> None:
         """Choose the answer shown with this number, if there is one."""
         if 1 <= number <= len(self._options):
             self.post_message(self.Chosen(self._question_id, self._options[number - 1][0]))
 
     def focus_first(self) -> None:
-        self.query(AnswerButton).first().focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if isinstance(event.button, AnswerButton):
-            self.post_message(self.Chosen(self._question_id, event.button.option_id))
+        buttons = self.query(AnswerButton)
+        if buttons:  # none until the list is composed
+            buttons.first().focus()

@@ -1,4 +1,5 @@
-"""A domain's level in words and a four-step bar: a picture that needs no numbers."""
+"""A domain's level in words and a bar of as many steps as there are levels: a picture that
+needs no numbers."""
 
 from __future__ import annotations
 
@@ -6,14 +7,31 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-STEPS = 4
+from kiosk.domain import LEVEL_IDS
 
 
 def bar(level: int) -> str:
-    return "■ " * (level + 1) + "□ " * (STEPS - level - 1)
+    return "■ " * (level + 1) + "□ " * (len(LEVEL_IDS) - level - 1)
 
 
 class LevelRow(Horizontal):
+    DEFAULT_CSS = """
+    LevelRow {
+        height: 1;
+        margin: 0 0 0 2;
+    }
+    LevelRow .domain {
+        width: 28;
+    }
+    LevelRow .bar {
+        width: 10;
+        color: $accent;
+    }
+    LevelRow .word {
+        width: 1fr;
+    }
+    """
+
     def __init__(self, domain_label: str, level: int, level_label: str) -> None:
         super().__init__(classes=f"level-{level}")
         self._domain_label = domain_label

@@ -1,4 +1,4 @@
-"""The bottom bar every visitor screen shares: back, other language, stop."""
+"""The bottom bar every question shares: back, other language, stop."""
 
 from __future__ import annotations
 
@@ -8,11 +8,24 @@ from textual.widgets import Button
 
 
 class NavBar(Horizontal):
-    def __init__(self, labels: dict[str, str]) -> None:
-        """``labels`` maps an action (``back``, ``switch_language``, ``stop``) to its label."""
+    DEFAULT_CSS = """
+    NavBar {
+        dock: bottom;
+        height: 1;
+        padding: 0 2;
+        background: $panel;
+    }
+    NavBar Button {
+        margin: 0 2 0 0;
+        min-width: 12;
+    }
+    """
+
+    def __init__(self, buttons: list[tuple[str, str, str]]) -> None:
+        """``buttons``: (id, label, action) of each, in order."""
         super().__init__()
-        self._labels = labels
+        self._buttons = buttons
 
     def compose(self) -> ComposeResult:
-        for action, label in self._labels.items():
-            yield Button(label, id=f"nav-{action}", classes="nav", compact=True)
+        for button_id, label, action in self._buttons:
+            yield Button(label, id=button_id, action=action, compact=True)

@@ -9,41 +9,38 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from kiosk.offers import ShownOffer
-from kiosk.ui.strings import strings
+from kiosk.ui.strings import Localized
 
 
-def offer_lines(shown: ShownOffer, language: str) -> list[str]:
-    """The lines of one offer card, most useful first: when, where, how to call."""
-    words = strings()
-    offer = shown.offer
-    where = ", ".join(x for x in (offer.place, offer.address) if x)
-    terms = " · ".join([
-        offer.cost.get(language),
-        words.get("offer_appointment" if offer.appointment else "offer_walk_in", language),
-        f"{words.get('offer_languages', language)} {', '.join(offer.languages)}",
-    ])
-    lines = [shown.when, where, offer.phone or "", offer.url if not offer.phone else "", terms]
-    if offer.accessibility is not None:
-        lines.append(offer.accessibility.get(language))
-    return [line for line in lines if line]
-
-
-class OfferCard(Vertical):
+class OfferCard(Localized, Vertical):
     DEFAULT_CSS = """
     OfferCard { height: auto; margin: 0 0 1 0; padding: 0 1; border-left: thick $accent; }
     OfferCard .offer-name { text-style: bold; }
     """
 
-    def __init__(self, shown: ShownOffer, language: str) -> None:
+    def __init__(self, shown: ShownOffer) -> None:
         super().__init__(classes="offer")
         self.shown = shown
-        self.language = language
 
     def compose(self) -> ComposeResult:
-        offer = self.shown.offer
-        yield Static(offer.name.get(self.language), classes="offer-name")
-        for line in offer_lines(self.shown, self.language):
+        yield Static(self.tr(self.shown.offer.name), classes="offer-name")
+        for line in self.lines():
             yield Static(line, classes="offer-line")
+
+    def lines(self) -> list[str]:
+        """The lines of the card under the name, most useful first: when, where, how to call."""
+        offer = self.shown.offer
+        where = ", ".join(x for x in (offer.place, offer.address) if x)
+        terms = " · ".join([
+            self.tr(offer.cost),
+            self.t("offer_appointment" if offer.appointment else "offer_walk_in"),
+            f"{self.t('offer_languages')} {', '.join(offer.languages)}",
+        ])
+        lines = [self.shown.when, where, offer.phone or "", offer.url if not offer.phone else "",
+                 terms]
+        if offer.accessibility is not None:
+            lines.append(self.tr(offer.accessibility))
+        return [line for line in lines if line]
 
 
 class OfferList(Vertical):
@@ -51,11 +48,10 @@ class OfferList(Vertical):
 
     DEFAULT_CSS = "OfferList { height: auto; }"
 
-    def __init__(self, offers: Sequence[ShownOffer], language: str, **kwargs: str) -> None:
+    def __init__(self, offers: Sequence[ShownOffer], **kwargs: str) -> None:
         super().__init__(**kwargs)
         self.offers = list(offers)
-        self.language = language
 
     def compose(self) -> ComposeResult:
         for shown in self.offers:
-            yield OfferCard(shown, self.language)
+            yield OfferCard(shown)

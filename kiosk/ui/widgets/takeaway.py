@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from kiosk.takeaway import qr_lines, qr_matrix, spaced
-from kiosk.ui.strings import strings
+from kiosk.ui.strings import Localized
 
 
 class QrCode(Static):
@@ -23,21 +23,19 @@ class QrCode(Static):
         self.payload = text
 
 
-class Takeaway(Vertical):
+class Takeaway(Localized, Vertical):
     DEFAULT_CSS = """
     Takeaway { height: auto; align-horizontal: center; }
     Takeaway .result-code { text-style: bold; }
     """
 
-    def __init__(self, summary: str, code: str, language: str, **kwargs: str) -> None:
+    def __init__(self, summary: str, code: str, **kwargs: str) -> None:
         super().__init__(**kwargs)
         self.summary = summary
         self.code = code
-        self.language = language
 
     def compose(self) -> ComposeResult:
-        words = strings()
-        yield Static(words.get("takeaway_scan", self.language), classes="scan-hint")
+        yield Static(self.t("takeaway_scan"), classes="scan-hint")
         yield QrCode(self.summary, id="qr")
-        yield Static(words.get("takeaway_code", self.language))
+        yield Static(self.t("takeaway_code"))
         yield Static(spaced(self.code), classes="result-code", id="result-code")

@@ -1,13 +1,14 @@
-"""Robustness checks of the store on real files and real processes (benchmarks.md §5).
+"""Robustness checks of the store on real files and real processes.
 
-Used by the tests (a quick run) and by ``benchmarks/storage.py --crash 200`` (the full one):
+Used by the tests (a quick run) and by ``benchmarks/storage.py --crash 200`` (the full one);
+not shipped with the kiosk:
 
 - ``crash_check``: a child process saves results in a loop, printing each id once ``save`` has
   returned; it is killed with SIGKILL at a random moment, again and again. Afterwards every
   printed id must be in the store, and the store must open without an incident. Every few saves
   the child also saves an expired record and purges it, so kills also land inside the atomic
   rewrite, not only inside appends.
-- ``python -m kiosk.storage.selfcheck save DIR PREFIX COUNT``: one of several writers saving
+- ``python benchmarks/storage_checks.py save DIR PREFIX COUNT``: one of several writers saving
   at once (ids derived from PREFIX, so that the test knows which ids to expect).
 """
 
@@ -112,7 +113,7 @@ def crash_check(data_dir: Path, kills: int, seed: int = 0, max_delay: float = 0.
     promised: set[str] = set()
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     log = data_dir.parent / f"{data_dir.name}.saved-ids"
-    command = [sys.executable, "-m", "kiosk.storage.selfcheck", "crash-writer", str(data_dir)]
+    command = [sys.executable, __file__, "crash-writer", str(data_dir)]
     for _ in range(kills):
         with open(log, "wb") as out:
             child = subprocess.Popen(command, stdout=out)

@@ -1,4 +1,5 @@
-"""The coordinator's first building blocks: counts and a full export, streamed from the journal.
+"""Counts and a full export, streamed from the journal: the storage benchmark measures them,
+and the coordinators' statistics will start from them (not shipped until they do).
 
 Both read the records' JSON without building models, so that 100,000 records fit in a second
 and in little memory. Synthetic records are left out unless asked for.

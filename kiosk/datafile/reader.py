@@ -7,17 +7,15 @@ into the line a person must edit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from kiosk.bank.conditions import CONDITION_KINDS
-from kiosk.bank.model import Bank, BankInconsistent
+from kiosk.datafile.problems import DataFileError, Inconsistent, Loc, Problem
 
-Loc = tuple[str | int, ...]
 # libyaml's composer is about ten times faster and keeps the same line marks; fall back to the
 # pure-Python one where PyYAML was built without it.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -26,37 +24,17 @@ _SCALARS = yaml.SafeLoader("")
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-@dataclass(frozen=True)
-class Problem:
-    path: Path
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
-
-
-class DataFileError(Exception):
-    """A data file that cannot be used, with every problem found in it."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
-
-
-def load_bank(path: Path) -> Bank:
-    return load_model(path, Bank)
-
-
 def load_model(path: Path, model: type[ModelT]) -> ModelT:
+    """The file at ``path`` as a ``model``; ``DataFileError`` with every problem found."""
     data, lines = read_yaml(path)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise DataFileError(_problems(path, exc, data, lines)) from None
+        raise DataFileError(_problems(path, model, exc, data, lines)) from None
 
 
 def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
+    """The file's data, and the line of every value and key in it."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -110,20 +88,42 @@ def _build(
     return _SCALARS.construct_object(node)  # type: ignore[no-untyped-call]
 
 
-def _problems(path: Path, exc: ValidationError, data: Any, lines: dict[Loc, int]) -> list[Problem]:
+def _problems(
+    path: Path, model: type[BaseModel], exc: ValidationError, data: Any, lines: dict[Loc, int]
+) -> list[Problem]:
+    tags = union_tags(model)
     problems: list[Problem] = []
     for error in exc.errors():
         cause = (error.get("ctx") or {}).get("error")
-        if isinstance(cause, BankInconsistent):
-            problems += [Problem(path, _line(loc, data, lines), msg) for loc, msg in cause.problems]
-            continue
-        loc = tuple(error["loc"])
-        problems.append(Problem(path, _line(loc, data, lines), _explain(error, loc, data)))
+        found = cause.problems if isinstance(cause, Inconsistent) else [
+            (tuple(error["loc"]), _explain(error, tuple(error["loc"]), data, tags))
+        ]
+        problems += [Problem(path, _line(loc, data, lines, tags), msg) for loc, msg in found]
     problems.sort(key=lambda p: p.line)
     return problems
 
 
-def _existing(loc: Loc, data: Any) -> Loc:
+@cache
+def union_tags(model: type[BaseModel]) -> frozenset[str]:
+    """The tags of the model's tagged unions (condition kinds, item kinds): Pydantic puts them
+    in error locations, where they are no key of the file."""
+    tags: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "tagged-union":
+                tags.update(map(str, node["choices"]))
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list | tuple):
+            for child in node:
+                walk(child)
+
+    walk(model.__pydantic_core_schema__)
+    return frozenset(tags)
+
+
+def _existing(loc: Loc, data: Any, tags: frozenset[str]) -> Loc:
     """The part of a Pydantic location that exists in the file.
 
     Pydantic adds segments that are not keys of the file (union tags such as ``all``); they are
@@ -136,7 +136,7 @@ def _existing(loc: Loc, data: Any) -> Loc:
         in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
         if in_dict or in_list:
             node = node[part]
-        elif isinstance(node, list) or (isinstance(node, dict) and part in _UNION_TAGS):
+        elif isinstance(node, list) or (isinstance(node, dict) and part in tags):
             continue
         else:
             break
@@ -144,17 +144,13 @@ def _existing(loc: Loc, data: Any) -> Loc:
     return tuple(kept)
 
 
-# Tags Pydantic puts in error locations of tagged unions: condition kinds and item kinds.
-_UNION_TAGS = {*CONDITION_KINDS, "can_do", "knowledge"}
+def _line(loc: Loc, data: Any, lines: dict[Loc, int], tags: frozenset[str]) -> int:
+    return lines.get(_existing(loc, data, tags), 1)
 
 
-def _line(loc: Loc, data: Any, lines: dict[Loc, int]) -> int:
-    return lines.get(_existing(loc, data), 1)
-
-
-def _explain(error: Any, loc: Loc, data: Any) -> str:
+def _explain(error: Any, loc: Loc, data: Any, tags: frozenset[str]) -> str:
     kind = error["type"]
-    found = _existing(loc, data)
+    found = _existing(loc, data, tags)
     where = ".".join(str(p) for p in found) or "the top level"
     name = str(loc[-1]) if loc else "value"
     if kind == "missing":

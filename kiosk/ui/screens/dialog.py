@@ -1,0 +1,42 @@
+"""What the kiosk's dialogs share: shown over the current screen, the safe answer (the primary
+button) focused first, the arrows between buttons, and Esc for the safe answer."""
+
+from __future__ import annotations
+
+from typing import ClassVar, TypeVar
+
+from textual.screen import ModalScreen
+from textual.widgets import Button
+
+from kiosk.ui import keys
+from kiosk.ui.strings import Localized
+
+ResultT = TypeVar("ResultT")
+
+
+class Dialog(Localized, ModalScreen[ResultT]):
+    """Buttons answer with ``action="screen.dismiss(...)"``; Esc answers ``ON_ESCAPE``."""
+
+    BINDINGS = keys.DIALOG
+    DEFAULT_CSS = """
+    Dialog {
+        align: center middle;
+        background: $background 60%;
+    }
+    Dialog .dialog {
+        width: 60;
+        height: auto;
+        padding: 1 2;
+        border: thick $accent;
+        background: $surface;
+    }
+    """
+    ON_ESCAPE: ClassVar[object] = None
+
+    def on_mount(self) -> None:
+        primary = self.query(Button).filter(".-primary")
+        if primary:  # none when the dialog was closed as soon as it was opened
+            primary.first().focus()
+
+    def action_close(self) -> None:
+        self.dismiss(self.ON_ESCAPE)  # type: ignore[arg-type]
