@@ -26,6 +26,8 @@ from test_terminal import Terminal
 from kiosk.records import StoredVisit
 from kiosk.storage import ResultStore
 
+pytestmark = pytest.mark.slow  # real processes, as another account, in tmux and on a tmpfs
+
 COMMANDS: dict[str, list[str]] = {
     "demo-data": ["demo-data", "--count", "3", "--engine-visits", "3"],
     "purge": ["purge"],
