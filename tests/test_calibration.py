@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from storage_checks import example_record, example_sheet
 from typer.testing import CliRunner
 
 from kiosk import paths
@@ -14,7 +15,7 @@ from kiosk.cli import app
 from kiosk.datafile import load_model
 from kiosk.engine.calibration import MIN_ANSWERS, calibrate, next_version, responses_by_item
 from kiosk.engine.irt import Spread, model_of, spread_of
-from kiosk.records import AssessmentRecord, new_result_id
+from kiosk.records import StoredVisit
 from kiosk.storage import ResultStore
 
 
@@ -92,15 +93,11 @@ def test_version_bump() -> None:
 
 
 def store_answers(data_dir: Path, bank: Bank, answers: list[dict[str, str]]) -> None:
-    store = ResultStore(data_dir)
-    for given in answers:
-        store.save(AssessmentRecord(
-            result_id=new_result_id(), questionnaire_id=bank.id,
-            questionnaire_version=bank.version, site_id="test", mode="self", language="fr",
-            iso_week="2026-W10", duration_minutes=4, questions_asked=len(given),
-            completion="completed", levels={}, pathway="workshops", access_needs=[],
-            answers=given, context={}, synthetic=True,
-        ))
+    version = {"questionnaire_id": bank.id, "questionnaire_version": bank.version}
+    ResultStore(data_dir).save_many(
+        StoredVisit(example_record(**version, questions_asked=len(given), synthetic=True),
+                    example_sheet(**version, answers=given, synthetic=True))
+        for given in answers)
 
 
 @pytest.mark.slow

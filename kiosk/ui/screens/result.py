@@ -118,7 +118,7 @@ class ResultScreen(KioskScreen):
             self.kiosk.assessment.site,
             self.outcome.decision,
             dict(record.levels),
-            Visitor.from_answers(self.language, record.context),
+            Visitor.from_answers(self.language, self.outcome.context),
             self.kiosk.now(),
         )
 
