@@ -3,6 +3,7 @@ as an account that is not root (permission faults mean nothing to root)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import pwd
 import shutil
@@ -30,7 +31,19 @@ def unprivileged_prefix() -> list[str]:
     if shutil.which("setpriv") is None:
         pytest.skip("running as root without setpriv: cannot test as an ordinary account")
     account = pwd.getpwnam(UNPRIVILEGED)
-    return ["setpriv", f"--reuid={account.pw_uid}", f"--regid={account.pw_gid}", "--clear-groups"]
+    prefix = ["setpriv", f"--reuid={account.pw_uid}", f"--regid={account.pw_gid}",
+              "--clear-groups"]
+    if not _can_run_kiosk(tuple(prefix)):
+        pytest.skip(f"the account '{UNPRIVILEGED}' cannot read this Python environment "
+                    f"({sys.prefix}): give it read access to test as an ordinary account")
+    return prefix
+
+
+@functools.cache
+def _can_run_kiosk(prefix: tuple[str, ...]) -> bool:
+    probe = subprocess.run([*prefix, sys.executable, "-c", "import kiosk.cli"],
+                           capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    return probe.returncode == 0
 
 
 def give_away(path: Path) -> None:
