@@ -33,16 +33,22 @@ def load_model(path: Path, model: type[ModelT]) -> ModelT:
         raise DataFileError(_problems(path, model, exc, data, lines)) from None
 
 
-def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
-    """The file's data, and the line of every value and key in it."""
+def read_text(path: Path) -> str:
+    """The file's text (a byte-order mark, as spreadsheets write, is dropped); DataFileError
+    when it cannot be read or is not UTF-8."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise DataFileError([Problem(path, 0, f"cannot read the file: {exc.strerror}")]) from None
     except UnicodeDecodeError as exc:
         raise DataFileError(
             [Problem(path, 1, f"not UTF-8 text ({exc.reason}): save the file as UTF-8")]
         ) from None
+
+
+def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
+    """The file's data, and the line of every value and key in it."""
+    text = read_text(path)
     try:
         node = yaml.compose(text, Loader=_FAST_LOADER)
     except yaml.MarkedYAMLError as exc:
