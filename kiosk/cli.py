@@ -19,6 +19,7 @@ from kiosk.site import Site
 
 if TYPE_CHECKING:
     from kiosk.opendata.lmn import Imported, Target
+    from kiosk.stats import Facts, Selection
     from kiosk.storage import ResultStore
     from kiosk.visit import Assessment
 
@@ -381,6 +382,103 @@ def purge(
                + (f": {weeks}" if weeks else ""))
     typer.echo(f"deleted {report.sheets_deleted} answer sheets of quarters ending before then; "
                f"{report.asides_changed} copies of damaged files cleared of old results")
+
+
+# -- Coordinators: statistics, exports, report -------------------------------------------------
+
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="First period: 2026-W09, 2026-03, 2026-Q1, 2026 or "
+                             "a day (2026-03-15).")
+]
+UntilOption = Annotated[str | None, typer.Option("--until", help="Last period, the same way.")]
+SitesOption = Annotated[
+    list[str] | None, typer.Option("--site", help="Only this site (repeat for several).")
+]
+SyntheticOption = Annotated[
+    bool, typer.Option("--include-synthetic", help="Count synthetic visits too (demo data).")
+]
+MinCountOption = Annotated[
+    int, typer.Option("--min-count", help="Hide counts under this many people (never below 5).")
+]
+
+
+@app.command()
+def stats(
+    by: Annotated[
+        list[str] | None,
+        typer.Option("--by", help="Count by week, month, quarter, year, site, pathway, level, "
+                     "need, reason, age_band, language, mode, completion or duration; one or "
+                     "two (repeat, or 'site,pathway'). None: every dimension alone."),
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    site: SitesOption = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="table, csv or json (La Coop's /api/v1 shape).")
+    ] = "table",
+    min_count: MinCountOption = 10,
+    include_synthetic: SyntheticOption = False,
+    language: LanguageOption = "fr",
+    bank: BankOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Counts and shares of the stored visits, with every cell that could single someone out
+    hidden (fewer than --min-count people, or one that would let a hidden count be worked
+    out)."""
+    import json
+
+    from kiosk.stats import Labels, StatsError, publish, read_facts, summary
+    from kiosk.stats.formats import as_api, as_csv, as_text
+
+    if output_format not in ("table", "csv", "json"):
+        _usage(f"--format: unknown '{output_format}': use table, csv or json")
+    dimensions = [d.strip() for item in by or [] for d in item.split(",") if d.strip()]
+    selection = _selection(since, until, site, include_synthetic)
+    labels = Labels(language, _load(bank, None).bank)
+    store = _open_store(data_dir)
+    facts = _storage_call(lambda: read_facts(store, selection))
+    try:
+        tables = (publish(facts, dimensions, min_count) if dimensions
+                  else summary(facts, min_count))
+    except (StatsError, ValueError) as exc:
+        _usage(str(exc))
+    if output_format == "json":
+        typer.echo(json.dumps(as_api(tables, labels, _stats_meta(facts, min_count)),
+                              ensure_ascii=False, indent=1))
+    else:
+        typer.echo((as_csv if output_format == "csv" else as_text)(tables, labels), nl=False)
+
+
+def _selection(since: str | None, until: str | None, sites: list[str] | None,
+               include_synthetic: bool) -> Selection:
+    from kiosk.stats import Selection
+    from kiosk.stats.periods import bound
+
+    try:
+        first = bound(since, end=False) if since else None
+        last = bound(until, end=True) if until else None
+    except ValueError as exc:
+        _usage(f"--since/--until: {exc}")
+    if first and last and first > last:
+        _usage(f"--since {since} comes after --until {until}")
+    return Selection(first, last, frozenset(sites or ()), include_synthetic)
+
+
+def _stats_meta(facts: Facts, k: int) -> dict[str, object]:
+    weeks = facts.weeks
+    return {
+        "source": "kiosk", "sites": facts.sites,
+        "period": {"from": weeks[0], "to": weeks[-1]} if weeks else None,
+        "questionnaires": [{"id": q, "version": v} for q, v in sorted(facts.questionnaires)],
+        "synthetic_included": facts.selection.include_synthetic,
+        "suppression": {"min_count": k, "rule": "counts under min_count hidden, and every count "
+                        "that would let a hidden one be worked out (secondary suppression)"},
+    }
+
+
+def _usage(message: str) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(2)
 
 
 def _open_store(data_dir: Path | None, writes: bool = False) -> ResultStore:
