@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Protocol, TypeVar
 import typer
 
 from kiosk import paths
-from kiosk.bank.model import Bank
 from kiosk.datafile import DataFileError, Problem, load_model, read_yaml
-from kiosk.site import Site
 
 if TYPE_CHECKING:
+    from kiosk.exports.metadata import ExportMetadata
     from kiosk.opendata.lmn import Imported, Target
     from kiosk.stats import Facts, Selection
     from kiosk.storage import ResultStore
@@ -163,6 +162,9 @@ def _each_file(files: list[Path], work: Callable[[Path], str]) -> None:
 
 
 def _summary(path: Path) -> str:
+    from kiosk.bank.model import Bank
+    from kiosk.site import Site
+
     data, _ = read_yaml(path)
     # A site has a name and offers; a questionnaire has a version (and much more).
     if isinstance(data, dict) and "version" not in data and ({"name", "offers"} & set(data)):
@@ -290,6 +292,7 @@ def site_export(
 
     from kiosk.opendata.lmn import FIELDS, export_rows
     from kiosk.opendata.profiles import profile_for
+    from kiosk.site import Site
 
     if data_format != "lmn":
         typer.echo(f"--format: only lmn can be exported, not '{data_format}'", err=True)
@@ -427,8 +430,9 @@ def stats(
     out)."""
     import json
 
-    from kiosk.stats import Labels, StatsError, publish, read_facts, summary
+    from kiosk.stats import StatsError, publish, read_facts, summary
     from kiosk.stats.formats import as_api, as_csv, as_text
+    from kiosk.stats.labels import Labels
 
     if output_format not in ("table", "csv", "json"):
         _usage(f"--format: unknown '{output_format}': use table, csv or json")
@@ -447,6 +451,73 @@ def stats(
                               ensure_ascii=False, indent=1))
     else:
         typer.echo((as_csv if output_format == "csv" else as_text)(tables, labels), nl=False)
+
+
+@app.command("export")
+def export_command(
+    out: Annotated[Path, typer.Option("--out", help="The file to write (never overwritten).")],
+    output_format: Annotated[
+        str | None, typer.Option("--format", help="csv, jsonl or xlsx (default: from --out).")
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option("--answers", help="Also write the answer sheets (for calibration) to this "
+                     "file, apart: nothing links a sheet to a record."),
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    site: SitesOption = None,
+    min_count: Annotated[
+        int, typer.Option("--min-count", help="k: every combination of site, period, mode and "
+                          "pathway is shared by this many records or more (never below 5).")
+    ] = 10,
+    delimiter: Annotated[
+        str, typer.Option("--delimiter", help="CSV column separator: ',' (pandas, DuckDB, "
+                          "LibreOffice) or ';' (Excel in a French locale).")
+    ] = ",",
+    include_synthetic: SyntheticOption = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Write the anonymised visit records: only stored fields, k-anonymous, in random order,
+    with a description (FILE.meta.json, or a workbook's first sheet) and a checksum."""
+    from kiosk.exports.export import (
+        ExportError,
+        Request,
+        check_target,
+        export_records,
+        export_sheets,
+        file_format_of,
+    )
+
+    if delimiter not in (",", ";"):
+        _usage(f"--delimiter: use ',' or ';', not '{delimiter}'")
+    selection = _selection(since, until, site, include_synthetic)
+    try:
+        targets = [(out, export_records)] + ([(answers, export_sheets)] if answers else [])
+        requests = [(Request(file_format_of(path, output_format), path, selection, min_count,
+                             delimiter), run) for path, run in targets]
+        for request, _ in requests:
+            check_target(request.out)
+    except ExportError as exc:
+        _usage(str(exc))
+    store = _open_store(data_dir)
+    for request, run in requests:
+        try:
+            metadata = _storage_call(lambda r=request, f=run: f(store, r))  # type: ignore[misc]
+        except (ExportError, OSError) as exc:
+            typer.echo(f"{request.out}: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        typer.echo(_export_summary(request.out, metadata))
+
+
+def _export_summary(out: Path, metadata: ExportMetadata) -> str:
+    what = "visit records" if metadata.kind == "visit_records" else "answer sheets"
+    steps = ", ".join(f"{n} by {step}" for step, n in metadata.anonymity.periods.items())
+    described = ("described in its first sheet" if metadata.file_format == "xlsx"
+                 else f"described in {out.name}.meta.json")
+    return (f"{out}: {metadata.records} {what} (k = {metadata.anonymity.k} over "
+            f"{', '.join(metadata.anonymity.quasi_identifiers)}: {steps or 'none'}; "
+            f"{metadata.anonymity.left_out} left out); {described}")
 
 
 def _selection(since: str | None, until: str | None, sites: list[str] | None,
@@ -559,6 +630,7 @@ def calibrate(
     """Re-estimate item parameters from stored answers; write a new questionnaire version."""
     import yaml
 
+    from kiosk.bank.model import Bank
     from kiosk.engine.calibration import (
         calibrate as estimate,
     )

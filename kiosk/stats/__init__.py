@@ -10,15 +10,15 @@ language, mode, completion and duration, with the cells that could single someon
 """
 
 from kiosk.stats.counting import Facts, Selection, StatsError, read_facts
-from kiosk.stats.labels import Labels
 from kiosk.stats.suppression import DEFAULT_K, MIN_K
 from kiosk.stats.tables import Published, publish, summary
 
+# Labels (kiosk.stats.labels) read the questionnaire and Babel: imported where words are needed,
+# so that an export, which needs none, stays small.
 __all__ = [
     "DEFAULT_K",
     "MIN_K",
     "Facts",
-    "Labels",
     "Published",
     "Selection",
     "StatsError",

@@ -1,0 +1,98 @@
+"""The columns of an export: exactly the stored fields, read off the record models, so that a
+field added to a model is exported (and checked) without another list to keep in step.
+
+A nested model becomes one column per field (``guided_autonomy``), a mapping over a fixed
+vocabulary one column per key (``level_devices``); the week (or quarter) a record carries is
+written as ``period``, since an export may have coarsened it to a month, a quarter, a year.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from kiosk.records import AnswerSheet, VisitRecord
+
+PERIOD = "period"
+# The stored fields that say when, written as the (maybe coarsened) period.
+WHEN: dict[type[BaseModel], str] = {VisitRecord: "iso_week", AnswerSheet: "quarter"}
+# Shorter names for the keys of a stored mapping.
+PREFIXES = {"levels": "level_", "answers": "answer_"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    path: tuple[str, ...]  # the keys leading to the value in the stored JSON
+
+
+def columns_of(model: type[BaseModel], open_keys: Iterable[str] = ()) -> list[Column]:
+    """The columns of ``model``'s records; ``open_keys`` are the keys found in a mapping
+    whose keys no vocabulary fixes (an answer sheet's items)."""
+    return _flatten(model, (), "", sorted(open_keys), WHEN.get(model))
+
+
+def _flatten(model: type[BaseModel], path: tuple[str, ...], prefix: str, open_keys: list[str],
+             when: str | None) -> list[Column]:
+    found: list[Column] = []
+    for name, field in model.model_fields.items():
+        if name == when:
+            found.append(Column(PERIOD, (name,)))
+            continue
+        kind = _optional(field.annotation)
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            found += _flatten(kind, (*path, name), f"{prefix}{name}_", open_keys, None)
+        elif get_origin(kind) is dict:
+            keys = _literal_values(get_args(kind)[0]) or open_keys
+            head = prefix + PREFIXES.get(name, f"{name}_")
+            found += [Column(f"{head}{key}", (*path, name, key)) for key in keys]
+        else:
+            found.append(Column(prefix + name, (*path, name)))
+    return found
+
+
+def _optional(annotation: Any) -> Any:
+    """``X`` for ``X | None``."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        kinds = [a for a in get_args(annotation) if a is not type(None)]
+        return kinds[0] if len(kinds) == 1 else annotation
+    return annotation
+
+
+def _literal_values(annotation: Any) -> list[str]:
+    return [str(v) for v in get_args(annotation)] if get_origin(annotation) is Literal else []
+
+
+def row_maker(columns: Iterable[Column]) -> Callable[[Mapping[str, Any], str], list[Any]]:
+    """A function that gives a stored record's values in the columns' order, its period as
+    given (built once: an export calls it for every record)."""
+    paths: list[str | tuple[str, ...] | None] = [
+        None if c.name == PERIOD else c.path[0] if len(c.path) == 1 else c.path
+        for c in columns]
+
+    def row(raw: Mapping[str, Any], period: str) -> list[Any]:
+        return [period if path is None else raw.get(path) if type(path) is str
+                else _nested(raw, path) for path in paths]  # type: ignore[arg-type]
+
+    return row
+
+
+def _nested(raw: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = raw
+    for key in path:
+        value = value.get(key) if type(value) is dict else None
+    return value
+
+
+def with_period(raw_json: bytes, model: type[BaseModel], period: str) -> bytes:
+    """A stored record's JSON as exported: the same, its time written as the period."""
+    return _WHEN_JSON[model].sub(b'"period":"' + period.encode() + b'"', raw_json, count=1)
+
+
+_WHEN_JSON = {model: re.compile(rb'"' + name.encode() + rb'"\s*:\s*"[^"]*"')
+              for model, name in WHEN.items()}
