@@ -32,9 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from storage_checks import crash_check, example_counted, example_record, example_sheet
-from storage_summary import counts, export_jsonl
 from tinydb import TinyDB
 
+from kiosk.exports.export import Request, export_records
+from kiosk.stats import Selection, read_facts, summary
 from kiosk.storage import ResultStore
 
 TARGETS = {"save_p95_ms": 20.0, "save_vs_floor": 10.0, "stats_s": 1.0, "export_s": 2.0,
@@ -83,16 +84,20 @@ def worker(data_dir: Path, saves: int) -> dict[str, Any]:
     held = sum(holds)
     save = timed(lambda: store.save(example_record(), example_sheet(), example_counted()),
                  saves)
+    everything = Selection(include_synthetic=True)  # demo data is all synthetic
     start = time.perf_counter()
-    summary = counts(store, include_synthetic=True)  # demo data is all synthetic
+    facts = read_facts(store, everything)
+    summary(facts)
     stats_s = time.perf_counter() - start
     start = time.perf_counter()
-    with open(data_dir.parent / "export.jsonl", "wb") as out:
-        exported = export_jsonl(store, out, include_synthetic=True)
+    target = data_dir.parent / "export.jsonl"
+    for old in (target, target.with_name(target.name + ".meta.json")):
+        old.unlink(missing_ok=True)
+    exported = export_records(store, Request("jsonl", target, everything)).records
     export_s = time.perf_counter() - start
     return {"open_s": opened, "open_lock_held_ms": held * 1000, "save": percentiles(save),
             "stats_s": stats_s,
-            "stats_total": summary.total, "export_s": export_s, "exported": exported,
+            "stats_total": facts.visits, "export_s": export_s, "exported": exported,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
