@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import logging
 import secrets
 from calendar import monthrange
@@ -348,7 +349,10 @@ class ResultStore:
     def _migrate(self, version: int) -> None:
         """Bring a journal of an older schema to the split form, in an order that a crash at
         any moment can only repeat, never double (see ``_bring_in``); the statistical records
-        then replace the old file at once."""
+        then replace the old file at once. Files already split are upgraded in place."""
+        if version >= 2:
+            self._upgrade()
+            return
         old = Journal(self.path, version)
         found = old.open()
         visits, unusable = _split_old(pydantic_core.from_json(e.json) for e in old.all_entries())
@@ -362,6 +366,27 @@ class ResultStore:
         self._cached = None
         log.info("migrated %s from schema version %d to %d: %d records", self.path, version,
                  SCHEMA_VERSION, len(visits))
+
+    def _upgrade(self) -> None:
+        """Bring split journals of an older schema up to date where they are: every entry
+        through the migrations, each file rewritten atomically. The answer sheets and the state
+        go first and the statistical records last, since their header is what says an upgrade
+        is due; an entry already up to date passes unchanged, so an upgrade cut short by a crash
+        is simply done again."""
+        for journal in (self.answers, self.state, self.results):
+            version = journal.header_version()
+            if version is None or version >= SCHEMA_VERSION:
+                continue
+            found = journal.open()
+            aside = keep_aside(journal.path, "damaged") if found is not None else None
+            entries = [_current(entry) for entry in journal.all_entries()]
+            kept = journal.rewrite_unique(entries, lambda e: _valid(MODELS[e.kind], e.json))
+            if found is not None:  # damaged as well as old: keep the damaged file for staff
+                self._report(Incident(damage_kind(journal.path, found), journal.path, aside,
+                                      kept, lost(found) + len(entries) - kept))
+            log.info("upgraded %s from schema version %d to %d: %d entries", journal.path,
+                     version, SCHEMA_VERSION, kept)
+        self._cached = None
 
     def _import_legacy(self) -> None:
         legacy = self.data_dir / LEGACY_NAME
@@ -585,6 +610,23 @@ KIND_OF: dict[str, EntryKind] = {DB_NAME: "record", ANSWERS_NAME: "sheet"}
 def _line(entry_id: str, model: VisitRecord | AnswerSheet) -> bytes:
     kind: EntryKind = "record" if isinstance(model, VisitRecord) else "sheet"
     return entry_line(entry_id, kind, model.synthetic, model.model_dump_json().encode())
+
+
+def _current(entry: Entry) -> Entry:
+    """The entry with its JSON in the current schema; a week's tally has no version of its own,
+    and an entry that cannot be read is left for the validation to refuse."""
+    if entry.kind == "tally":
+        return entry
+    try:
+        raw = pydantic_core.from_json(entry.json)
+        if not isinstance(raw, dict) or raw.get("schema_version") == SCHEMA_VERSION:
+            return entry
+        body = json.dumps(migrate(raw).record, ensure_ascii=False, separators=(",", ":"))
+    except (ValueError, SchemaVersionError):
+        return entry
+    upgraded = parse_entry(entry_line(entry.id, entry.kind, entry.synthetic, body.encode()))
+    assert upgraded is not None
+    return upgraded
 
 
 def _keyed_id(key: bytes, text: str) -> str:
