@@ -174,12 +174,13 @@ def _summary(path: Path) -> str:
     if untranslated:
         _, lines = read_yaml(path)
         raise DataFileError([Problem(path, lines.get(("languages",), 1), untranslated)])
-    kinds = {"can_do": 0, "knowledge": 0}
+    kinds = {"can_do": 0, "knowledge": 0, "observed": 0}
     for item in bank.items:
         kinds[item.kind] += 1
     return (
         f"questionnaire '{bank.id}' {bank.version}: {len(bank.domains)} domains, "
-        f"{len(bank.items)} items ({kinds['can_do']} can-do, {kinds['knowledge']} knowledge), "
+        f"{len(bank.items)} items ({kinds['can_do']} can-do, {kinds['knowledge']} knowledge, "
+        f"{kinds['observed']} observed tasks), "
         f"{len(bank.context)} context questions, {len(bank.routing)} routing rules, "
         f"languages {', '.join(bank.languages)}"
     )

@@ -122,11 +122,14 @@ class VisitRecord(BaseModel):
     levels: dict[DomainId, Level]
     pathway: PathwayId  # the one the kiosk recommended (a mediator's choice is in ``guided``)
     guided: GuidedOutcome | None = None  # only in guided mode, once the mediator recorded it
+    # A guided session that continued a result the visitor reached alone at the kiosk (that
+    # result is a record of its own: the two are one person's, and nothing links them).
+    follow_up: bool = False
     synthetic: bool = False
 
     @model_validator(mode="after")
     def _guided_only_in_guided_mode(self) -> VisitRecord:
-        if self.guided is not None and self.mode != "guided":
+        if (self.guided is not None or self.follow_up) and self.mode != "guided":
             raise ValueError("only a guided session has what a mediator recorded")
         return self
 
