@@ -499,10 +499,10 @@ def _load(bank: Path | None, site: Path | None) -> Assessment:
 
 def _untranslated_screens(languages: list[str]) -> str:
     """What the kiosk's own screens and words cannot say in the questionnaire's languages, or ''."""
-    from kiosk.ui.strings import STRINGS_FILE, strings
+    from kiosk.ui.strings import string_files
     from kiosk.words import WORDS_FILE, words
 
-    for path, texts in ((STRINGS_FILE, strings()), (WORDS_FILE, words())):
+    for path, texts in (*string_files(), (WORDS_FILE, words())):
         missing = texts.missing(languages)
         if missing:
             return (

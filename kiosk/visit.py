@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -141,6 +141,18 @@ class Outcome:
     def stored(self) -> StoredVisit:
         return StoredVisit(self.record, self.sheet, self.counted)
 
+    def noted(self, bank: Bank, notes: MediatorNotes) -> Outcome:
+        """The same guided visit with what the mediator recorded (the same result id: the
+        result was shown, and its code given, before the notes were taken)."""
+        problems = notes.problems(bank) if self.record.mode == "guided" else [
+            "only a guided session has a mediator's notes"]
+        if problems:
+            raise ValueError("; ".join(problems))
+        record = self.record.model_copy(update={"guided": notes.outcome})
+        counted = self.counted.model_copy(update={"themes": list(notes.themes)})
+        return replace(self, record=VisitRecord.model_validate(record.model_dump()),
+                       counted=counted)
+
 
 class Visit:
     def __init__(
@@ -233,13 +245,8 @@ class Visit:
     def guided(self) -> bool:
         return self.mode == "guided"
 
-    def outcome(self, completion: Completion = "completed",
-                notes: MediatorNotes | None = None) -> Outcome:
-        """The visit as it ends; ``notes``, in a guided session, what the mediator recorded."""
+    def outcome(self, completion: Completion = "completed") -> Outcome:
         bank = self.assessment.bank
-        if notes is not None and (problems := notes.problems(bank) if self.guided else
-                                  ["only a guided session has a mediator's notes"]):
-            raise ValueError("; ".join(problems))
         estimate = self._session.estimate() if self._session and self._session.asked else None
         levels = estimate.levels if estimate else {}
         facts_levels = levels or dict.fromkeys(DOMAIN_IDS, 0)
@@ -262,14 +269,13 @@ class Visit:
             completion=completion,
             levels=levels,
             pathway=decision.pathway,
-            guided=notes.outcome if notes else None,
             follow_up=bool(self.earlier),
         )
         counted = Counted(
             site_id=record.site_id, iso_week=record.iso_week, language=self.language,
             age_band=given(self._context.get(AGE_QUESTION)),
             reason=given(self._context.get(REASON_QUESTION)), needs=list(decision.needs),
-            pathway=decision.pathway, themes=list(notes.themes) if notes else [],
+            pathway=decision.pathway,
         )
         answers = dict(self._session.answers) if self._session else {}
         sheet = AnswerSheet(
