@@ -35,8 +35,9 @@ class CodeScreen(StaffScreen):
                              action="screen.open")
                 yield Button(self.t("back"), id="code-back", action="screen.back")
 
-    def on_mount(self) -> None:
-        self.query_one("#code", Input).focus()
+    def focus_default(self) -> None:
+        for field in self.query("#code").results(Input):
+            field.focus()
 
     def on_input_submitted(self) -> None:
         self.action_open()
