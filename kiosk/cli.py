@@ -87,7 +87,8 @@ def run(
     # trying; quitting then says it here too.
     saver = SaveQueue(lambda: ResultStore(directory))
     saver.start()
-    code = run_until_quit(lambda: KioskApp(assessment, saver, language=language))
+    staff = _staff_access(directory)
+    code = run_until_quit(lambda: KioskApp(assessment, saver, language=language, staff=staff))
     status = saver.close()
     if status.waiting or not status.ready:
         lost = f"{status.waiting} results could not be saved; " if status.waiting else ""
@@ -97,6 +98,19 @@ def run(
         typer.echo(f"the kiosk stopped after repeated errors: see {directory / 'kiosk.log'}",
                    err=True)
         raise typer.Exit(code)
+
+
+def _staff_access(directory: Path) -> StaffAccess | None:
+    """The staff files, or None (and a line in the log) when the folder cannot hold them:
+    the kiosk then shows staff the folder's problem on its out-of-service screen."""
+    from kiosk.staff import StaffAccess
+    from kiosk.storage import StorageError
+
+    try:
+        return StaffAccess(directory)
+    except StorageError as exc:
+        logging.getLogger(__name__).error("no staff access: %s", exc)
+        return None
 
 
 def _log_to(path: Path) -> None:

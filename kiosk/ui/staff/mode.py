@@ -71,10 +71,9 @@ class StaffMode:
 
     def action_staff(self: KioskApp) -> None:
         """The staff key: the PIN prompt (nothing in staff mode, or over another prompt)."""
-        if self.in_staff_mode or isinstance(self.screen, PinDialog):
-            return
-        if self.staff is None:
-            self.notify(self.t_app("pin_unavailable"), severity="warning")
+        # Without the staff files (a folder that cannot hold them) it stays silent: the
+        # out-of-service screen tells staff what is wrong with the folder.
+        if self.in_staff_mode or isinstance(self.screen, PinDialog) or self.staff is None:
             return
         self.push_screen(PinDialog(self.staff))
 

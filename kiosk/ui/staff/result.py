@@ -91,7 +91,7 @@ class StaffResultScreen(StaffScreen):
             if self.origin == "guided":
                 yield Button(self.t("staff_notes"), id="notes", variant="primary",
                              action="app.take_notes")
-                yield Button(self.t("takeaway_button"), id="takeaway",
+                yield Button(self.t("staff_takeaway"), id="takeaway",
                              action="app.guided_takeaway")
             else:
                 yield Button(self.t("staff_continue"), id="continue", variant="primary",
