@@ -10,17 +10,17 @@ the week as their times, like the results: a file's time must not tell when some
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
+from filelock import FileLock
 
 from kiosk.storage import disk
 from kiosk.storage.errors import StorageError, explain
 from kiosk.storage.journal import replace_file
+from kiosk.storage.locks import held
 
 STAFF_DIR = "staff"
 LOCK_TIMEOUT = 10.0
@@ -43,20 +43,8 @@ class StaffFile:
         self._lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT)
         self._today = today
 
-    @contextmanager
-    def locked(self) -> Iterator[None]:
-        try:
-            self._lock.acquire()
-        except Timeout as exc:
-            raise StorageError(f"another kiosk process has held {self._lock.lock_file} for more "
-                               f"than {LOCK_TIMEOUT:g} s: check for a stuck kiosk process, then "
-                               "try again.") from exc
-        except OSError as exc:
-            raise explain(exc, Path(self._lock.lock_file)) from exc
-        try:
-            yield
-        finally:
-            self._lock.release()
+    def locked(self) -> AbstractContextManager[None]:
+        return held(self._lock)
 
     def read(self) -> Data:
         """The object (empty when there is no file); a file that is not one is an error that

@@ -45,14 +45,14 @@ import secrets
 from calendar import monthrange
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pydantic_core
-from filelock import FileLock, Timeout
+from filelock import FileLock
 from pydantic import ValidationError
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -68,7 +68,7 @@ from kiosk.records import (
     iso_week,
 )
 from kiosk.storage import disk
-from kiosk.storage.errors import DiskFull, LockTimeout, SchemaVersionError, StorageError, explain
+from kiosk.storage.errors import DiskFull, SchemaVersionError, StorageError, explain
 from kiosk.storage.journal import (
     Entry,
     EntryKind,
@@ -84,6 +84,7 @@ from kiosk.storage.journal import (
     replace_file,
     shuffled,
 )
+from kiosk.storage.locks import held
 from kiosk.storage.migrations import legacy_records, migrate
 
 DB_NAME = "results.jsonl"
@@ -262,22 +263,8 @@ class ResultStore:
 
     # -- locking ------------------------------------------------------------------------------
 
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        try:
-            self._lock.acquire()
-        except Timeout as exc:
-            raise LockTimeout(
-                f"another kiosk process has held {self._lock.lock_file} for more than "
-                f"{self._lock.timeout:g} s; nothing was written. Check for a stuck kiosk process "
-                "(the lock frees itself when that process ends), then try again."
-            ) from exc
-        except OSError as exc:
-            raise explain(exc, Path(self._lock.lock_file)) from exc
-        try:
-            yield
-        finally:
-            self._lock.release()
+    def _locked(self) -> AbstractContextManager[None]:
+        return held(self._lock)
 
     @contextmanager
     def _write(self) -> Iterator[None]:
