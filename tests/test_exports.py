@@ -27,7 +27,14 @@ from kiosk.exports.columns import columns_of
 from kiosk.exports.export import ExportError, Request, export_records, export_sheets
 from kiosk.exports.metadata import ExportMetadata, file_digest, sidecar
 from kiosk.exports.writers import row_line
-from kiosk.records import AnswerSheet, StoredVisit, VisitRecord
+from kiosk.records import (
+    SCHEMA_VERSION,
+    AnswerSheet,
+    GuidedOutcome,
+    PathwayOverride,
+    StoredVisit,
+    VisitRecord,
+)
 from kiosk.stats.counting import Selection
 from kiosk.stats.periods import ALL_TIME, period_of
 from kiosk.storage import ResultStore
@@ -65,18 +72,28 @@ def stored(store: ResultStore) -> dict[str, VisitRecord]:
 
 
 def test_the_columns_are_exactly_the_stored_fields() -> None:
-    names = [c.name for c in columns_of(VisitRecord)]
-    expected = []
-    for name in VisitRecord.model_fields:
-        if name == "levels":
-            expected += [f"level_{d}" for d in ("devices", "information", "communication",
-                                                "documents", "procedures", "safety")]
-        elif name != "iso_week":
-            expected.append(name)
-    assert sorted(names) == sorted([*expected, "period"])
+    assert [c.name for c in columns_of(VisitRecord)] == [
+        "schema_version", "result_id", "questionnaire_id", "questionnaire_version", "site_id",
+        "mode", "period", "duration", "questions_asked", "completion", "level_devices",
+        "level_information", "level_communication", "level_documents", "level_procedures",
+        "level_safety", "pathway", "guided_autonomy", "guided_redirection", "guided_length",
+        "guided_override_pathway", "guided_override_reason", "follow_up", "synthetic"]
     assert [c.name for c in columns_of(AnswerSheet, ["dev-wifi"])] == [
         "schema_version", "questionnaire_id", "questionnaire_version", "period",
         "answer_dev-wifi", "synthetic"]
+
+
+def test_what_a_mediator_recorded_is_exported_in_its_columns(tmp_path: Path) -> None:
+    store = ResultStore(tmp_path / "data")
+    guided = GuidedOutcome(autonomy="partiellement_autonome", redirection="aide_sociale",
+                           length="30-60", override=PathwayOverride(pathway="assisted",
+                                                                    reason="needs_time"))
+    store.save_many(alone([example_record(mode="guided", guided=guided) for _ in range(10)]))
+    export_records(store, Request("csv", tmp_path / "out.csv"))
+    row = pd.read_csv(tmp_path / "out.csv").iloc[0]
+    assert (row.guided_autonomy, row.guided_redirection, row.guided_length,
+            row.guided_override_pathway, row.guided_override_reason) == (
+        "partiellement_autonome", "aide_sociale", "30-60", "assisted", "needs_time")
 
 
 def test_no_field_outside_the_stored_ones_is_written(store: ResultStore, tmp_path: Path) -> None:
@@ -236,7 +253,7 @@ def test_checksum_and_description_match_the_file(store: ResultStore, tmp_path: P
         (tmp_path / "out.csv").read_bytes()).hexdigest()
     assert described.sites == ["example", "petit"]
     assert [(q.id, q.records) for q in described.questionnaires] == [(ACCENTED, made.records + 1)]
-    assert described.schema_version == 2 and "k = 10" in described.suppression_rule
+    assert described.schema_version == SCHEMA_VERSION and "k = 10" in described.suppression_rule
 
 
 def test_a_workbook_says_what_it_is_first_and_reads_back(store: ResultStore,

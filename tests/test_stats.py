@@ -14,7 +14,7 @@ from storage_helpers import alone
 from typer.testing import CliRunner
 
 from kiosk.cli import app
-from kiosk.records import StoredVisit
+from kiosk.records import GuidedOutcome, StoredVisit
 from kiosk.stats import Selection, StatsError, publish, read_facts, summary
 from kiosk.stats.protection import TOTAL
 from kiosk.storage import ResultStore
@@ -196,3 +196,24 @@ def test_synthetic_records_only_count_when_asked(tmp_path: Path) -> None:
     store.save_many(alone([example_record(synthetic=True) for _ in range(15)]))
     assert read_facts(store).visits == 0
     assert read_facts(store, Selection(include_synthetic=True)).visits == 15
+
+
+def test_what_mediators_record_counts_guided_sessions_only(tmp_path: Path) -> None:
+    store = ResultStore(tmp_path / "data")
+    guided = [StoredVisit(example_record(mode="guided", guided=GuidedOutcome(
+        autonomy="autonome", length="30-60")), None, example_counted(
+        themes=["diagnostic_numerique", "navigation_sur_internet"])) for _ in range(12)]
+    store.save_many([*guided, *(visit("2026-W48", "workshops") for _ in range(15))])
+    facts = read_facts(store)
+    (autonomy,) = publish(facts, ["autonomy"])
+    assert (autonomy.count("autonome"), autonomy.count(TOTAL)) == (12, 12)
+    (length,) = publish(facts, ["session_length", "site"])
+    assert length.count("30-60", "example") == 12
+    (themes,) = publish(facts, ["theme", "pathway"])
+    assert themes.count("diagnostic_numerique", "workshops") == 12
+    assert themes.count("navigation_sur_internet") == 12  # themes do not add up
+    body = json.loads(runner.invoke(app, ["stats", "--data-dir", str(store.data_dir),
+                                          "--format", "json"]).output)
+    activities = body["data"]["attributes"]["activites"]
+    assert next(a for a in activities["autonomie"] if a["value"] == "autonome")["count"] == 12
+    assert {t["value"] for t in activities["thematiques"]} >= {"diagnostic_numerique"}

@@ -23,7 +23,17 @@ from typing import Any, Literal, get_args
 
 import pydantic_core
 
-from kiosk.domain import ACCESS_NEEDS, AGE_BANDS, COMPLETIONS, DOMAIN_IDS, LEVEL_IDS, PATHWAY_IDS
+from kiosk.domain import (
+    ACCESS_NEEDS,
+    AGE_BANDS,
+    AUTONOMY_IDS,
+    COMPLETIONS,
+    DOMAIN_IDS,
+    LEVEL_IDS,
+    PATHWAY_IDS,
+    REDIRECTION_IDS,
+    SESSION_LENGTHS,
+)
 from kiosk.records import NOT_GIVEN, DurationBand, Tally
 from kiosk.stats.periods import UNITS, PeriodUnit, period_of, weeks_between
 from kiosk.stats.protection import TOTAL, Axis, Key
@@ -33,8 +43,12 @@ Source = Literal["record", "tally"]
 # What a table can ask of a record, in this order, then its questionnaire and its levels.
 RECORD_FIELDS = ("site_id", "iso_week", "pathway", "mode", "completion", "duration",
                  "questionnaire_id", "questionnaire_version")
-RecordKey = tuple[Any, ...]  # the RECORD_FIELDS of a record, then its (domain, level) pairs
+# What a mediator recorded of a guided session (None for the others).
+GUIDED_FIELDS = ("autonomy", "redirection", "length")
+RecordKey = tuple[Any, ...]  # RECORD_FIELDS, its (domain, level) pairs, its GUIDED_FIELDS
 _LEVELS = len(RECORD_FIELDS)
+_GUIDED = _LEVELS + 1
+_NOTHING_GUIDED = (None,) * len(GUIDED_FIELDS)
 _UNCOUNTED = re.compile(rb'"result_id":"[0-9a-f]{32}",|"questions_asked":\d+,')
 
 
@@ -65,11 +79,17 @@ DIMENSIONS: dict[str, Dimension] = {
     "age_band": Dimension("age_band", "tally", (*AGE_BANDS, NOT_GIVEN)),
     "reason": Dimension("reason", "tally"),
     "need": Dimension("need", "tally", ACCESS_NEEDS, additive=False),
+    # What mediators record of guided sessions: tables of these count guided sessions only.
+    "autonomy": Dimension("autonomy", "record", AUTONOMY_IDS),
+    "redirection": Dimension("redirection", "record", REDIRECTION_IDS),
+    "session_length": Dimension("session_length", "record", SESSION_LENGTHS),
+    "theme": Dimension("theme", "tally", additive=False),
 }
 # Tallied beside the pathway ("pathway value" keys): what a tally dimension can be crossed with.
 BESIDE_PATHWAY = {"age_band": "pathway_by_age_band", "reason": "pathway_by_reason",
-                  "need": "pathway_by_need"}
+                  "need": "pathway_by_need", "theme": "pathway_by_theme"}
 _FIELD = {"site": 0, "pathway": 2, "mode": 3, "completion": 4, "duration": 5}
+_GUIDED_FIELD = {"autonomy": 0, "redirection": 1, "session_length": 2}
 
 
 @dataclass(frozen=True)
@@ -142,8 +162,10 @@ def read_facts(store: ResultStore, selection: Selection | None = None) -> Facts:
     for raw_json, n in alike.items():
         raw = pydantic_core.from_json(raw_json)
         if selection.keeps(raw["site_id"], raw["iso_week"]):
-            facts.records[(*(raw[name] for name in RECORD_FIELDS),
-                           tuple(raw["levels"].items()))] += n
+            guided = raw.get("guided")
+            facts.records[(*(raw[name] for name in RECORD_FIELDS), tuple(raw["levels"].items()),
+                           tuple(guided.get(f) for f in GUIDED_FIELDS) if guided
+                           else _NOTHING_GUIDED)] += n
     facts.tallies = [t for t in store.tallies().weeks
                      if (selection.include_synthetic or not t.synthetic)
                      and selection.keeps(t.site_id, t.iso_week)]
@@ -225,10 +247,13 @@ def check(by: Sequence[str]) -> None:
 def _record_table(facts: Facts, by: Sequence[str]) -> CountTable:
     axes = [_axis(facts, d) for d in by]
     counts: Counter[Key] = Counter()
+    base = 0
     for key, n in facts.records.items():
         cells = [_record_value(key, d) for d in by]
-        _add(counts, cells, n, axes)
-    return _table(axes, counts, facts.visits)
+        if None not in cells:  # a table of what mediators record counts guided sessions only
+            _add(counts, cells, n, axes)
+            base += n
+    return _table(axes, counts, base)
 
 
 def _level_tables(facts: Facts, others: list[str]) -> list[CountTable]:
@@ -246,7 +271,9 @@ def _level_tables(facts: Facts, others: list[str]) -> list[CountTable]:
         counts = Counter()
         for key, found, level, n in facts.levels():
             if found == domain:
-                _add(counts, [_record_value(key, others[0]), LEVEL_IDS[level]], n, [axis, levels])
+                value = _record_value(key, others[0])
+                if value is not None:
+                    _add(counts, [value, LEVEL_IDS[level]], n, [axis, levels])
         tables.append(_table([axis, levels], counts, facts.visits, domain))
     return tables
 
@@ -276,9 +303,11 @@ def _tallied(tally: Tally, dimension: str, by: Sequence[str],
         yield (value, beside), n
 
 
-def _record_value(key: RecordKey, dimension: str) -> str:
+def _record_value(key: RecordKey, dimension: str) -> str | None:
     if dimension in PERIODS:
         return key[1]  # the week: a table by period is counted by week, shown by period
+    if dimension in _GUIDED_FIELD:
+        return key[_GUIDED][_GUIDED_FIELD[dimension]]
     return key[_FIELD[dimension]]
 
 
@@ -319,7 +348,7 @@ def _axis(facts: Facts, dimension: str) -> Axis:
     if info.source == "tally":
         found = {value for t in facts.tallies for value in getattr(t, dimension)}
     elif not info.vocabulary:
-        found = {_record_value(key, dimension) for key in facts.records}
+        found = {v for key in facts.records if (v := _record_value(key, dimension)) is not None}
     extra = sorted(found - set(info.vocabulary) - {NOT_GIVEN})
     given_last = [NOT_GIVEN] if NOT_GIVEN in found and NOT_GIVEN not in info.vocabulary else []
     return Axis(dimension, (*info.vocabulary, *extra, *given_last), info.additive)

@@ -27,8 +27,11 @@ API_KEYS = {
     "week": "accompagnements_par_semaine", "month": "accompagnements_par_mois",
     "quarter": "accompagnements_par_trimestre", "year": "accompagnements_par_annee",
     "site": "lieux", "pathway": "parcours", "mode": "modes", "completion": "fins_de_visite",
-    "duration": "durees", "level": "niveaux", "domain": "domaines", "language": "langues",
-    "age_band": "tranche_ages", "reason": "motifs", "need": "besoins",
+    "duration": "durees_evaluation", "level": "niveaux", "domain": "domaines",
+    "language": "langues", "age_band": "tranche_ages", "reason": "motifs", "need": "besoins",
+    # guided sessions, in the words of the mediators' activity report
+    "theme": "thematiques", "autonomy": "autonomie", "redirection": "structures_de_redirection",
+    "session_length": "durees",
 }
 # What visitors said about themselves (the weekly tallies) and what the visits gave (records).
 BENEFICIARIES = ("age_band", "language", "reason", "need")
@@ -91,7 +94,7 @@ def _text_table(table: Published, labels: Labels) -> str:
         cells = [line[0].ljust(widths[0]), *(v.rjust(w) for v, w in zip(line[1:], widths[1:],
                                                                       strict=True))]
         lines.append("  ".join(cells).rstrip())
-    if not table.rows.additive and table.rows.name == "need":
+    if not table.rows.additive:
         lines.append(labels.word("needs_note"))
     if (advice := table.advice) is not None:
         hidden, cells = table.hidden_inside

@@ -33,6 +33,12 @@ class Labels:
                 for q in bank.context:
                     if q.id == question:
                         self._named |= {(dimension, o.id): o.label for o in q.options}
+            if bank.mediator is not None:
+                for dimension, options in (("theme", bank.mediator.themes),
+                                           ("autonomy", bank.mediator.autonomy),
+                                           ("redirection", bank.mediator.redirection),
+                                           ("session_length", bank.mediator.length)):
+                    self._named |= {(dimension, o.id): o.label for o in options}
 
     def word(self, key: str, **values: object) -> str:
         return words().get(key, self.language, **values)

@@ -14,7 +14,7 @@ from kiosk.stats.suppression import DEFAULT_K, MIN_K
 MOSTLY = 0.5  # above this share of hidden cells, a coarser grouping is offered
 # Every dimension alone: the coordinators' overview.
 SUMMARY = ("month", "site", "pathway", "level", "need", "reason", "age_band", "language", "mode",
-           "completion", "duration")
+           "completion", "duration", "theme", "autonomy", "redirection", "session_length")
 
 
 @dataclass(frozen=True)
