@@ -602,6 +602,19 @@ def export_command(
             typer.echo(f"{request.out}: {exc}", err=True)
             raise typer.Exit(1) from exc
         typer.echo(_export_summary(request.out, metadata))
+        # Whoever can run the command can read the data folder: no role, but a trace all the same.
+        _audit_export(store.data_dir, metadata)
+
+
+def _audit_export(data_dir: Path, metadata: ExportMetadata) -> None:
+    """Whoever can run the command can read the data folder: no role, but a trace all the
+    same (the log alone: a PIN check is not needed here, and its hashing costs 64 MB)."""
+    from kiosk.staff.audit import AuditLog
+    from kiosk.staff.files import staff_dir
+
+    _storage_call(lambda: AuditLog(staff_dir(data_dir)).add(
+        "export_made", None, kind=metadata.kind, rows=metadata.records,
+        format=metadata.file_format, via="command"))
 
 
 def _export_summary(out: Path, metadata: ExportMetadata) -> str:

@@ -35,6 +35,8 @@ from kiosk.records import (
     StoredVisit,
     VisitRecord,
 )
+from kiosk.staff.audit import AuditLog
+from kiosk.staff.files import staff_dir
 from kiosk.stats.counting import Selection
 from kiosk.stats.periods import ALL_TIME, period_of
 from kiosk.storage import ResultStore
@@ -328,3 +330,16 @@ def test_the_command_exports_and_refuses_clearly(store: ResultStore, tmp_path: P
     low = runner.invoke(app, ["export", "--data-dir", str(store.data_dir), "--min-count", "3",
                               "--out", str(tmp_path / "y.csv")])
     assert low.exit_code != 0 and "too small" in low.output
+
+
+def test_the_command_leaves_a_trace_in_the_staff_audit_log(store: ResultStore,
+                                                           tmp_path: Path) -> None:
+    result = runner.invoke(app, ["export", "--data-dir", str(store.data_dir),
+                                 "--out", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 0, result.output
+    log = AuditLog(staff_dir(store.data_dir))
+    entries = [json.loads(line) for line in log.path.read_text().splitlines()]
+    assert [(e["event"], e["role"], e["detail"]) for e in entries] == [
+        ("export_made", None, {"kind": "visit_records", "rows": 155, "format": "jsonl",
+                               "via": "command"})]
+    assert log.verify().ok
