@@ -24,12 +24,11 @@ from kiosk.cli import app
 from kiosk.domain import DOMAIN_IDS
 from kiosk.exports.anonymity import LADDER, generalise
 from kiosk.exports.columns import columns_of
-from kiosk.exports.export import ExportError, Request, export_records, export_sheets
+from kiosk.exports.export import SHEETS, ExportError, Request, export_records, export_sheets
 from kiosk.exports.metadata import ExportMetadata, file_digest, sidecar
 from kiosk.exports.writers import row_line
 from kiosk.records import (
     SCHEMA_VERSION,
-    AnswerSheet,
     GuidedOutcome,
     PathwayOverride,
     StoredVisit,
@@ -80,8 +79,8 @@ def test_the_columns_are_exactly_the_stored_fields() -> None:
         "level_information", "level_communication", "level_documents", "level_procedures",
         "level_safety", "pathway", "guided_autonomy", "guided_redirection", "guided_length",
         "guided_override_pathway", "guided_override_reason", "follow_up", "synthetic"]
-    assert [c.name for c in columns_of(AnswerSheet, ["dev-wifi"])] == [
-        "schema_version", "questionnaire_id", "questionnaire_version", "period",
+    assert [c.name for c in SHEETS.columns(["dev-wifi"])] == [
+        "sheet_id", "schema_version", "questionnaire_id", "questionnaire_version", "period",
         "answer_dev-wifi", "synthetic"]
 
 
@@ -288,6 +287,9 @@ def test_answer_sheets_go_to_a_file_of_their_own(tmp_path: Path) -> None:
     assert {c for c in frame.columns if c.startswith("answer_")} == {
         "answer_dev-wifi", "answer_pro-account", "answer_saf-phishing"}
     assert made.kind == "answer_sheets" and made.records == 12
+    # Each sheet has its stored line's random id (for merging), nothing to do with a result id.
+    assert frame.sheet_id.nunique() == 12 and frame.sheet_id.str.fullmatch("[0-9a-f]{32}").all()
+    assert list(frame.sheet_id) == sorted(frame.sheet_id)
     with pytest.raises(ExportError, match="keep no site"):
         export_sheets(store, Request("csv", tmp_path / "x.csv", Selection(
             sites=frozenset({"example"}))))

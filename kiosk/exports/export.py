@@ -14,7 +14,7 @@ nothing in one leads to the other.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from kiosk.exports.anonymity import (
     generalise,
     key_of,
 )
-from kiosk.exports.columns import columns_of, row_maker, with_period
+from kiosk.exports.columns import Column, columns_of, row_maker, with_period
 from kiosk.exports.metadata import (
     Anonymity,
     ExportMetadata,
@@ -56,17 +56,27 @@ class ExportError(ValueError):
 @dataclass(frozen=True)
 class What:
     """One kind of export: the records' model, its quasi-identifiers, how a stored record
-    says when, and which stored field keeps the visitor's site (if any)."""
+    says when, and the field that tells one record from another (an answer sheet has no id
+    of its own: its stored line's random id, unrelated to the result id, is written)."""
 
     kind: Kind
     model: type[BaseModel]
     quasi_identifiers: tuple[str, ...]
     when: str
     sheet: str  # the workbook sheet's name
+    id_column: str
+    line_id: bool  # the id column is the stored line's id, not a field
+
+    def columns(self, open_keys: Iterable[str] = ()) -> list[Column]:
+        own = [Column(self.id_column, (self.id_column,))] if self.line_id else []
+        return [*own, *columns_of(self.model, open_keys)]
 
 
-RECORDS = What("visit_records", VisitRecord, RECORD_QUASI_IDENTIFIERS, "iso_week", "records")
-SHEETS = What("answer_sheets", AnswerSheet, SHEET_QUASI_IDENTIFIERS, "quarter", "answer_sheets")
+RECORDS = What("visit_records", VisitRecord, RECORD_QUASI_IDENTIFIERS, "iso_week", "records",
+               "result_id", line_id=False)
+SHEETS = What("answer_sheets", AnswerSheet, SHEET_QUASI_IDENTIFIERS, "quarter", "answer_sheets",
+              "sheet_id", line_id=True)
+KINDS = {what.kind: what for what in (RECORDS, SHEETS)}
 
 
 @dataclass(frozen=True)
@@ -117,7 +127,7 @@ def _export(store: ResultStore, request: Request, what: What) -> ExportMetadata:
     try:
         keeps = _keeper(request.selection, what)
         found = Found()
-        for raw_json in snapshot:
+        for _, raw_json in snapshot:
             raw = pydantic_core.from_json(raw_json)
             if keeps(raw):
                 found.add(raw, what)
@@ -162,21 +172,26 @@ def _keeper(selection: Selection, what: What) -> Keeps:
         not last or raw["quarter"] <= last)
 
 
-def _write(records: Iterator[bytes], request: Request, what: What, found: Found,
+def _write(records: Iterator[tuple[str, bytes]], request: Request, what: What, found: Found,
            plan: Generalisation, keeps: Keeps) -> ExportMetadata:
-    columns = columns_of(what.model, found.open_keys)
+    columns = what.columns(found.open_keys)
     row_of = row_maker(columns)
     writer = open_writer(request.file_format, request.out, [c.name for c in columns], what.sheet,
                          request.delimiter)
     try:
-        for raw_json in records:
+        for line_id, raw_json in records:
             raw = pydantic_core.from_json(raw_json)
             if not keeps(raw):
                 continue
             period = plan.periods[key_of(raw, what.quasi_identifiers, raw[what.when])]
             if period is None:
                 continue
-            writer.write(with_period(raw_json, what.model, period), row_of(raw, period))
+            exported = with_period(raw_json, what.model, period)
+            if what.line_id:
+                raw[what.id_column] = line_id
+                exported = b'{"%s":"%s",%s' % (what.id_column.encode(), line_id.encode(),
+                                               exported[1:])
+            writer.write(exported, row_of(raw, period))
         checksum = writer.finish()
         metadata = ExportMetadata(
             kind=what.kind, file=request.out.name, file_format=request.file_format,

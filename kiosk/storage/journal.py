@@ -465,8 +465,9 @@ class Snapshot:
         self._places = array("Q")  # offset, then length, of each entry in the file
         self._groups = [array("I") for _ in range(256)]  # entries by their id's first byte
 
-    def __iter__(self) -> Iterator[bytes]:
-        """Each entry's JSON in the file's order (then those waiting for their batch)."""
+    def __iter__(self) -> Iterator[tuple[str, bytes]]:
+        """Each entry's id and JSON in the file's order (then those waiting for their
+        batch)."""
         self._handle.seek(0)
         position = 0
         for line in self._handle:
@@ -477,26 +478,28 @@ class Snapshot:
                 self._groups[int(entry.id[:2], 16)].append(len(self._places) // 2)
                 self._ids += bytes.fromhex(entry.id)
                 self._places.extend((position, len(line)))
-                yield entry.json
+                yield entry.id, entry.json
             position += len(line)
         for entry in self._waiting:
-            yield entry.json
+            yield entry.id, entry.json
 
-    def by_id(self) -> Iterator[bytes]:
-        """Each entry's JSON again, in the order of their ids (after a full first reading)."""
+    def by_id(self) -> Iterator[tuple[str, bytes]]:
+        """Each entry's id and JSON again, in the order of their ids (after a full first
+        reading)."""
         waiting = sorted(self._waiting, key=lambda e: e.id)
         fd = self._handle.fileno()
         for group in self._groups:
             here = sorted((self._ids[i * _ID_BYTES:(i + 1) * _ID_BYTES].hex(), i) for i in group)
             for entry_id, i in here:
                 while waiting and waiting[0].id < entry_id:
-                    yield waiting.pop(0).json
+                    early = waiting.pop(0)
+                    yield early.id, early.json
                 payload = payload_of(os.pread(fd, self._places[2 * i + 1], self._places[2 * i]))
                 if payload is None:
                     raise OSError(f"{self._handle.name} changed under a reading")
-                yield payload[_ID_WIDTH + 3:]
+                yield entry_id, payload[_ID_WIDTH + 3:]
         for entry in waiting:
-            yield entry.json
+            yield entry.id, entry.json
 
     def close(self) -> None:
         self._handle.close()
