@@ -27,7 +27,8 @@ from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.staff.base import StaffScreen
-from kiosk.ui.staff.home import CoordinatorHome, MediatorHome
+from kiosk.ui.staff.coordinator import CoordinatorHome
+from kiosk.ui.staff.home import MediatorHome
 from kiosk.ui.staff.mode import STAFF_MODE, VISITOR_MODE
 from kiosk.ui.staff.notes import NotesScreen
 from kiosk.ui.staff.pin import PinDialog

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 
 import pydantic_core
@@ -147,6 +147,16 @@ class Facts:
     def sites(self) -> list[str]:
         found = {key[0] for key in self.records} | {t.site_id for t in self.tallies}
         return sorted(found | self.selection.sites)
+
+    def within(self, selection: Selection) -> Facts:
+        """Those of these visits that ``selection`` keeps, with no new reading of the store
+        (a screen reads once, then narrows to the period and sites chosen); synthetic visits
+        stay as they were read."""
+        narrowed = replace(selection, include_synthetic=self.selection.include_synthetic)
+        kept = Counter({key: n for key, n in self.records.items()
+                        if narrowed.keeps(key[0], key[1])})
+        return Facts(narrowed, kept, [t for t in self.tallies
+                                      if narrowed.keeps(t.site_id, t.iso_week)])
 
 
 def read_facts(store: ResultStore, selection: Selection | None = None) -> Facts:

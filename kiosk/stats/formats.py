@@ -67,7 +67,9 @@ def as_text(tables: Sequence[Published], labels: Labels) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def _text_table(table: Published, labels: Labels) -> str:
+def grid(table: Published, labels: Labels) -> tuple[list[str], list[list[str]]]:
+    """A table as a header and rows of text, a hidden count marked (the kiosk's screen shows
+    the same grid as the command)."""
     mark = labels.word("hidden_mark")
     rows: list[list[str]] = []
     row_keys: list[Category] = [*table.rows.categories]
@@ -77,17 +79,22 @@ def _text_table(table: Published, labels: Labels) -> str:
         header = ["", labels.word("count"), labels.word("share")]
         for row in row_keys:
             rows.append([labels.value(table.rows.name, row), _number(table, mark, row),
-                         _percent(table.share(row), labels)])
-    else:
-        columns: list[Category] = [*table.columns.categories]
-        if any((r, TOTAL) in table.table.counts for r in table.rows.categories):
-            columns.append(TOTAL)
-        header = ["", *(labels.value(table.columns.name, c) for c in columns)]
-        for row in row_keys:
-            if row is TOTAL and not table.rows.additive:
-                continue
-            rows.append([labels.value(table.rows.name, row),
-                         *(_number(table, mark, row, c) for c in columns)])
+                         percent(table.share(row), labels)])
+        return header, rows
+    columns: list[Category] = [*table.columns.categories]
+    if any((r, TOTAL) in table.table.counts for r in table.rows.categories):
+        columns.append(TOTAL)
+    header = ["", *(labels.value(table.columns.name, c) for c in columns)]
+    for row in row_keys:
+        if row is TOTAL and not table.rows.additive:
+            continue
+        rows.append([labels.value(table.rows.name, row),
+                     *(_number(table, mark, row, c) for c in columns)])
+    return header, rows
+
+
+def _text_table(table: Published, labels: Labels) -> str:
+    header, rows = grid(table, labels)
     widths = [max(len(line[i]) for line in [header, *rows]) for i in range(len(header))]
     lines = [title(table, labels)]
     for line in [header, *rows]:
@@ -110,7 +117,7 @@ def _number(table: Published, mark: str, row: Category, column: Category = TOTAL
     return "" if value is None else str(value)
 
 
-def _percent(share: float | None, labels: Labels) -> str:
+def percent(share: float | None, labels: Labels) -> str:
     return "" if share is None else format_percent(share, "#,##0.0 %", locale=labels.language)
 
 

@@ -1,4 +1,4 @@
-"""The areas' first screens: what a mediator can do, and the coordinator's area."""
+"""An area's first screen, and the mediator's: what a mediator can do."""
 
 from __future__ import annotations
 
@@ -47,19 +47,3 @@ class MediatorHome(StaffHome):
                                  action="app.open_staff_area('coordinator')")
                 yield Button(self.t("staff_leave"), id="leave", action="app.leave_staff")
 
-
-class CoordinatorHome(StaffHome):
-    """The coordinator's area, until its statistics and exports screens are plugged in (see
-    ``areas``): it says what will be here, and leads to the mediator's tools."""
-
-    AREA = "coordinator"
-
-    def compose(self) -> ComposeResult:
-        yield self.bar()
-        with Vertical(id="coordinator-home", classes="panel"):
-            yield Static(self.t("coordinator_heading"), classes="heading")
-            yield Static(self.t("coordinator_body"), classes="body")
-            with Vertical(classes="menu"):
-                yield Button(self.t("staff_to_mediator"), id="to-mediator", variant="primary",
-                             action="app.open_staff_area('mediator')")
-                yield Button(self.t("staff_leave"), id="leave", action="app.leave_staff")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.screen import Screen
 
 from kiosk.domain import Completion, Role
+from kiosk.exports.metadata import ExportMetadata
 from kiosk.staff import ShownResult, StaffAccess
 from kiosk.staff.audit import Event
 from kiosk.staff.codes import shown_result
@@ -246,6 +247,14 @@ class StaffMode:
                 self.staff.codes.expire()
             except StorageError as exc:
                 log.warning("the result codes of another day could not be removed: %s", exc)
+
+    # -- exports -------------------------------------------------------------------------------
+
+    def note_export(self: KioskApp, metadata: ExportMetadata) -> None:
+        """An export made from the coordinator's screen, in the audit log with the role."""
+        session = self.staff_session
+        self._audit("export_made", session.role if session else None, kind=metadata.kind,
+                    rows=metadata.records, format=metadata.file_format, via="screen")
 
     # -- helpers -------------------------------------------------------------------------------
 
