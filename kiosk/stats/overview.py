@@ -54,7 +54,8 @@ class Overview:
     @property
     def figures(self) -> list[Figure]:
         return [
-            Figure("visits", self.completions.count(TOTAL)),
+            # no visit at all singles no one out (an empty table publishes no total)
+            Figure("visits", self.completions.count(TOTAL) if self.facts.visits else 0),
             Figure("completed", self.completions.count("completed"),
                    self.completions.share("completed")),
             Figure("guided", self.modes.count("guided"), self.modes.share("guided")),

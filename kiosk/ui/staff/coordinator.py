@@ -322,6 +322,8 @@ class CoordinatorHome(StaffHome):
             if hidden:
                 notes.append(f"{chart_title} · " + self.t(
                     "chart_hidden", k=seen.k, which=", ".join(hidden)))
+            if (advice := self._advice(table)) is not None:
+                notes.append(advice)
         if not seen.facts.visits:
             notes.append(self.t("chart_empty"))
         self.query_one("#chart-notes", Static).update("\n".join(notes))
@@ -343,13 +345,18 @@ class CoordinatorHome(StaffHome):
             data.add_rows([[name, *(Text(v, justify="right") for v in counts)]
                            for name, *counts in rows])
             widgets.append(data)
-            if (advice := table.advice) is not None:
-                hidden, cells = table.hidden_inside
-                widgets.append(Static(self.t(
-                    f"coordinator_mostly_hidden_{advice.kind}", hidden=hidden, cells=cells,
-                    unit=self.t(f"unit_{advice.instead}") if advice.instead else ""),
-                    classes="body"))
+            if (advice := self._advice(table)) is not None:
+                widgets.append(Static(advice, classes="body"))
         place.mount_all(widgets)
+
+    def _advice(self, table: Published) -> str | None:
+        """Where most of a table is hidden: how many cells, and what would show more."""
+        advice = table.advice
+        if advice is None:
+            return None
+        hidden, cells = table.hidden_inside
+        return self.t(f"coordinator_mostly_hidden_{advice.kind}", hidden=hidden, cells=cells,
+                      unit=self.t(f"unit_{advice.instead}") if advice.instead else "")
 
     def _table_name(self, table: str) -> str:
         labels = Labels(self.language)

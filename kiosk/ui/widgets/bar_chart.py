@@ -21,6 +21,10 @@ class BarChart(PlotextPlot):
         plt = self.plt
         plt.clear_figure()
         plt.title(title)
+        if not any(values):  # nothing to draw: no empty axes that would read as zero
+            self.display = False
+            return
+        self.display = True
         if horizontal:  # the value in the label: text beside a long bar would be cut off
             plt.bar([f"{label} ({value})" for label, value in zip(labels, values, strict=True)],
                     list(values), orientation="horizontal", marker="hd")
