@@ -606,6 +606,40 @@ def export_command(
         _audit_export(store.data_dir, metadata)
 
 
+@app.command("merge")
+def merge_command(
+    files: Annotated[list[Path], typer.Argument(help="Exports (CSV or JSON lines) with their "
+                                                "descriptions beside them.")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write (never overwritten).")],
+    output_format: Annotated[
+        str | None, typer.Option("--format", help="csv, jsonl or xlsx (default: from --out).")
+    ] = None,
+    min_count: Annotated[
+        int, typer.Option("--min-count", help="k, again over the merged records (never below "
+                          "5).")
+    ] = 10,
+    delimiter: Annotated[
+        str, typer.Option("--delimiter", help="CSV column separator: ',' or ';'.")
+    ] = ",",
+) -> None:
+    """Merge exports of several kiosks or sites: each record once (by its id), k-anonymous
+    again; files of another kind, questionnaire or a newer schema are refused."""
+    from kiosk.exports.export import ExportError, Request, file_format_of
+    from kiosk.exports.merge import merge
+
+    if delimiter not in (",", ";"):
+        _usage(f"--delimiter: use ',' or ';', not '{delimiter}'")
+    try:
+        request = Request(file_format_of(out, output_format), out, k=min_count,
+                          delimiter=delimiter)
+        merged = merge(files, request)
+    except (ExportError, OSError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"{_export_summary(out, merged.metadata)}; {len(files)} files, "
+               f"{merged.duplicates} records found twice kept once")
+
+
 def _audit_export(data_dir: Path, metadata: ExportMetadata) -> None:
     """Whoever can run the command can read the data folder: no role, but a trace all the
     same (the log alone: a PIN check is not needed here, and its hashing costs 64 MB)."""

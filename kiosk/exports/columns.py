@@ -12,7 +12,7 @@ import re
 import types
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -29,6 +29,15 @@ PREFIXES = {"levels": "level_", "answers": "answer_"}
 class Column:
     name: str
     path: tuple[str, ...]  # the keys leading to the value in the stored JSON
+    kind: type = str  # str, int or bool: how a text cell reads back
+
+    def parse(self, text: str) -> Any:
+        """A CSV cell's value, as the stored JSON had it (empty: none)."""
+        if text == "":
+            return None
+        if self.kind is bool:
+            return text.lower() == "true"
+        return int(text) if self.kind is int else text
 
 
 def columns_of(model: type[BaseModel], open_keys: Iterable[str] = ()) -> list[Column]:
@@ -48,12 +57,23 @@ def _flatten(model: type[BaseModel], path: tuple[str, ...], prefix: str, open_ke
         if isinstance(kind, type) and issubclass(kind, BaseModel):
             found += _flatten(kind, (*path, name), f"{prefix}{name}_", open_keys, None)
         elif get_origin(kind) is dict:
-            keys = _literal_values(get_args(kind)[0]) or open_keys
+            key_kind, value_kind = get_args(kind)
             head = prefix + PREFIXES.get(name, f"{name}_")
-            found += [Column(f"{head}{key}", (*path, name, key)) for key in keys]
+            found += [Column(f"{head}{key}", (*path, name, key), _scalar(value_kind))
+                      for key in _literal_values(key_kind) or open_keys]
         else:
-            found.append(Column(prefix + name, (*path, name)))
+            found.append(Column(prefix + name, (*path, name), _scalar(kind)))
     return found
+
+
+def _scalar(annotation: Any) -> type:
+    """str, int or bool: what a field's values are."""
+    annotation = _optional(annotation)
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) is Literal:
+        return type(get_args(annotation)[0])
+    return annotation if annotation in (bool, int) else str
 
 
 def _optional(annotation: Any) -> Any:
@@ -96,3 +116,42 @@ def with_period(raw_json: bytes, model: type[BaseModel], period: str) -> bytes:
 
 _WHEN_JSON = {model: re.compile(rb'"' + name.encode() + rb'"\s*:\s*"[^"]*"')
               for model, name in WHEN.items()}
+
+
+def from_row(model: type[BaseModel], columns: Iterable[Column],
+             values: Iterable[Any]) -> dict[str, Any]:
+    """The nested record a flat row was made from (the inverse of ``row_maker``): a nested
+    model none of whose fields has a value is None, as stored; a mapping keeps the keys that
+    have one."""
+    record: dict[str, Any] = {}
+    for column, value in zip(columns, values, strict=True):
+        if column.name == PERIOD:
+            record[PERIOD] = value
+            continue
+        place = record
+        for key in column.path[:-1]:
+            place = place.setdefault(key, {})
+        if value is not None or not _in_mapping(model, column.path):
+            place[column.path[-1]] = value
+    return _models_or_none(model, record)
+
+
+def _in_mapping(model: type[BaseModel], path: tuple[str, ...]) -> bool:
+    """Whether ``path`` leads into a mapping (a level: a key with no value is no key)."""
+    field = model.model_fields.get(path[0])
+    if field is None:  # a column of the export's own (an answer sheet's id)
+        return False
+    kind = _optional(field.annotation)
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return _in_mapping(kind, path[1:]) if len(path) > 2 else False
+    return get_origin(kind) is dict
+
+
+def _models_or_none(model: type[BaseModel], record: dict[str, Any]) -> dict[str, Any]:
+    for name, value in list(record.items()):
+        field = model.model_fields.get(name)
+        kind = _optional(field.annotation) if field else None
+        if isinstance(kind, type) and issubclass(kind, BaseModel) and isinstance(value, dict):
+            inner = _models_or_none(kind, value)
+            record[name] = inner if any(v is not None for v in inner.values()) else None
+    return record

@@ -32,10 +32,12 @@ from kiosk.exports.anonymity import (
 from kiosk.exports.columns import Column, columns_of, row_maker, with_period
 from kiosk.exports.metadata import (
     Anonymity,
+    Checksum,
     ExportMetadata,
     FileFormat,
     Kind,
     Questionnaire,
+    Source,
     rule,
     sidecar,
 )
@@ -108,6 +110,13 @@ def check_target(out: Path) -> None:
         raise ExportError(f"{out.parent} is not a folder: create it, or choose another --out")
 
 
+def check_request(request: Request) -> None:
+    """Refuse before any work a k too small or a target that cannot be written."""
+    if request.k < MIN_K:
+        raise ExportError(f"--min-count {request.k} is too small: use {MIN_K} or more")
+    check_target(request.out)
+
+
 def export_records(store: ResultStore, request: Request) -> ExportMetadata:
     return _export(store, request, RECORDS)
 
@@ -119,9 +128,7 @@ def export_sheets(store: ResultStore, request: Request) -> ExportMetadata:
 
 
 def _export(store: ResultStore, request: Request, what: What) -> ExportMetadata:
-    if request.k < MIN_K:
-        raise ExportError(f"--min-count {request.k} is too small: use {MIN_K} or more")
-    check_target(request.out)
+    check_request(request)
     snapshot = store.snapshot("record" if what is RECORDS else "sheet",
                               request.selection.include_synthetic)
     try:
@@ -148,8 +155,9 @@ class Found:
         self.synthetic = False
         self.open_keys: set[str] = set()  # an answer sheet's items
 
-    def add(self, raw: dict[str, Any], what: What) -> None:
-        self.classes[key_of(raw, what.quasi_identifiers, raw[what.when])] += 1
+    def add(self, raw: dict[str, Any], what: What, period: str | None = None) -> None:
+        """A record: as stored (its time in ``what.when``), or as exported (``period``)."""
+        self.classes[key_of(raw, what.quasi_identifiers, period or raw[what.when])] += 1
         self.questionnaires[raw["questionnaire_id"], raw["questionnaire_version"]] += 1
         self.schema = max(self.schema, raw["schema_version"])
         self.synthetic |= bool(raw.get("synthetic"))
@@ -192,24 +200,32 @@ def _write(records: Iterator[tuple[str, bytes]], request: Request, what: What, f
                 exported = b'{"%s":"%s",%s' % (what.id_column.encode(), line_id.encode(),
                                                exported[1:])
             writer.write(exported, row_of(raw, period))
-        checksum = writer.finish()
-        metadata = ExportMetadata(
-            kind=what.kind, file=request.out.name, file_format=request.file_format,
-            encoding={"csv": "utf-8-sig", "jsonl": "utf-8"}.get(request.file_format),
-            delimiter=request.delimiter if request.file_format == "csv" else None,
-            schema_version=found.schema, columns=[c.name for c in columns], records=plan.kept,
-            sites=sorted(found.sites), **_span(found, what),
-            questionnaires=[Questionnaire(id=q, version=v, records=n)
-                            for (q, v), n in sorted(found.questionnaires.items())],
-            synthetic_included=request.selection.include_synthetic and found.synthetic,
-            anonymity=Anonymity(k=request.k, quasi_identifiers=list(what.quasi_identifiers),
-                                periods=dict(plan.by_step), left_out=plan.left_out),
-            suppression_rule=rule(request.k, what.quasi_identifiers), checksum=checksum)
+        metadata = describe(what, request, columns, found, plan, writer.finish(),
+                            request.selection.include_synthetic and found.synthetic)
         writer.seal(metadata)
     except BaseException:
         writer.abort()
         raise
     return metadata
+
+
+def describe(what: What, request: Request, columns: list[Column], found: Found,
+             plan: Generalisation, checksum: Checksum, synthetic: bool,
+             sources: list[Source] | None = None) -> ExportMetadata:
+    """What a written export says about itself."""
+    return ExportMetadata(
+        kind=what.kind, file=request.out.name, file_format=request.file_format,
+        encoding={"csv": "utf-8-sig", "jsonl": "utf-8"}.get(request.file_format),
+        delimiter=request.delimiter if request.file_format == "csv" else None,
+        schema_version=found.schema, columns=[c.name for c in columns], records=plan.kept,
+        sites=sorted(found.sites), **_span(found, what),
+        questionnaires=[Questionnaire(id=q, version=v, records=n)
+                        for (q, v), n in sorted(found.questionnaires.items())],
+        synthetic_included=synthetic,
+        anonymity=Anonymity(k=request.k, quasi_identifiers=list(what.quasi_identifiers),
+                            periods=dict(plan.by_step), left_out=plan.left_out),
+        suppression_rule=rule(request.k, what.quasi_identifiers), checksum=checksum,
+        sources=sources or [])
 
 
 def _span(found: Found, what: What) -> dict[str, str | None]:
