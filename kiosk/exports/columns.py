@@ -91,13 +91,25 @@ def _literal_values(annotation: Any) -> list[str]:
 def row_maker(columns: Iterable[Column]) -> Callable[[Mapping[str, Any], str], list[Any]]:
     """A function that gives a stored record's values in the columns' order, its period as
     given (built once: an export calls it for every record)."""
+    # A field (a string), a field of a nested record or mapping (a pair: most columns are
+    # levels), a deeper path, or the period (None).
     paths: list[str | tuple[str, ...] | None] = [
         None if c.name == PERIOD else c.path[0] if len(c.path) == 1 else c.path
         for c in columns]
 
     def row(raw: Mapping[str, Any], period: str) -> list[Any]:
-        return [period if path is None else raw.get(path) if type(path) is str
-                else _nested(raw, path) for path in paths]  # type: ignore[arg-type]
+        values = []
+        for path in paths:
+            if type(path) is str:
+                values.append(raw.get(path))
+            elif path is None:
+                values.append(period)
+            elif len(path) == 2:
+                inner = raw.get(path[0])
+                values.append(inner.get(path[1]) if type(inner) is dict else None)
+            else:
+                values.append(_nested(raw, path))
+        return values
 
     return row
 

@@ -199,7 +199,7 @@ def _write(records: Iterator[tuple[str, bytes]], request: Request, what: What, f
                 raw[what.id_column] = line_id
                 exported = b'{"%s":"%s",%s' % (what.id_column.encode(), line_id.encode(),
                                                exported[1:])
-            writer.write(exported, row_of(raw, period))
+            writer.write(exported, row_of(raw, period) if writer.needs_rows else [])
         metadata = describe(what, request, columns, found, plan, writer.finish(),
                             request.selection.include_synthetic and found.synthetic)
         writer.seal(metadata)

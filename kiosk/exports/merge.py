@@ -70,7 +70,7 @@ def merge(files: Sequence[Path], request: Request) -> Merged:
             if period is not None:
                 line = {**record, PERIOD: period}
                 writer.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode(),
-                             row_of(line, period))
+                             row_of(line, period) if writer.needs_rows else [])
         metadata = describe(
             what, request, columns, found, plan, writer.finish(),
             any(a.synthetic_included for a in described),

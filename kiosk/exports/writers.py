@@ -23,6 +23,10 @@ from kiosk.exports.metadata import Checksum, ExportMetadata, FileFormat, file_di
 
 
 class Writer(Protocol):
+    # Whether ``write`` reads the row (JSON lines write the record's JSON as it is; building
+    # its row anyway would cost as much as the rest of the export).
+    needs_rows: bool
+
     def write(self, record: bytes, row: list[Any]) -> None:
         """One record: its JSON as exported, and its values in the columns' order."""
         ...
@@ -92,6 +96,8 @@ class _FileWriter:
 
 
 class CsvWriter(_FileWriter):
+    needs_rows = True
+
     def __init__(self, path: Path, columns: list[str], delimiter: str) -> None:
         super().__init__(path)
         self._handle: IO[str] = open(self.tmp, "x", encoding="utf-8-sig", newline="")  # noqa: SIM115
@@ -106,6 +112,8 @@ class CsvWriter(_FileWriter):
 
 
 class JsonLinesWriter(_FileWriter):
+    needs_rows = False
+
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self._handle: IO[bytes] = open(self.tmp, "xb")  # noqa: SIM115
@@ -121,6 +129,8 @@ class WorkbookWriter:
     """A workbook: the sheet "about" first (written last: constant-memory mode writes each
     sheet row by row, and the rows' count and checksum are known only at the end), then the
     rows. Its checksum is of the rows, each as a JSON array and a newline."""
+
+    needs_rows = True
 
     def __init__(self, path: Path, columns: list[str], sheet: str) -> None:
         import xlsxwriter
