@@ -547,6 +547,45 @@ def stats(
         typer.echo((as_csv if output_format == "csv" else as_text)(tables, labels), nl=False)
 
 
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write (never "
+                                      "overwritten).")],
+    since: SinceOption = None,
+    until: UntilOption = None,
+    site: SitesOption = None,
+    min_count: MinCountOption = 10,
+    include_synthetic: SyntheticOption = False,
+    language: Annotated[str, typer.Option("--language", help="fr or en.")] = "fr",
+    bank: BankOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """One self-contained HTML page (opens with no network): headline figures, pathways over
+    time, levels by domain, access needs and reasons by site, with the same cells hidden as in
+    kiosk stats; charts with their tables."""
+    from kiosk.stats import read_facts
+    from kiosk.stats.labels import Labels
+    from kiosk.stats.report import write_report
+    from kiosk.stats.tables import check_k
+
+    if out.exists():
+        _usage(f"{out} already exists; a report never overwrites: choose another --out")
+    if not out.parent.is_dir():
+        _usage(f"{out.parent} is not a folder: create it, or choose another --out")
+    if language not in ("fr", "en"):
+        _usage(f"--language: use fr or en, not '{language}'")
+    try:
+        check_k(min_count)
+    except ValueError as exc:
+        _usage(str(exc))
+    selection = _selection(since, until, site, include_synthetic)
+    labels = Labels(language, _load(bank, None).bank)
+    store = _open_store(data_dir)
+    facts = _storage_call(lambda: read_facts(store, selection))
+    write_report(facts, labels, out, min_count)
+    typer.echo(f"{out}: {facts.visits} visits, counts under {min_count} hidden")
+
+
 @app.command("export")
 def export_command(
     out: Annotated[Path, typer.Option("--out", help="The file to write (never overwritten).")],
