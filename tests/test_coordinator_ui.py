@@ -171,6 +171,23 @@ def test_an_export_says_what_it_wrote_and_where(make_app, network, tmp_path: Pat
         ("coordinator", "screen", "csv")]
 
 
+def test_an_export_under_way_when_staff_mode_closes_is_written_and_noted(
+    make_app, network
+) -> None:
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        screen = await open_area(app, pilot)
+        screen.action_export()
+        app.leave_staff()  # as the two minutes without a key would
+        await settle(app, pilot)
+        assert app.staff_session is None
+
+    drive(make_app(), scenario)
+    assert len(list((network.data_dir / "exports").glob("*.xlsx"))) == 1
+    audit = (network.data_dir / "staff" / "audit.jsonl").read_text().splitlines()
+    [noted] = [json.loads(e) for e in audit if '"export_made"' in e]
+    assert noted["role"] == "coordinator" and noted["detail"]["rows"] == 82
+
+
 def test_english_keeps_what_was_chosen(make_app, network) -> None:
     async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
         await open_area(app, pilot)

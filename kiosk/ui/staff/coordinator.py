@@ -383,14 +383,14 @@ class CoordinatorHome(StaffHome):
         stem = "-".join(["kiosk", choice.site or "tous-lieux", *weeks])
         in_background(self.app, partial(
             export_into, self.kiosk_data_dir, folder, folder == self.places[0].folder, stem,
-            Request(file_format, folder, selection, DEFAULT_K, delimiter)), self._exported)
+            Request(file_format, folder, selection, DEFAULT_K, delimiter),
+            partial(self.kiosk.note_export, role=self.session.role)), self._exported)
 
     def _exported(self, made: tuple[Path, ExportMetadata] | str) -> None:
         if isinstance(made, str):
             self._say_export(self.t("export_failed", problem=made), failed=True)
             return
         out, metadata = made
-        self.kiosk.note_export(metadata)
         unit_words = [self.t(f"export_by_{unit}", n=n)
                       for unit, n in metadata.anonymity.periods.items()]
         described = (self.t("export_in_workbook") if metadata.file_format == "xlsx"
@@ -437,9 +437,16 @@ def in_background(app: App[None], job: Callable[[], T], then: Callable[[T], None
         result = job()
         method = deliver()
         if method is not None:
-            app.call_from_thread(method, result)
+            app.call_from_thread(_if_shown, method, result)
 
     app.call_later(app.run_worker, run, thread=True)
+
+
+def _if_shown(method: Callable[[T], None], result: T) -> None:
+    """A screen left but not yet collected (cycles wait for the collector) shows nothing."""
+    screen = getattr(method, "__self__", None)
+    if screen is None or (screen.is_attached and screen.can_compose()):
+        method(result)
 
 
 def read_store(data_dir: Path, synthetic: bool) -> Facts | str:
@@ -450,14 +457,16 @@ def read_store(data_dir: Path, synthetic: bool) -> Facts | str:
         return str(exc)
 
 
-def export_into(data_dir: Path, folder: Path, create: bool, stem: str, request: Request
-                ) -> tuple[Path, ExportMetadata] | str:
+def export_into(data_dir: Path, folder: Path, create: bool, stem: str, request: Request,
+                note: Callable[[ExportMetadata], None]) -> tuple[Path, ExportMetadata] | str:
     """The visit records exported into ``folder`` under a free name from ``stem`` (the
-    folder made first if ``create``), or why nothing was written."""
+    folder made first if ``create``), ``note``d once written; or why nothing was written."""
     try:
         if create:
             folder.mkdir(exist_ok=True)
         out = free_name(folder, stem, request.file_format)
-        return out, export_records(ResultStore(data_dir), replace(request, out=out))
+        metadata = export_records(ResultStore(data_dir), replace(request, out=out))
     except (ExportError, StorageError, OSError) as exc:
         return str(exc)
+    note(metadata)
+    return out, metadata

@@ -250,11 +250,12 @@ class StaffMode:
 
     # -- exports -------------------------------------------------------------------------------
 
-    def note_export(self: KioskApp, metadata: ExportMetadata) -> None:
-        """An export made from the coordinator's screen, in the audit log with the role."""
-        session = self.staff_session
-        self._audit("export_made", session.role if session else None, kind=metadata.kind,
-                    rows=metadata.records, format=metadata.file_format, via="screen")
+    def note_export(self: KioskApp, metadata: ExportMetadata, role: Role) -> None:
+        """An export made from the coordinator's screen, in the audit log with the role of
+        the session that asked for it (called as soon as the file is written, from the
+        export's thread: staff mode may have closed meanwhile)."""
+        self._audit("export_made", role, kind=metadata.kind, rows=metadata.records,
+                    format=metadata.file_format, via="screen")
 
     # -- helpers -------------------------------------------------------------------------------
 
