@@ -8,34 +8,37 @@ on screen or in memory.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
+import os
+import signal
 import sys
 import time
 import traceback
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual import events
+from textual import events, work
 from textual.app import App
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 
-from kiosk.domain import Completion
-from kiosk.storage.saver import SaveQueue
-from kiosk.takeaway import new_result_code
+from kiosk.startup import Cover, Lazy
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.confirm import ConfirmScreen
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.notice import NoticeScreen
 from kiosk.ui.screens.out_of_service import OutOfServiceScreen
-from kiosk.ui.screens.question import QuestionScreen
-from kiosk.ui.screens.result import ResultScreen
-from kiosk.ui.screens.takeaway import TakeawayScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
-from kiosk.visit import Assessment, Outcome, Visit
+
+if TYPE_CHECKING:
+    from kiosk.domain import Completion
+    from kiosk.storage.saver import SaveQueue
+    from kiosk.visit import Assessment, Outcome, Visit
 
 log = logging.getLogger(__name__)
 
@@ -54,18 +57,38 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def __init__(
         self,
-        assessment: Assessment,
+        assessment: Assessment | Lazy[Assessment],
         saver: SaveQueue,
         language: str = "fr",
         idle_after: float = 90.0,
         idle_countdown: float = 30.0,
         now: Callable[[], datetime] = datetime.now,
         clock: Callable[[], float] = time.monotonic,
+        cover: Cover | None = None,
+        kiosk_mode: bool = True,
+        exit_after_session: bool = False,
     ) -> None:
-        """``now`` is the local time opening hours are read against; ``clock`` measures how
-        long the kiosk has been left alone (both are a test's to set)."""
+        """``assessment`` may still be loading (see ``kiosk.startup``): ``cover`` then says
+        what the welcome screen shows of it. ``now`` is the local time opening hours are read
+        against; ``clock`` measures how long the kiosk has been left alone (both are a test's
+        to set).
+
+        In ``kiosk_mode`` no key leaves the app: only the service manager does (SIGTERM, as
+        ``systemctl stop`` sends), the staff's way out. With ``exit_after_session`` the app
+        exits once a visitor's session is over, for a fresh process for the next one."""
         super().__init__()
-        self.assessment = assessment
+        self.kiosk_mode = kiosk_mode
+        self.exit_after_session = exit_after_session
+        if kiosk_mode:
+            # Textual leaves the terminal's signal keys (Ctrl+C, Ctrl+Z, Ctrl+\) on when asked to.
+            os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)
+        if isinstance(assessment, Lazy):
+            assert cover is not None, "a questionnaire still loading needs its cover"
+            self._assessment = assessment
+        else:
+            cover = Cover.of(assessment.bank)
+            self._assessment = Lazy.of(assessment)
+        self.cover = cover
         self.saver = saver
         self.first_language = language
         self.set_reactive(KioskApp.language, language)
@@ -93,18 +116,67 @@ class KioskApp(App[None], inherit_bindings=False):
         log.error("the kiosk stopped on %s at %s", type(error).__name__, where)
         self.panic()
 
+    @property
+    def assessment(self) -> Assessment:
+        """The questionnaire and site, compiled; loaded in the background after the first
+        screen, so only a visitor quicker than that load ever waits for it."""
+        return self._assessment.get()
+
     def on_mount(self) -> None:
-        self.push_screen(WelcomeScreen() if self.saver.status.ready else OutOfServiceScreen())
+        self.push_screen(OutOfServiceScreen() if self.saver.status.problem else WelcomeScreen())
+        self.call_after_refresh(self._warm_up)
+        self.set_interval(1.0, self.check_presence)
+        if not self.is_headless:
+            loop = asyncio.get_running_loop()
+            for stop in (signal.SIGTERM, signal.SIGHUP):  # the service manager; a lost terminal
+                loop.add_signal_handler(stop, self.exit)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "quit" and self.kiosk_mode)
+
+    def on_unmount(self) -> None:
+        """A visit cut short by the app's exit (the service stopped, the browser tab closed)
+        is kept as a visitor who left would be, before the save queue is closed."""
+        self._save("timed_out")
+
+    @work(thread=True, exit_on_error=False)
+    def _warm_up(self) -> None:
+        """After the first screen: open the store, load the questionnaire and the screens a
+        visit needs, so that no key press waits for them."""
+        if not self.saver.started:
+            self.saver.start()
+        try:
+            self._assessment.get()
+        except Exception:
+            self.call_from_thread(self.exit)  # ``kiosk run`` says what is wrong with the files
+            return
+        from kiosk.ui.screens import question, result, takeaway  # noqa: F401
+
+        self.call_from_thread(self._warmed_up)
+
+    def _warmed_up(self) -> None:
         # Everything loaded so far (bank, engine tables, styles) lives as long as the app: keep
         # it out of the collector's full passes, which otherwise stall a key press by ~80 ms.
-        self.call_after_refresh(gc.freeze)
-        self.set_interval(1.0, self.check_presence)
+        gc.freeze()
+        if not self._out_of_service_if_unsaved() and isinstance(self.screen, WelcomeScreen) \
+                and self.saver.status.incidents:
+            self.screen.show_again()  # the staff line tells what opening the store found
+
+    def _out_of_service_if_unsaved(self) -> bool:
+        """Between visitors, a kiosk that cannot save says so to staff at once."""
+        if self.visit is None and self.saver.status.problem and \
+                not isinstance(self.screen, OutOfServiceScreen):
+            self._forget_visit()
+            self.switch_screen(OutOfServiceScreen())
+            return True
+        return False
 
     # -- navigation ---------------------------------------------------------------------------
 
     def may_take_visitors(self) -> bool:
-        """Never take answers that could not be kept: else show staff why."""
-        if self.saver.status.ready:
+        """Never take answers that could not be kept: else show staff why. While the store
+        is still being opened, a visitor may start: their result waits in memory until then."""
+        if not self.saver.status.problem:
             return True
         self.switch_screen(OutOfServiceScreen())
         return False
@@ -116,10 +188,16 @@ class KioskApp(App[None], inherit_bindings=False):
     def action_start_visit(self) -> None:
         if not self.may_take_visitors():
             return
+        from kiosk.ui.screens.question import QuestionScreen
+        from kiosk.visit import Visit
+
         self.visit = Visit(self.assessment, self.language)
         self.switch_screen(QuestionScreen())
 
     def complete_visit(self) -> None:
+        from kiosk.takeaway import new_result_code
+        from kiosk.ui.screens.result import ResultScreen
+
         self._save("completed")
         # Shown and put in the QR code only; never stored, so it cannot lead back to anyone.
         self.result_code = new_result_code()
@@ -141,6 +219,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self.reset_to_welcome()
 
     def show_takeaway(self, summary: str) -> None:
+        from kiosk.ui.screens.takeaway import TakeawayScreen
+
         self.push_screen(TakeawayScreen(summary, self.result_code))
 
     def action_finish(self) -> None:
@@ -151,7 +231,11 @@ class KioskApp(App[None], inherit_bindings=False):
         self.switch_screen(NoticeScreen())
 
     def reset_to_welcome(self) -> None:
+        session_over = self.visit is not None
         self._forget_visit()
+        if session_over and self.exit_after_session:
+            self.exit()
+            return
         self.switch_screen(WelcomeScreen())
         self.language = self.first_language
 
@@ -182,7 +266,7 @@ class KioskApp(App[None], inherit_bindings=False):
             self.screen.language_changed()
 
     def action_switch_language(self) -> None:
-        languages = self.assessment.bank.languages
+        languages = self.cover.languages
         self.language = languages[(languages.index(self.language) + 1) % len(languages)]
 
     # -- presence -----------------------------------------------------------------------------
@@ -195,6 +279,8 @@ class KioskApp(App[None], inherit_bindings=False):
     def check_presence(self) -> None:
         """Once a second: after ``idle_after`` seconds without a key or the mouse, ask whether
         the visitor is still there; with no answer within ``idle_countdown``, clear the visit."""
+        if self._out_of_service_if_unsaved():
+            return
         now = self._clock()
         if self._idle is not None:
             dialog, deadline = self._idle

@@ -10,14 +10,17 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from kiosk.datafile import Text, Texts, load_model
+from kiosk.messages import Messages, load_messages
+
+if TYPE_CHECKING:
+    from kiosk.datafile import Text
 
 STRINGS_FILE = Path(__file__).with_name("strings.yaml")
 
 
 @cache
-def strings() -> Texts:
-    return load_model(STRINGS_FILE, Texts)
+def strings() -> Messages:
+    return load_messages(STRINGS_FILE)
 
 
 class Speaking(Protocol):

@@ -23,7 +23,7 @@ class WelcomeScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="welcome", classes="panel"):
-            yield Static(self.tr(self.kiosk.assessment.bank.title), classes="title")
+            yield Static(self.kiosk.cover.title[self.language], classes="title")
             yield Static(self.t("welcome_heading"), classes="heading")
             yield Static(self.t("welcome_body"), classes="body")
             with Center(), Horizontal(classes="actions"):
