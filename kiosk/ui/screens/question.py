@@ -42,27 +42,51 @@ class QuestionScreen(KioskScreen):
         return self.kiosk.visit is not None and self.kiosk.visit.current is not None
 
     def compose(self) -> ComposeResult:
-        question = self.visit.current
-        assert question is not None, "the question screen needs a question"
-        remaining = self.visit.remaining_estimate()
+        question = self._current()
         options = self._options(question)
         with Horizontal(id="progress"):
             yield Static(self.tr(self.kiosk.assessment.bank.title), classes="title")
-            yield Static(
-                self.t("remaining_many", n=remaining) if remaining > 1 else self.t("remaining_one"),
-                id="remaining",
-            )
+            yield Static(self._remaining(), id="remaining")
         with VerticalScroll(id="question", classes="panel"):
             yield Static(self.tr(question.text), id="prompt")
-            if question.kind == "can_do":
-                yield Static(self.t("can_do_hint"), classes="hint")
+            hint = Static(self.t("can_do_hint"), id="can-do-hint", classes="hint")
+            hint.display = question.kind == "can_do"
+            yield hint
             yield AnswerList(question.id, options)
-            yield Static(self.t("keys_hint", n=len(options)), classes="hint")
+            yield Static(self.t("keys_hint", n=len(options)), id="keys-hint", classes="hint")
         yield NavBar([
             ("back", "← " + self.t("back"), "screen.back"),
             ("switch-language", self.t("other_language"), "app.switch_language"),
             ("stop", self.t("stop"), "app.stop"),
         ])
+
+    def _current(self) -> Question:
+        question = self.visit.current
+        assert question is not None, "the question screen needs a question"
+        return question
+
+    def _remaining(self) -> str:
+        remaining = self.visit.remaining_estimate()
+        return self.t("remaining_many", n=remaining) if remaining > 1 else self.t("remaining_one")
+
+    def show_question(self) -> None:
+        """Show the visit's current question in the widgets already there: a new question
+        changes texts and answers, not the screen (building one anew is most of a key
+        press's time). From the screen's own queue, like a recomposition."""
+        self.call_later(self._show_question)
+
+    async def _show_question(self) -> None:
+        if not self.can_compose():
+            return  # the visit ended before this ran
+        question = self._current()
+        options = self._options(question)
+        self.query_one("#remaining", Static).update(self._remaining())
+        self.query_one("#prompt", Static).update(self.tr(question.text))
+        self.query_one("#can-do-hint").display = question.kind == "can_do"
+        self.query_one("#keys-hint", Static).update(self.t("keys_hint", n=len(options)))
+        await self.query_one(AnswerList).show(question.id, options)
+        self.query_one("#question", VerticalScroll).scroll_home(animate=False)
+        self.focus_default()
 
     def _options(self, question: Question) -> list[tuple[str, str]]:
         options = [(o.id, self.tr(o.label)) for o in question.options]
@@ -88,16 +112,16 @@ class QuestionScreen(KioskScreen):
         if self.visit.finished:
             self.kiosk.complete_visit()
         else:
-            self.show_again()
+            self.show_question()
 
     def action_back(self) -> None:
         # Runs in the queue of the key or button, not the screen's: go back from the screen's.
         self.call_later(self._back)
 
-    def _back(self) -> None:
+    async def _back(self) -> None:
         if self.kiosk.visit is None:
             return  # the visit ended (stopped, timed out) before this ran
         if self.visit.back():
-            self.show_again()
+            await self._show_question()
         else:
             self.kiosk.reset_to_notice()
