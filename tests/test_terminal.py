@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from kiosk.bank.model import Bank
 from kiosk.storage import ResultStore
+from kiosk.storage.disk import week_start
 
 pytestmark = [
     pytest.mark.terminal,
@@ -81,5 +84,63 @@ def test_full_assessment_in_a_real_terminal(tmp_path: Path, bank: Bank) -> None:
         terminal.send("Enter")  # "Terminer" has the focus
         shown = terminal.wait_for(lambda s: "Bonjour" in s, "the welcome screen again")
         assert bank.pathway(record.pathway).title.fr not in shown
+    finally:
+        terminal.close()
+
+
+# Keys a visitor could try to get out: interrupt, quit, suspend, SIGQUIT, end of input, stop
+# output, the command palette, function keys.
+ESCAPE_KEYS = ["C-c", "C-q", "C-z", "C-\\", "C-d", "C-s", "C-p", "C-x", "C-w",
+               *(f"F{n}" for n in range(1, 13))]
+
+
+def test_no_key_stops_the_real_kiosk_and_the_service_manager_does(tmp_path: Path) -> None:
+    """Kiosk mode, even with Textual asked to leave the signal keys on; then SIGTERM, as
+    ``systemctl stop`` sends, ends it cleanly and keeps the visit it cut short."""
+    data, rc, pid = tmp_path / "data", tmp_path / "rc", tmp_path / "pid"
+    command = (f"echo $$ >{pid}; TEXTUAL_ALLOW_SIGNALS=1 exec {sys.executable} -m kiosk run "
+               f"--data-dir {data}")
+    terminal = Terminal(["sh", "-c", f"sh -c '{command}'; echo $? >{rc}; sleep 30"])
+    try:
+        for screen, move in (("Bonjour", []), ("Avant de commencer", ["Enter"]),
+                             ("Encore environ", ["Enter"]), ("Voulez-vous arrêter", ["Escape"])):
+            terminal.send(*move) if move else None
+            terminal.wait_for(lambda s, want=screen: want in " ".join(s.split()), screen)
+            for name in ESCAPE_KEYS:
+                terminal.send(name)
+        terminal.send("Escape")  # the safe answer: go on (alone: Escape then a key is Alt+key)
+        terminal.wait_for(lambda s: "Voulez-vous" not in s, "the question again")
+        terminal.send("l")  # the kiosk still answers its own keys
+        terminal.wait_for(lambda s: "Français" in s, "the question in English")
+        assert not rc.exists(), "a key ended the kiosk"
+        os.kill(int(pid.read_text()), signal.SIGTERM)
+        terminal.wait_for(lambda s: rc.exists() and rc.read_text().strip() != "", "the exit")
+        assert rc.read_text().strip() == "0"
+        [record] = list(ResultStore(data).records())
+        assert record.completion == "timed_out"
+    finally:
+        terminal.close()
+
+
+def test_a_fresh_process_for_each_visitor(tmp_path: Path) -> None:
+    data, rc = tmp_path / "data", tmp_path / "rc"
+    command = f"{sys.executable} -m kiosk run --exit-after-session --data-dir {data}"
+    terminal = Terminal(["sh", "-c", f"{command}; echo $? >{rc}; sleep 30"])
+    try:
+        terminal.wait_for(lambda s: "Bonjour" in s, "the welcome screen")
+        terminal.send("Enter")
+        terminal.wait_for(lambda s: "Avant de commencer" in s, "the notice")
+        terminal.send("Enter")
+        terminal.wait_for(lambda s: "Encore environ" in s, "the first question")
+        terminal.send("Escape")
+        terminal.wait_for(lambda s: "arrêter" in s.lower(), "the stop question")
+        terminal.send("Right", "Enter")  # from "continue" to "stop"
+        terminal.wait_for(lambda s: rc.exists() and rc.read_text().strip() != "", "the exit")
+        assert rc.read_text().strip() == "0"
+        [record] = list(ResultStore(data).records())
+        assert record.completion == "abandoned"
+        monday = week_start(date.today())
+        for path in [data, *data.iterdir()]:  # no file dates the visit
+            assert path.stat().st_mtime == monday, path.name
     finally:
         terminal.close()
