@@ -105,6 +105,36 @@ def run(
         raise typer.Exit(code)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to serve on (default: this "
+                                      "machine only; textual-serve has no authentication).")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8000,
+    data_dir: DataDirOption = None,
+    bank: BankOption = None,
+    site: SiteOption = None,
+    language: LanguageOption = "fr",
+) -> None:
+    """Serve the kiosk to a browser (a tablet, a browser in kiosk mode): each page opened runs
+    its own kiosk, in kiosk mode, until its visit is over."""
+    from kiosk.ui.web.server import KioskServer, is_loopback
+
+    _, cover = _checked(bank, site)  # now, so that every visit starts at once
+    if language not in cover.languages:
+        typer.echo(f"language '{language}' is not in the questionnaire", err=True)
+        raise typer.Exit(2)
+    if not is_loopback(host):
+        typer.echo(f"serving on {host}: anyone who can reach it can use the kiosk (no "
+                   "authentication): put it behind a proxy that decides who may", err=True)
+    args = ["--data-dir", str(paths.data_dir(data_dir).resolve()), "--language", language]
+    for option, path in (("--bank", bank), ("--site", site)):
+        if path is not None:
+            args += [option, str(path.resolve())]
+    server = KioskServer(args, host, port, title=cover.title[language], font_size=lambda: 16)
+    server.serve()
+
+
 def _result_store(directory: Path) -> ResultStore:
     from kiosk.storage import ResultStore
 
