@@ -32,23 +32,26 @@ from textual.widgets import Button, Static
 from kiosk.records import StoredVisit
 from kiosk.storage import ResultStore
 from kiosk.storage.saver import SaveQueue
+from kiosk.ui import keys
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.dialog import Dialog
+from kiosk.ui.staff.base import StaffScreen
 from kiosk.visit import Assessment, load_assessment
 
-# Every key a visitor can reach on a keyboard: the kiosk's own, and the ones a terminal or a
-# desktop would act on (quit, suspend, interrupt, help, palette, function keys).
-SYSTEM_KEYS = [
+# Every key a visitor can reach on a keyboard: the kiosk's own (its bindings, among them the
+# staff key that opens the PIN prompt, and typing), and the ones a terminal or a desktop would
+# act on (quit, suspend, interrupt, help, palette, function keys), which must do nothing.
+KIOSK_KEYS = sorted({
+    name.strip() for group in (keys.APP, keys.QUESTION, keys.SCREEN, keys.DIALOG, keys.SCROLL)
+    for binding in group for name in binding.key.split(",")
+} | {*string.digits, *string.ascii_lowercase, "space", "enter", "tab", "shift+tab"})
+SYSTEM_KEYS = sorted({
     *(f"ctrl+{c}" for c in string.ascii_lowercase), "ctrl+backslash", "ctrl+at",
     "ctrl+right_square_bracket", "ctrl+circumflex_accent", "ctrl+underscore",
     *(f"f{n}" for n in range(1, 13)), *(f"shift+f{n}" for n in (1, 4, 10, 12)),
     "alt+f4", "alt+x", "ctrl+shift+q", "super+q", "insert", "delete", "home", "end",
-]
-KIOSK_KEYS = [
-    *string.digits, *string.ascii_lowercase, "space", "enter", "escape", "backspace", "tab",
-    "shift+tab", "up", "down", "left", "right", "pageup", "pagedown",
-]
+} - set(KIOSK_KEYS))
 VISITOR_KEYS = KIOSK_KEYS + SYSTEM_KEYS
 # Weighted so that the random visitor also gets through the screens and to results.
 WEIGHTED_KEYS = [*VISITOR_KEYS, *["enter"] * 25, *"1234" * 8, *["escape", "backspace"] * 2]
@@ -129,6 +132,8 @@ def inconsistencies(app: KioskApp, old_codes: set[str]) -> list[str]:
     screen = app.screen
     if not isinstance(screen, OUR_SCREENS):
         found.append(f"left the kiosk's screens for {type(screen).__name__}")
+    if app.in_staff_mode or isinstance(screen, StaffScreen):
+        found.append(f"a staff screen without the PIN: {type(screen).__name__}")
     name = type(screen).__name__
     if name == "QuestionScreen" and app.visit is None:
         found.append("a question on screen with no visit")

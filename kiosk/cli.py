@@ -19,6 +19,7 @@ from kiosk import paths
 if TYPE_CHECKING:
     from kiosk.datafile import Problem
     from kiosk.opendata.lmn import Imported, Target
+    from kiosk.staff import StaffAccess
     from kiosk.startup import Cover, Lazy
     from kiosk.storage import ResultStore
     from kiosk.visit import Assessment
@@ -71,10 +72,12 @@ def run(
     ] = False,
 ) -> None:
     """Start the kiosk for visitors."""
+    from kiosk.startup import Lazy
     from kiosk.storage.disk import private_dir, private_umask
     from kiosk.storage.errors import StorageError
     from kiosk.storage.saver import SaveQueue
     from kiosk.ui.app import KioskApp
+    from kiosk.ui.staff.mode import STOPPED_BY_STAFF
 
     assessment, cover = _checked(bank, site)
     if language not in cover.languages:
@@ -87,11 +90,13 @@ def run(
         private_dir(directory)
     _log_to(directory / "kiosk.log")
     # A folder that cannot be used is shown to staff on the kiosk's screen, which goes on
-    # trying; quitting then says it here too. The kiosk opens it once its first screen is up.
+    # trying; quitting then says it here too. The kiosk opens it, and the staff files, once
+    # its first screen is up.
     saver = SaveQueue(lambda: _result_store(directory))
+    staff = Lazy(lambda: _staff_access(directory))
     code = run_until_quit(lambda: KioskApp(
-        assessment, saver, language=language, cover=cover, kiosk_mode=kiosk_mode,
-        exit_after_session=exit_after_session))
+        assessment, saver, language=language, staff=staff, cover=cover, kiosk_mode=kiosk_mode,
+        exit_after_session=exit_after_session), final=(STOPPED_BY_STAFF,))
     status = saver.close()
     if assessment.error is not None:  # the files changed since they were checked
         _fail(getattr(assessment.error, "problems", None) or [_problem(bank, assessment.error)])
@@ -99,6 +104,9 @@ def run(
         lost = f"{status.waiting} results could not be saved; " if status.waiting else ""
         typer.echo(f"cannot use the results folder: {lost}{status.problem}", err=True)
         raise typer.Exit(1)
+    if code == STOPPED_BY_STAFF:
+        typer.echo("the kiosk was stopped by staff", err=True)
+        raise typer.Exit(code)
     if code:
         typer.echo(f"the kiosk stopped after repeated errors: see {directory / 'kiosk.log'}",
                    err=True)
@@ -146,10 +154,11 @@ def _checked(bank: Path | None, site: Path | None) -> tuple[Lazy[Assessment], Co
     start are loaded once that screen is up; others are checked now, and every problem in
     them stops the start."""
     from kiosk.startup import Cover, Lazy, checked_cover, remember_checked
-    from kiosk.ui.strings import STRINGS_FILE
+    from kiosk.ui.strings import STAFF_STRINGS_FILE, STRINGS_FILE
     from kiosk.words import WORDS_FILE
 
-    files = [bank or paths.default_bank(), site or paths.default_site(), STRINGS_FILE, WORDS_FILE]
+    files = [bank or paths.default_bank(), site or paths.default_site(), STRINGS_FILE,
+             STAFF_STRINGS_FILE, WORDS_FILE]
     cover = checked_cover(files)
     if cover is not None:
 
@@ -175,6 +184,19 @@ def _problem(path: Path | None, error: BaseException) -> Problem:
     return Problem(path or paths.default_bank(), 1, f"cannot be loaded: {error}")
 
 
+def _staff_access(directory: Path) -> StaffAccess | None:
+    """The staff files, or None (and a line in the log) when the folder cannot hold them:
+    the kiosk then shows staff the folder's problem on its out-of-service screen."""
+    from kiosk.staff import StaffAccess
+    from kiosk.storage import StorageError
+
+    try:
+        return StaffAccess(directory)
+    except StorageError as exc:
+        logging.getLogger(__name__).error("no staff access: %s", exc)
+        return None
+
+
 def _log_to(path: Path) -> None:
     """Staff read what goes wrong in ``kiosk.log`` (the screen belongs to the visitor). No time
     stamps: next to a visit's outcome they would tell when that person was here. A folder
@@ -197,8 +219,10 @@ def run_until_quit(
     make_app: Callable[[], _Runnable],
     clock: Callable[[], float] = time.monotonic,
     settle: float = 30.0,
+    final: tuple[int, ...] = (),
 ) -> int:
     """Run a fresh app after each crash, so a public kiosk is never left at a shell prompt.
+    An exit with status 0 or one of ``final`` is meant, not a crash.
 
     An app that crashes within ``settle`` seconds of its start twice in a row is broken, not
     unlucky: stop then, with its exit code, rather than loop.
@@ -208,8 +232,8 @@ def run_until_quit(
         started = clock()
         app = make_app()
         app.run()
-        if not app.return_code:
-            return 0
+        if not app.return_code or app.return_code in final:
+            return app.return_code or 0
         quick_crashes = quick_crashes + 1 if clock() - started < settle else 0
         logging.getLogger(__name__).warning("the kiosk restarts after an error")
         if quick_crashes >= 2:
@@ -257,12 +281,13 @@ def _summary(path: Path) -> str:
     if untranslated:
         _, lines = read_yaml(path)
         raise DataFileError([Problem(path, lines.get(("languages",), 1), untranslated)])
-    kinds = {"can_do": 0, "knowledge": 0}
+    kinds = {"can_do": 0, "knowledge": 0, "observed": 0}
     for item in bank.items:
         kinds[item.kind] += 1
     return (
         f"questionnaire '{bank.id}' {bank.version}: {len(bank.domains)} domains, "
-        f"{len(bank.items)} items ({kinds['can_do']} can-do, {kinds['knowledge']} knowledge), "
+        f"{len(bank.items)} items ({kinds['can_do']} can-do, {kinds['knowledge']} knowledge, "
+        f"{kinds['observed']} observed tasks), "
         f"{len(bank.context)} context questions, {len(bank.routing)} routing rules, "
         f"languages {', '.join(bank.languages)}"
     )
@@ -412,6 +437,84 @@ def site_upgrade(
     _each_file(files, lambda path: f"{upgrade(path, closed_on_public_holidays)} values rewritten")
 
 
+# -- Staff: PINs and the audit log -------------------------------------------------------------
+
+pin_app = typer.Typer(no_args_is_help=True, help="Staff PINs (mediator, coordinator).")
+app.add_typer(pin_app, name="pin")
+audit_app = typer.Typer(no_args_is_help=True, help="The staff audit log.")
+app.add_typer(audit_app, name="audit")
+
+
+@pin_app.command("set")
+def pin_set(
+    role: Annotated[str, typer.Argument(help="mediator or coordinator")],
+    data_dir: DataDirOption = None,
+) -> None:
+    """Set a role's PIN: typed twice at the terminal, or one line on standard input when it is
+    not a terminal. Stored only as a slow salted hash; it also lifts a lockout."""
+    from kiosk.domain import ROLES
+    from kiosk.staff import PinError
+
+    if role not in ROLES:
+        typer.echo(f"unknown role '{role}': use one of {', '.join(ROLES)}", err=True)
+        raise typer.Exit(2)
+    pin = _read_pin()
+    staff = _staff(data_dir)
+    try:
+        _storage_call(lambda: staff.pins.set(role, pin))  # type: ignore[arg-type]
+    except PinError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    _storage_call(staff.lockout.succeeded)
+    _storage_call(lambda: staff.audit.add("pin_set", role))  # type: ignore[arg-type]
+    typer.echo(f"the {role} PIN is set (kept as a slow salted hash in {staff.pins.file.path})")
+
+
+def _read_pin() -> str:
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().strip()
+    first = getpass.getpass("New PIN (6 to 12 digits): ")
+    if getpass.getpass("The same PIN again: ") != first:
+        typer.echo("the two PINs differ: nothing was changed", err=True)
+        raise typer.Exit(1)
+    return first
+
+
+@pin_app.command("status")
+def pin_status(data_dir: DataDirOption = None) -> None:
+    """Which roles have a PIN, and whether wrong PINs have locked the prompt."""
+    staff = _staff(data_dir)
+    roles = _storage_call(staff.pins.roles)
+    state = _storage_call(staff.lockout.state)
+    typer.echo(f"PIN set for: {', '.join(roles) or 'no role (the staff screens cannot open)'}")
+    typer.echo(f"wrong PINs in a row: {state.failures}"
+               + (f"; the prompt is locked for {state.wait:.0f} s more" if state.wait else ""))
+
+
+@audit_app.command("verify")
+def audit_verify(data_dir: DataDirOption = None) -> None:
+    """Check the staff audit log's chain of hashes; exit 1 at the first entry that was edited,
+    removed or inserted."""
+    staff = _staff(data_dir)
+    check = staff.audit.verify()
+    if not check.ok:
+        typer.echo(f"{staff.audit.path}:{check.first_bad}: entry {check.first_bad}: "
+                   f"{check.problem} (the {check.entries} entries before it hold)", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{staff.audit.path}: {check.entries} entries, every one chained to the one "
+               f"before; last hash {check.last_hash}")
+
+
+def _staff(data_dir: Path | None) -> StaffAccess:
+    from kiosk.staff import StaffAccess
+    from kiosk.storage.disk import private_umask
+
+    private_umask()
+    return _storage_call(lambda: StaffAccess(paths.data_dir(data_dir)))
+
+
 # -- Storage tools ----------------------------------------------------------------------------
 
 
@@ -506,10 +609,10 @@ def _load(bank: Path | None, site: Path | None) -> Assessment:
 
 def _untranslated_screens(languages: list[str]) -> str:
     """What the kiosk's own screens and words cannot say in the questionnaire's languages, or ''."""
-    from kiosk.ui.strings import STRINGS_FILE, strings
+    from kiosk.ui.strings import string_files
     from kiosk.words import WORDS_FILE, words
 
-    for path, texts in ((STRINGS_FILE, strings()), (WORDS_FILE, words())):
+    for path, texts in (*string_files(), (WORDS_FILE, words())):
         missing = texts.missing(languages)
         if missing:
             return (

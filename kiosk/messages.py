@@ -26,6 +26,9 @@ class Messages:
     def keys(self) -> list[str]:
         return list(self._texts)
 
+    def texts(self) -> dict[str, dict[str, str]]:
+        return dict(self._texts)
+
     def missing(self, languages: list[str]) -> list[str]:
         """``key: language`` for every text not translated into one of ``languages``."""
         return [f"{key}: {language}" for key, texts in self._texts.items()

@@ -7,6 +7,7 @@ has handled it (see ``benchmarks/monkey.py``, which runs the long version)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -22,8 +23,10 @@ from monkey import (
     screen_text,
     settle,
 )
+from test_staff_ui import PIN, type_pin
 from textual.pilot import Pilot
 
+from kiosk.staff import StaffAccess
 from kiosk.storage import ResultStore
 from kiosk.storage.saver import SaveQueue
 from kiosk.ui.app import KioskApp
@@ -35,6 +38,8 @@ from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.takeaway import TakeawayScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
+from kiosk.ui.staff.home import MediatorHome
+from kiosk.ui.staff.mode import STOPPED_BY_STAFF
 from kiosk.visit import Assessment
 
 Setup = Callable[[KioskApp, Pilot[None], Clock], Awaitable[None]]
@@ -105,9 +110,10 @@ SCREENS: dict[type, Setup] = {
 }
 
 
-def run(app: KioskApp, scenario: Callable[[Pilot[None]], Awaitable[None]]) -> None:
+def run(app: KioskApp, scenario: Callable[[Pilot[None]], Awaitable[None]],
+        size: tuple[int, int] = (80, 24)) -> None:
     async def go() -> None:
-        async with app.run_test(size=(80, 24)) as pilot:
+        async with app.run_test(size=size) as pilot:
             await pilot.pause()
             await scenario(pilot)
 
@@ -238,3 +244,22 @@ def test_the_consistency_check_sees_an_earlier_code(make_app) -> None:
         assert inconsistencies(app, {app.result_code}) != []
 
     run(app, scenario)
+
+
+def test_staff_stop_the_kiosk_from_behind_the_pin(make_app, staff: StaffAccess) -> None:
+    staff.pins.set("mediator", PIN)
+    app: KioskApp = make_app()
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        await type_pin(app, pilot, PIN)
+        assert isinstance(app.screen, MediatorHome)
+        await pilot.click("#stop-kiosk")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.click("#yes")
+        await settle(pilot)
+
+    run(app, scenario, size=(100, 40))
+    assert app.return_code == STOPPED_BY_STAFF
+    events = [json.loads(line)["event"] for line in staff.audit.path.read_text().splitlines()]
+    assert events[-2:] == ["kiosk_stopped", "staff_left"]

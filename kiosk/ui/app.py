@@ -3,7 +3,8 @@
 The app holds at most one visit, and all navigation: screens and buttons ask it to move on.
 Every way out of a visit (finish, stop, idle timeout) goes through ``_forget_visit``, which
 drops the visit and replaces every screen, so the next visitor finds nothing of the previous one
-on screen or in memory.
+on screen or in memory. The staff screens, behind the staff key and a PIN, run in a mode of
+their own (``kiosk.ui.staff.mode``).
 """
 
 from __future__ import annotations
@@ -34,16 +35,22 @@ from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.notice import NoticeScreen
 from kiosk.ui.screens.out_of_service import OutOfServiceScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
+from kiosk.ui.staff.mode import StaffMode
 
 if TYPE_CHECKING:
     from kiosk.domain import Completion
+    from kiosk.staff import StaffAccess
     from kiosk.storage.saver import SaveQueue
     from kiosk.visit import Assessment, Outcome, Visit
 
 log = logging.getLogger(__name__)
 
 
-class KioskApp(App[None], inherit_bindings=False):
+# Every minute, the result codes of another day are dropped.
+EXPIRE_CODES_EVERY = 60.0
+
+
+class KioskApp(StaffMode, App[None], inherit_bindings=False):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "kiosk"
     ENABLE_COMMAND_PALETTE = False
@@ -64,6 +71,7 @@ class KioskApp(App[None], inherit_bindings=False):
         idle_countdown: float = 30.0,
         now: Callable[[], datetime] = datetime.now,
         clock: Callable[[], float] = time.monotonic,
+        staff: StaffAccess | Lazy[StaffAccess | None] | None = None,
         cover: Cover | None = None,
         kiosk_mode: bool = True,
         exit_after_session: bool = False,
@@ -71,12 +79,15 @@ class KioskApp(App[None], inherit_bindings=False):
         """``assessment`` may still be loading (see ``kiosk.startup``): ``cover`` then says
         what the welcome screen shows of it. ``now`` is the local time opening hours are read
         against; ``clock`` measures how long the kiosk has been left alone (both are a test's
-        to set).
+        to set); ``staff`` the staff files (PINs, audit log, result codes): without them the
+        staff key opens nothing.
 
-        In ``kiosk_mode`` no key leaves the app: only the service manager does (SIGTERM, as
-        ``systemctl stop`` sends), the staff's way out. With ``exit_after_session`` the app
-        exits once a visitor's session is over, for a fresh process for the next one."""
+        In ``kiosk_mode`` no key leaves the app: only staff do, from their screens behind the
+        PIN, or the service manager (SIGTERM, as ``systemctl stop`` sends). With
+        ``exit_after_session`` the app exits once a visitor's session is over, for a fresh
+        process for the next one."""
         super().__init__()
+        self.init_staff(staff)
         self.kiosk_mode = kiosk_mode
         self.exit_after_session = exit_after_session
         if kiosk_mode:
@@ -158,13 +169,15 @@ class KioskApp(App[None], inherit_bindings=False):
         # Everything loaded so far (bank, engine tables, styles) lives as long as the app: keep
         # it out of the collector's full passes, which otherwise stall a key press by ~80 ms.
         gc.freeze()
+        self.expire_codes()
+        self.set_interval(EXPIRE_CODES_EVERY, self.expire_codes)
         if not self._out_of_service_if_unsaved() and isinstance(self.screen, WelcomeScreen) \
                 and self.saver.status.incidents:
             self.screen.show_again()  # the staff line tells what opening the store found
 
     def _out_of_service_if_unsaved(self) -> bool:
         """Between visitors, a kiosk that cannot save says so to staff at once."""
-        if self.visit is None and self.saver.status.problem and \
+        if self.visit is None and self.saver.status.problem and not self.in_staff_mode and \
                 not isinstance(self.screen, OutOfServiceScreen):
             self._forget_visit()
             self.switch_screen(OutOfServiceScreen())
@@ -195,12 +208,13 @@ class KioskApp(App[None], inherit_bindings=False):
         self.switch_screen(QuestionScreen())
 
     def complete_visit(self) -> None:
-        from kiosk.takeaway import new_result_code
         from kiosk.ui.screens.result import ResultScreen
 
         self._save("completed")
-        # Shown and put in the QR code only; never stored, so it cannot lead back to anyone.
-        self.result_code = new_result_code()
+        assert self.outcome is not None
+        # Linked to the result until midnight, apart from the results, so that a mediator can
+        # open it; never in a record, an export or a log.
+        self.result_code = self.issue_code(self.outcome)
         self.switch_screen(ResultScreen())
 
     def action_stop(self) -> None:
@@ -262,6 +276,8 @@ class KioskApp(App[None], inherit_bindings=False):
     def watch_language(self, language: str) -> None:
         if self.visit is not None:  # the record keeps the language the visitor ended in
             self.visit.language = language
+        if self.staff_session is not None and self.staff_session.guided is not None:
+            self.staff_session.guided.language = language
         if isinstance(self.screen, KioskScreen) and self.screen.is_mounted:
             self.screen.language_changed()
 
@@ -282,6 +298,9 @@ class KioskApp(App[None], inherit_bindings=False):
         if self._out_of_service_if_unsaved():
             return
         now = self._clock()
+        if self.staff_session is not None:
+            self.check_staff_presence(now)
+            return
         if self._idle is not None:
             dialog, deadline = self._idle
             if now < deadline:

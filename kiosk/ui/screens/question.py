@@ -34,30 +34,43 @@ class QuestionScreen(KioskScreen):
     @property
     def visit(self) -> Visit:
         """The app's current visit: the screen keeps no copy that could outlive it."""
-        visit = self.kiosk.visit
+        visit = self.current_visit()
         assert visit is not None, "the question screen needs a visit"
         return visit
 
+    def current_visit(self) -> Visit | None:
+        """The visit whose questions this screen asks: the visitor's (a guided session's in
+        the staff screens)."""
+        return self.kiosk.visit
+
     def can_compose(self) -> bool:
-        return self.kiosk.visit is not None and self.kiosk.visit.current is not None
+        visit = self.current_visit()
+        return visit is not None and visit.current is not None
+
+    def heading(self) -> str:
+        return self.tr(self.kiosk.assessment.bank.title)
+
+    def hint(self, question: Question) -> str | None:
+        return self.t("can_do_hint") if question.kind == "can_do" else None
 
     def compose(self) -> ComposeResult:
         question = self._current()
         options = self._options(question)
         with Horizontal(id="progress"):
-            yield Static(self.tr(self.kiosk.assessment.bank.title), classes="title")
+            yield Static(self.heading(), classes="title")
             yield Static(self._remaining(), id="remaining")
         with VerticalScroll(id="question", classes="panel"):
             yield Static(self.tr(question.text), id="prompt")
-            hint = Static(self.t("can_do_hint"), id="can-do-hint", classes="hint")
-            hint.display = question.kind == "can_do"
-            yield hint
+            hint = self.hint(question)
+            shown = Static(hint or "", id="question-hint", classes="hint")
+            shown.display = hint is not None
+            yield shown
             yield AnswerList(question.id, options)
             yield Static(self.t("keys_hint", n=len(options)), id="keys-hint", classes="hint")
         yield NavBar([
             ("back", "← " + self.t("back"), "screen.back"),
             ("switch-language", self.t("other_language"), "app.switch_language"),
-            ("stop", self.t("stop"), "app.stop"),
+            ("stop", self.t("stop"), "screen.stop"),
         ])
 
     def _current(self) -> Question:
@@ -82,7 +95,10 @@ class QuestionScreen(KioskScreen):
         options = self._options(question)
         self.query_one("#remaining", Static).update(self._remaining())
         self.query_one("#prompt", Static).update(self.tr(question.text))
-        self.query_one("#can-do-hint").display = question.kind == "can_do"
+        hint = self.hint(question)
+        shown = self.query_one("#question-hint", Static)
+        shown.update(hint or "")
+        shown.display = hint is not None
         self.query_one("#keys-hint", Static).update(self.t("keys_hint", n=len(options)))
         await self.query_one(AnswerList).show(question.id, options)
         self.query_one("#question", VerticalScroll).scroll_home(animate=False)
@@ -105,23 +121,33 @@ class QuestionScreen(KioskScreen):
             answers.action_choose(number)
 
     def on_answer_list_chosen(self, message: AnswerList.Chosen) -> None:
-        shown = self.kiosk.visit.current if self.kiosk.visit else None
+        visit = self.current_visit()
+        shown = visit.current if visit else None
         if shown is None or shown.id != message.question_id:
             return  # chosen on a question that is no longer on screen
         self.visit.answer(message.option_id)
         if self.visit.finished:
-            self.kiosk.complete_visit()
+            self.finished()
         else:
             self.show_question()
+
+    def finished(self) -> None:
+        self.kiosk.complete_visit()
+
+    def action_stop(self) -> None:
+        self.kiosk.action_stop()
 
     def action_back(self) -> None:
         # Runs in the queue of the key or button, not the screen's: go back from the screen's.
         self.call_later(self._back)
 
     async def _back(self) -> None:
-        if self.kiosk.visit is None:
+        if self.current_visit() is None:
             return  # the visit ended (stopped, timed out) before this ran
         if self.visit.back():
             await self._show_question()
         else:
-            self.kiosk.reset_to_notice()
+            self.back_before_first()
+
+    def back_before_first(self) -> None:
+        self.kiosk.reset_to_notice()
