@@ -23,14 +23,16 @@ from monkey import (
     screen_text,
     settle,
 )
-from test_staff_ui import PIN, type_pin
+from test_staff_ui import COORDINATOR_PIN, PIN, answer_guided, type_pin
 from textual.pilot import Pilot
 
 from kiosk.staff import StaffAccess
 from kiosk.storage import ResultStore
 from kiosk.storage.saver import SaveQueue
 from kiosk.ui.app import KioskApp
+from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.confirm import ConfirmScreen
+from kiosk.ui.screens.dialog import Dialog
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.notice import NoticeScreen
 from kiosk.ui.screens.out_of_service import OutOfServiceScreen
@@ -38,8 +40,12 @@ from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.takeaway import TakeawayScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
-from kiosk.ui.staff.home import MediatorHome
+from kiosk.ui.staff.code import CodeScreen
+from kiosk.ui.staff.home import CoordinatorHome, MediatorHome
 from kiosk.ui.staff.mode import STOPPED_BY_STAFF
+from kiosk.ui.staff.notes import NotesScreen
+from kiosk.ui.staff.question import GuidedQuestionScreen
+from kiosk.ui.staff.result import StaffResultScreen
 from kiosk.visit import Assessment
 
 Setup = Callable[[KioskApp, Pilot[None], Clock], Awaitable[None]]
@@ -263,3 +269,68 @@ def test_staff_stop_the_kiosk_from_behind_the_pin(make_app, staff: StaffAccess) 
     assert app.return_code == STOPPED_BY_STAFF
     events = [json.loads(line)["event"] for line in staff.audit.path.read_text().splitlines()]
     assert events[-2:] == ["kiosk_stopped", "staff_left"]
+
+
+async def to_staff_area(app: KioskApp, pilot: Pilot[None], area: str) -> None:
+    app.open_staff_area(area)  # type: ignore[arg-type]
+    await settle(pilot)
+
+
+async def to_guided_result(app: KioskApp, pilot: Pilot[None]) -> None:
+    await to_staff_area(app, pilot, "mediator")
+    app.action_start_guided()
+    await settle(pilot)
+    await answer_guided(app, pilot)
+    await settle(pilot)
+
+
+async def then(app: KioskApp, pilot: Pilot[None], action: Callable[[], object]) -> None:
+    action()
+    await settle(pilot)
+
+
+@pytest.mark.slow  # about 400 key presses
+def test_no_key_leaves_a_staff_screen_but_their_own(make_app, staff: StaffAccess) -> None:
+    """Behind the PIN too, in kiosk mode: Ctrl+Q, the staff key again and every key a terminal
+    or a desktop acts on leave staff on the same screen of the running kiosk."""
+    staff.pins.set("coordinator", COORDINATOR_PIN)
+    app: KioskApp = make_app()
+    tried: list[type] = []
+
+    async def go_to(name: str, pilot: Pilot[None]) -> None:
+        await to_staff_area(app, pilot, "mediator" if name != "coordinator home"
+                            else "coordinator")
+        steps: dict[str, list[Callable[[], object]]] = {
+            "code entry": [app.action_enter_code],
+            "guided question": [app.action_start_guided],
+            "guided stop dialog": [app.action_start_guided, app.stop_guided],
+            "stop-kiosk dialog": [app.action_stop_kiosk],
+        }
+        if name in ("guided result", "notes"):
+            await to_guided_result(app, pilot)
+        if name == "notes":
+            steps["notes"] = [app.action_take_notes]
+        for step in steps.get(name, []):
+            await then(app, pilot, step)
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        await type_pin(app, pilot, COORDINATOR_PIN)
+        for name in ("coordinator home", "mediator home", "code entry", "guided question",
+                     "guided stop dialog", "guided result", "notes", "stop-kiosk dialog"):
+            await go_to(name, pilot)
+            before = app.screen
+            tried.append(type(before))
+            for pressed in ["ctrl+q", "ctrl+k", *SYSTEM_KEYS]:
+                app.post_message(key(pressed))
+                await settle(pilot)
+                assert app.is_running and app.return_code is None, f"{pressed} on {name}"
+                assert app.screen is before and app.in_staff_mode, f"{pressed} on {name}"
+            if isinstance(before, Dialog):
+                before.dismiss(False)  # the safe answer
+                await settle(pilot)
+
+    run(app, scenario, size=(100, 40))
+    assert app.return_code is None
+    assert {CoordinatorHome, MediatorHome, CodeScreen, GuidedQuestionScreen, ConfirmScreen,
+            StaffResultScreen, NotesScreen} <= set(tried)
+    assert all(issubclass(screen, (KioskScreen, Dialog)) for screen in tried)

@@ -116,14 +116,14 @@ async def answer_guided(app: KioskApp, pilot: Pilot[None], fail: str | None = No
 # -- the only way in ------------------------------------------------------------------------------
 
 # Every key any kiosk binding answers to (the app's, each kind of screen's, the dialogs'), plus
-# the keys a terminal sends that Textual's widgets answer to. Ctrl+Q is left out: it leaves the
-# app (a staff key that the kiosk's lock-down will remove).
-BINDING_KEYS = sorted(({
+# the keys a terminal sends that Textual's widgets answer to (Ctrl+Q among them: in kiosk mode it
+# does nothing).
+BINDING_KEYS = sorted({
     key.strip()
     for group in (keys.APP, keys.QUESTION, keys.SCREEN, keys.DIALOG, keys.SCROLL, keys.STAFF_BACK)
     for binding in group for key in binding.key.split(",")
 } | {"tab", "shift+tab", "enter", "space", "ctrl+c", "ctrl+p", "ctrl+s", "f1", "home", "end",
-     "delete", "ctrl+l"}) - {"ctrl+q"})
+     "delete", "ctrl+l"})
 
 
 async def send(app: KioskApp, pilot: Pilot[None], *names: str) -> None:
