@@ -24,7 +24,8 @@ SCROLL = [
     Binding("pageup", "scroll(-1)", show=False, id="page_up"),
 ]
 CLOSE = [Binding("escape", "close", show=False, id="close")]
-# Staff-only: leaving the app. A hardened public kiosk drops it.
+# Development only: leaving the app. Kiosk mode (the default of `kiosk run`) turns it off; staff
+# then stop the kiosk from their area.
 QUIT = [Binding("ctrl+q", "quit", show=False, priority=True, id="quit")]
 # Staff-only: the PIN prompt that opens the staff screens. Shown on no visitor screen (the README
 # tells staff); without the PIN it opens nothing.
