@@ -154,8 +154,9 @@ def test_the_staff_key_and_a_pin_set_by_the_real_command(tmp_path: Path) -> None
     pin = "864209753142"
     subprocess.run([sys.executable, "-m", "kiosk", "pin", "set", "mediator", "--data-dir",
                     str(data)], input=pin + "\n", text=True, check=True, capture_output=True)
-    terminal = Terminal([sys.executable, "-m", "kiosk", "run", "--data-dir", str(data)],
-                        size=(80, 24))
+    rc = tmp_path / "rc"
+    command = f"{sys.executable} -m kiosk run --data-dir {data}"
+    terminal = Terminal(["sh", "-c", f"{command}; echo $? >{rc}; sleep 30"], size=(80, 24))
     try:
         welcome = terminal.wait_for(lambda s: "Bonjour" in s, "the welcome screen")
         assert "personnel" not in welcome.lower() and "ctrl" not in welcome.lower()
@@ -168,6 +169,17 @@ def test_the_staff_key_and_a_pin_set_by_the_real_command(tmp_path: Path) -> None
         assert pin not in shown
         terminal.send("Escape")  # from an area's home: leave staff mode
         terminal.wait_for(lambda s: "Bonjour" in s and "médiation" not in s, "the welcome again")
+        # In kiosk mode the one way out: staff stop the kiosk from their area, and say yes.
+        terminal.send("C-k")
+        terminal.wait_for(lambda s: "Accès du personnel" in s, "the PIN prompt again")
+        terminal.send(*pin, "Enter")
+        terminal.wait_for(lambda s: "Outils de médiation" in s, "the mediator's area again")
+        terminal.send("Tab", "Tab", "Tab", "Enter")  # past the session, the code, leaving
+        terminal.wait_for(lambda s: "Arrêter la borne ?" in s, "the stop question")
+        terminal.send("Tab", "Enter")  # from the safe "no" to "yes"
+        terminal.wait_for(lambda s: rc.exists() and rc.read_text().strip() != "", "the exit")
+        assert rc.read_text().strip() == "3"  # not restarted by the systemd unit of the README
+        terminal.wait_for(lambda s: "stopped by staff" in s, "the kiosk's last word")
     finally:
         terminal.close()
     log = (data / "kiosk.log").read_text()
