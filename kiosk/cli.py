@@ -72,6 +72,7 @@ def run(
     ] = False,
 ) -> None:
     """Start the kiosk for visitors."""
+    from kiosk.speech import Speaker
     from kiosk.startup import Lazy
     from kiosk.storage.disk import private_dir, private_umask
     from kiosk.storage.errors import StorageError
@@ -96,7 +97,8 @@ def run(
     staff = Lazy(lambda: _staff_access(directory))
     code = run_until_quit(lambda: KioskApp(
         assessment, saver, language=language, staff=staff, cover=cover, kiosk_mode=kiosk_mode,
-        exit_after_session=exit_after_session), final=(STOPPED_BY_STAFF,))
+        exit_after_session=exit_after_session, speaker=Speaker.system()),
+        final=(STOPPED_BY_STAFF,))
     status = saver.close()
     if assessment.error is not None:  # the files changed since they were checked
         _fail(getattr(assessment.error, "problems", None) or [_problem(bank, assessment.error)])

@@ -27,6 +27,7 @@ from textual.app import App
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 
+from kiosk.speech import Speaker
 from kiosk.startup import Cover, Lazy
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
@@ -75,6 +76,7 @@ class KioskApp(StaffMode, App[None], inherit_bindings=False):
         cover: Cover | None = None,
         kiosk_mode: bool = True,
         exit_after_session: bool = False,
+        speaker: Speaker | None = None,
     ) -> None:
         """``assessment`` may still be loading (see ``kiosk.startup``): ``cover`` then says
         what the welcome screen shows of it. ``now`` is the local time opening hours are read
@@ -85,10 +87,12 @@ class KioskApp(StaffMode, App[None], inherit_bindings=False):
         In ``kiosk_mode`` no key leaves the app: only staff do, from their screens behind the
         PIN, or the service manager (SIGTERM, as ``systemctl stop`` sends). With
         ``exit_after_session`` the app exits once a visitor's session is over, for a fresh
-        process for the next one."""
+        process for the next one. ``speaker`` reads questions aloud (none: nothing is read,
+        and no screen offers it)."""
         super().__init__()
         self.init_staff(staff)
         self.kiosk_mode = kiosk_mode
+        self.speaker = speaker or Speaker(None)
         self.exit_after_session = exit_after_session
         if kiosk_mode:
             # Textual leaves the terminal's signal keys (Ctrl+C, Ctrl+Z, Ctrl+\) on when asked to.
@@ -264,6 +268,7 @@ class KioskApp(StaffMode, App[None], inherit_bindings=False):
         self.saver.submit(self.outcome.stored)
 
     def _forget_visit(self) -> None:
+        self.speaker.stop()  # the next visitor hears nothing of the last one's questions
         self.visit = None
         self.outcome = None
         self.result_code = ""

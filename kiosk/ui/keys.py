@@ -18,6 +18,9 @@ FOCUS = [
 ]
 LANGUAGE = [Binding("l", "app.switch_language", show=False, id="switch_language")]
 BACK = [Binding("backspace", "back", show=False, id="back")]
+# Reads the question and its answers aloud (where a speech program is installed): shown on the
+# question screen's bar.
+READ_ALOUD = [Binding("r", "read_aloud", show=False, id="read_aloud")]
 STOP = [Binding("escape", "stop", show=False, id="stop")]
 SCROLL = [
     Binding("pagedown,space", "scroll(1)", show=False, id="page_down"),
@@ -35,7 +38,7 @@ STAFF = [Binding("ctrl+k", "app.staff", show=False, priority=True, id="staff")]
 STAFF_BACK = [Binding("escape", "back", show=False, id="staff_back")]
 
 # What each kind of screen answers to.
-QUESTION = [*ANSWERS, *ANSWER_FOCUS, *BACK, *LANGUAGE, *STOP]
+QUESTION = [*ANSWERS, *ANSWER_FOCUS, *BACK, *LANGUAGE, *STOP, *READ_ALOUD]
 SCREEN = [*FOCUS, *LANGUAGE]
 DIALOG = [*FOCUS, *CLOSE]
 APP = [*QUIT, *STAFF]

@@ -7,6 +7,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from kiosk.domain import DONT_KNOW
+from kiosk.speech import spoken_question
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.answers import AnswerList
@@ -70,8 +71,29 @@ class QuestionScreen(KioskScreen):
         yield NavBar([
             ("back", "← " + self.t("back"), "screen.back"),
             ("switch-language", self.t("other_language"), "app.switch_language"),
+            *([("read-aloud", self.t("read_aloud"), "screen.read_aloud")]
+              if self.kiosk.speaker.available else []),
             ("stop", self.t("stop"), "screen.stop"),
         ])
+
+    def on_mount(self) -> None:  # after the base screen's (Textual calls each class's)
+        self._read_if_asked()
+
+    def action_read_aloud(self) -> None:
+        """The question and its answers, aloud, in the visitor's language."""
+        visit = self.current_visit()
+        if visit is None or visit.current is None:
+            return  # the visit ended before this ran
+        labels = [label for _, label in self._options(visit.current)]
+        self.kiosk.speaker.say(spoken_question(
+            self.tr(visit.current.text), labels,
+            lambda n, label: self.t("read_answer", n=n, label=label)), self.language)
+
+    def _read_if_asked(self) -> None:
+        """Every question read as it is shown, where the site asks it (a kiosk setting,
+        never a visitor's)."""
+        if self.kiosk.assessment.site.read_aloud:
+            self.action_read_aloud()
 
     def _current(self) -> Question:
         question = self.visit.current
@@ -103,6 +125,7 @@ class QuestionScreen(KioskScreen):
         await self.query_one(AnswerList).show(question.id, options)
         self.query_one("#question", VerticalScroll).scroll_home(animate=False)
         self.focus_default()
+        self._read_if_asked()
 
     def _options(self, question: Question) -> list[tuple[str, str]]:
         options = [(o.id, self.tr(o.label)) for o in question.options]
