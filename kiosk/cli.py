@@ -70,8 +70,10 @@ def run(
         bool, typer.Option("--exit-after-session", help="Exit once a visitor's session ends, "
                            "so that a service manager starts a fresh process for the next.")
     ] = False,
+    in_browser: Annotated[bool, typer.Option("--in-browser", hidden=True)] = False,
 ) -> None:
     """Start the kiosk for visitors."""
+    from kiosk.display import DisplayFile
     from kiosk.speech import Speaker
     from kiosk.startup import Lazy
     from kiosk.storage.disk import private_dir, private_umask
@@ -97,7 +99,8 @@ def run(
     staff = Lazy(lambda: _staff_access(directory))
     code = run_until_quit(lambda: KioskApp(
         assessment, saver, language=language, staff=staff, cover=cover, kiosk_mode=kiosk_mode,
-        exit_after_session=exit_after_session, speaker=Speaker.system()),
+        exit_after_session=exit_after_session, speaker=Speaker.system(),
+        display=DisplayFile(directory), in_browser=in_browser),
         final=(STOPPED_BY_STAFF,))
     status = saver.close()
     if assessment.error is not None:  # the files changed since they were checked
@@ -128,7 +131,8 @@ def serve(
 ) -> None:
     """Serve the kiosk to a browser (a tablet, a browser in kiosk mode): each page opened runs
     its own kiosk, in kiosk mode, until its visit is over."""
-    from kiosk.ui.web.server import KioskServer, is_loopback
+    from kiosk.display import DisplayFile
+    from kiosk.ui.web.server import KioskServer, is_loopback, page_font_size
 
     _, cover = _checked(bank, site)  # now, so that every visit starts at once
     if language not in cover.languages:
@@ -141,7 +145,9 @@ def serve(
     for option, path in (("--bank", bank), ("--site", site)):
         if path is not None:
             args += [option, str(path.resolve())]
-    server = KioskServer(args, host, port, title=cover.title[language], font_size=lambda: 16)
+    display = DisplayFile(paths.data_dir(data_dir))
+    server = KioskServer(args, host, port, title=cover.title[language],
+                         font_size=lambda: page_font_size(display.read()))
     server.serve()
 
 

@@ -18,6 +18,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,8 +28,10 @@ from textual.app import App
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 
+from kiosk.display import Display, DisplayFile, Look
 from kiosk.speech import Speaker
 from kiosk.startup import Cover, Lazy
+from kiosk.storage.errors import StorageError
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.confirm import ConfirmScreen
@@ -37,6 +40,7 @@ from kiosk.ui.screens.notice import NoticeScreen
 from kiosk.ui.screens.out_of_service import OutOfServiceScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.staff.mode import StaffMode
+from kiosk.ui.themes import THEMES
 
 if TYPE_CHECKING:
     from kiosk.domain import Completion
@@ -77,6 +81,8 @@ class KioskApp(StaffMode, App[None], inherit_bindings=False):
         kiosk_mode: bool = True,
         exit_after_session: bool = False,
         speaker: Speaker | None = None,
+        display: DisplayFile | None = None,
+        in_browser: bool = False,
     ) -> None:
         """``assessment`` may still be loading (see ``kiosk.startup``): ``cover`` then says
         what the welcome screen shows of it. ``now`` is the local time opening hours are read
@@ -88,11 +94,19 @@ class KioskApp(StaffMode, App[None], inherit_bindings=False):
         PIN, or the service manager (SIGTERM, as ``systemctl stop`` sends). With
         ``exit_after_session`` the app exits once a visitor's session is over, for a fresh
         process for the next one. ``speaker`` reads questions aloud (none: nothing is read,
-        and no screen offers it)."""
+        and no screen offers it). ``display`` keeps the kiosk's look (colours, text size)
+        for every visitor after; large text is offered ``in_browser`` only, where the page
+        sets the text's size (a terminal's font is the console's)."""
         super().__init__()
         self.init_staff(staff)
         self.kiosk_mode = kiosk_mode
         self.speaker = speaker or Speaker(None)
+        self.in_browser = in_browser
+        self._display_file = display
+        self.display_setting = display.read() if display is not None else Display()
+        for theme in THEMES.values():
+            self.register_theme(theme)
+        self.theme = THEMES[self.display_setting.look].name
         self.exit_after_session = exit_after_session
         if kiosk_mode:
             # Textual leaves the terminal's signal keys (Ctrl+C, Ctrl+Z, Ctrl+\) on when asked to.
@@ -289,6 +303,39 @@ class KioskApp(StaffMode, App[None], inherit_bindings=False):
     def action_switch_language(self) -> None:
         languages = self.cover.languages
         self.language = languages[(languages.index(self.language) + 1) % len(languages)]
+
+    # -- the kiosk's look ----------------------------------------------------------------------
+
+    def action_toggle_contrast(self) -> None:
+        look: Look = "calm" if self.display_setting.look == "high_contrast" else "high_contrast"
+        self._change_display(replace(self.display_setting, look=look))
+        self.theme = THEMES[look].name
+
+    def action_toggle_large_text(self) -> None:
+        if self.in_browser and self._display_file is not None:
+            # The page sets the text's size when it opens: once the setting is kept, this
+            # kiosk ends and the page opens a fresh one at the new size.
+            self._change_display(replace(self.display_setting,
+                                         large_text=not self.display_setting.large_text),
+                                 then_reopen=True)
+
+    def _change_display(self, display: Display, then_reopen: bool = False) -> None:
+        self.display_setting = display
+        if isinstance(self.screen, WelcomeScreen):
+            self.screen.show_display()
+        if self._display_file is not None:
+            self._keep_display(self._display_file, display, then_reopen)
+
+    @work(thread=True, exit_on_error=False)
+    def _keep_display(self, file: DisplayFile, display: Display, then_reopen: bool) -> None:
+        """Off the screen's thread, like every write: a disk that is slow or full does not
+        stop the visitor; the kiosk keeps the look until it restarts."""
+        try:
+            file.write(display)
+        except StorageError as exc:
+            log.warning("the kiosk's look was not kept: %s", exc)
+        if then_reopen:
+            self.call_from_thread(self.exit)
 
     # -- presence -----------------------------------------------------------------------------
 

@@ -21,8 +21,17 @@ import aiohttp_jinja2
 from aiohttp import web
 from textual_serve.server import Server
 
+from kiosk.display import Display
+
 TEMPLATES = Path(__file__).parent
 REOPEN_MS = 300  # after a visit, the time to see the welcome screen come back, not a blank
+# The page's text size in pixels: the browser's usual, and the kiosk's large-text setting.
+FONT_SIZE = 16
+LARGE_FONT_SIZE = 24
+
+
+def page_font_size(display: Display) -> int:
+    return LARGE_FONT_SIZE if display.large_text else FONT_SIZE
 
 
 def is_loopback(host: str) -> bool:
@@ -41,7 +50,7 @@ class KioskServer(Server):
     def __init__(self, run_args: Sequence[str], host: str, port: int, title: str,
                  font_size: Callable[[], int]) -> None:
         command = shlex.join([sys.executable, "-m", "kiosk", "run", "--kiosk",
-                              "--exit-after-session", *run_args])
+                              "--exit-after-session", "--in-browser", *run_args])
         super().__init__(command, host=host, port=port, title=title,
                          templates_path=TEMPLATES)
         self._font_size = font_size
