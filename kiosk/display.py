@@ -15,7 +15,6 @@ from typing import Literal, get_args
 
 from kiosk.storage import disk
 from kiosk.storage.errors import explain
-from kiosk.storage.journal import replace_file
 
 DISPLAY_FILE = "display.json"
 Look = Literal["calm", "high_contrast"]
@@ -46,6 +45,8 @@ class DisplayFile:
 
     def write(self, display: Display) -> None:
         """Replace the file (atomically); its times, like the results', date nothing."""
+        from kiosk.storage.journal import replace_file  # not needed for the first screen
+
         try:
             replace_file(self.path, [json.dumps(asdict(display)).encode("utf-8")])
         except OSError as exc:
