@@ -4,11 +4,10 @@ asks it; nothing of a visit is read once it is over."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-from collections.abc import Awaitable, Callable
 
 from monkey import settle
+from test_lockdown import run
 from textual.pilot import Pilot
 
 from kiosk.speech import Speaker, spoken_question
@@ -31,15 +30,6 @@ class Recorder:
 
     def terminate(self) -> None:
         self.stopped += 1
-
-
-def drive(app: KioskApp, scenario: Callable[[Pilot[None]], Awaitable[None]]) -> None:
-    async def go() -> None:
-        async with app.run_test(size=(100, 40)) as pilot:
-            await settle(pilot)
-            await scenario(pilot)
-
-    asyncio.run(go())
 
 
 def test_the_spoken_text_numbers_the_answers() -> None:
@@ -76,7 +66,7 @@ def test_the_key_and_the_button_read_the_question_in_each_language(make_app) -> 
         await pilot.click("#read-aloud")  # the same, by mouse or touch
         await settle(pilot)
 
-    drive(app, scenario)
+    run(app, scenario, size=(100, 40))
     [question] = asked
     assert recorder.said == [["espeak-ng", "-v", "fr", "--", expected(question, "fr")],
                              ["espeak-ng", "-v", "en", "--", expected(question, "en")]]
@@ -93,7 +83,7 @@ def test_without_a_speech_program_nothing_offers_it(make_app) -> None:
         assert isinstance(app.screen, QuestionScreen)
         assert not app.screen.query("#read-aloud")
 
-    drive(app, scenario)
+    run(app, scenario, size=(100, 40))
 
 
 def test_the_site_setting_reads_every_question_and_nothing_after_the_visit(
@@ -118,5 +108,5 @@ def test_the_site_setting_reads_every_question_and_nothing_after_the_visit(
         await settle(pilot)
         assert recorder.stopped == stopped + 1
 
-    drive(app, scenario)
+    run(app, scenario, size=(100, 40))
     assert [argv[-1] for argv in recorder.said[:3]] == shown
