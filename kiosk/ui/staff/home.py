@@ -31,6 +31,12 @@ class StaffHome(StaffScreen):
     def action_back(self) -> None:
         self.kiosk.leave_staff()
 
+    def ways_out(self) -> ComposeResult:
+        """Leaving the staff area, and stopping the kiosk (the only way out of a kiosk in
+        kiosk mode, short of its service manager)."""
+        yield Button(self.t("staff_leave"), id="leave", action="app.leave_staff")
+        yield Button(self.t("stop_kiosk"), id="stop-kiosk", action="app.stop_kiosk")
+
 
 class MediatorHome(StaffHome):
     def compose(self) -> ComposeResult:
@@ -45,7 +51,7 @@ class MediatorHome(StaffHome):
                 if self.session.may_open("coordinator"):
                     yield Button(self.t("staff_to_coordinator"), id="to-coordinator",
                                  action="app.open_staff_area('coordinator')")
-                yield Button(self.t("staff_leave"), id="leave", action="app.leave_staff")
+                yield from self.ways_out()
 
 
 class CoordinatorHome(StaffHome):
@@ -62,4 +68,4 @@ class CoordinatorHome(StaffHome):
             with Vertical(classes="menu"):
                 yield Button(self.t("staff_to_mediator"), id="to-mediator", variant="primary",
                              action="app.open_staff_area('mediator')")
-                yield Button(self.t("staff_leave"), id="leave", action="app.leave_staff")
+                yield from self.ways_out()
