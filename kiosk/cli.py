@@ -13,12 +13,15 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Protocol, TypeVar
 import typer
 
 from kiosk import paths
-from kiosk.datafile import DataFileError, Problem, load_model, read_yaml
 
+# Only what every command needs is imported here: ``kiosk run`` draws its first screen before
+# the models, the engine and the storage are loaded (see ``kiosk.startup``).
 if TYPE_CHECKING:
+    from kiosk.datafile import Problem
     from kiosk.exports.metadata import ExportMetadata
     from kiosk.opendata.lmn import Imported, Target
     from kiosk.staff import StaffAccess
+    from kiosk.startup import Cover, Lazy
     from kiosk.stats import Facts, Selection
     from kiosk.storage import ResultStore
     from kiosk.visit import Assessment
@@ -61,22 +64,30 @@ def run(
     bank: BankOption = None,
     site: SiteOption = None,
     language: LanguageOption = "fr",
+    kiosk_mode: Annotated[
+        bool, typer.Option("--kiosk/--no-kiosk", help="Kiosk mode: no key leaves the kiosk "
+                           "(--no-kiosk: Ctrl+Q quits, for development).")
+    ] = True,
+    exit_after_session: Annotated[
+        bool, typer.Option("--exit-after-session", help="Exit once a visitor's session ends, "
+                           "so that a service manager starts a fresh process for the next.")
+    ] = False,
+    in_browser: Annotated[bool, typer.Option("--in-browser", hidden=True)] = False,
 ) -> None:
     """Start the kiosk for visitors."""
-    from kiosk.storage import ResultStore, StorageError
+    from kiosk.display import DisplayFile
+    from kiosk.speech import Speaker
+    from kiosk.startup import Lazy
     from kiosk.storage.disk import private_dir, private_umask
+    from kiosk.storage.errors import StorageError
     from kiosk.storage.saver import SaveQueue
     from kiosk.ui.app import KioskApp
+    from kiosk.ui.staff.mode import STOPPED_BY_STAFF
 
-    assessment = _load(bank, site)
-    languages = assessment.bank.languages
-    untranslated = _untranslated_screens(languages)
-    if untranslated:
-        typer.echo(untranslated, err=True)
-        raise typer.Exit(1)
-    if language not in languages:
+    assessment, cover = _checked(bank, site)
+    if language not in cover.languages:
         typer.echo(f"language '{language}' is not in the questionnaire: use one of "
-                   f"{', '.join(languages)}", err=True)
+                   f"{', '.join(cover.languages)}", err=True)
         raise typer.Exit(2)
     private_umask()
     directory = paths.data_dir(data_dir)
@@ -84,20 +95,103 @@ def run(
         private_dir(directory)
     _log_to(directory / "kiosk.log")
     # A folder that cannot be used is shown to staff on the kiosk's screen, which goes on
-    # trying; quitting then says it here too.
-    saver = SaveQueue(lambda: ResultStore(directory))
-    saver.start()
-    staff = _staff_access(directory)
-    code = run_until_quit(lambda: KioskApp(assessment, saver, language=language, staff=staff))
+    # trying; quitting then says it here too. The kiosk opens it, and the staff files, once
+    # its first screen is up.
+    saver = SaveQueue(lambda: _result_store(directory))
+    staff = Lazy(lambda: _staff_access(directory))
+    code = run_until_quit(lambda: KioskApp(
+        assessment, saver, language=language, staff=staff, cover=cover, kiosk_mode=kiosk_mode,
+        exit_after_session=exit_after_session, speaker=Speaker.system(),
+        display=DisplayFile(directory), in_browser=in_browser),
+        final=(STOPPED_BY_STAFF,))
     status = saver.close()
-    if status.waiting or not status.ready:
+    if assessment.error is not None:  # the files changed since they were checked
+        _fail(getattr(assessment.error, "problems", None) or [_problem(bank, assessment.error)])
+    if status.waiting or status.problem:
         lost = f"{status.waiting} results could not be saved; " if status.waiting else ""
         typer.echo(f"cannot use the results folder: {lost}{status.problem}", err=True)
         raise typer.Exit(1)
+    if code == STOPPED_BY_STAFF:
+        typer.echo("the kiosk was stopped by staff", err=True)
+        raise typer.Exit(code)
     if code:
         typer.echo(f"the kiosk stopped after repeated errors: see {directory / 'kiosk.log'}",
                    err=True)
         raise typer.Exit(code)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to serve on (default: this "
+                                      "machine only; textual-serve has no authentication).")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8000,
+    data_dir: DataDirOption = None,
+    bank: BankOption = None,
+    site: SiteOption = None,
+    language: LanguageOption = "fr",
+) -> None:
+    """Serve the kiosk to a browser (a tablet, a browser in kiosk mode): each page opened runs
+    its own kiosk, in kiosk mode, until its visit is over."""
+    from kiosk.display import DisplayFile
+    from kiosk.ui.web.server import KioskServer, is_loopback, page_font_size
+
+    _, cover = _checked(bank, site)  # now, so that every visit starts at once
+    if language not in cover.languages:
+        typer.echo(f"language '{language}' is not in the questionnaire", err=True)
+        raise typer.Exit(2)
+    if not is_loopback(host):
+        typer.echo(f"serving on {host}: anyone who can reach it can use the kiosk (no "
+                   "authentication): put it behind a proxy that decides who may", err=True)
+    args = ["--data-dir", str(paths.data_dir(data_dir).resolve()), "--language", language]
+    for option, path in (("--bank", bank), ("--site", site)):
+        if path is not None:
+            args += [option, str(path.resolve())]
+    display = DisplayFile(paths.data_dir(data_dir))
+    server = KioskServer(args, host, port, title=cover.title[language],
+                         font_size=lambda: page_font_size(display.read()))
+    server.serve()
+
+
+def _result_store(directory: Path) -> ResultStore:
+    from kiosk.storage import ResultStore
+
+    return ResultStore(directory)
+
+
+def _checked(bank: Path | None, site: Path | None) -> tuple[Lazy[Assessment], Cover]:
+    """The assessment, and what the first screen shows of it. Files checked by an earlier
+    start are loaded once that screen is up; others are checked now, and every problem in
+    them stops the start."""
+    from kiosk.startup import Cover, Lazy, checked_cover, remember_checked
+    from kiosk.ui.strings import STAFF_STRINGS_FILE, STRINGS_FILE
+    from kiosk.words import WORDS_FILE
+
+    files = [bank or paths.default_bank(), site or paths.default_site(), STRINGS_FILE,
+             STAFF_STRINGS_FILE, WORDS_FILE]
+    cover = checked_cover(files)
+    if cover is not None:
+
+        def load() -> Assessment:
+            from kiosk.visit import load_assessment
+
+            return load_assessment(bank, site)
+
+        return Lazy(load), cover
+    loaded = _load(bank, site)
+    untranslated = _untranslated_screens(loaded.bank.languages)
+    if untranslated:
+        typer.echo(untranslated, err=True)
+        raise typer.Exit(1)
+    cover = Cover.of(loaded.bank)
+    remember_checked(files, cover)
+    return Lazy.of(loaded), cover
+
+
+def _problem(path: Path | None, error: BaseException) -> Problem:
+    from kiosk.datafile import Problem
+
+    return Problem(path or paths.default_bank(), 1, f"cannot be loaded: {error}")
 
 
 def _staff_access(directory: Path) -> StaffAccess | None:
@@ -135,8 +229,10 @@ def run_until_quit(
     make_app: Callable[[], _Runnable],
     clock: Callable[[], float] = time.monotonic,
     settle: float = 30.0,
+    final: tuple[int, ...] = (),
 ) -> int:
     """Run a fresh app after each crash, so a public kiosk is never left at a shell prompt.
+    An exit with status 0 or one of ``final`` is meant, not a crash.
 
     An app that crashes within ``settle`` seconds of its start twice in a row is broken, not
     unlucky: stop then, with its exit code, rather than loop.
@@ -146,8 +242,8 @@ def run_until_quit(
         started = clock()
         app = make_app()
         app.run()
-        if not app.return_code:
-            return 0
+        if not app.return_code or app.return_code in final:
+            return app.return_code or 0
         quick_crashes = quick_crashes + 1 if clock() - started < settle else 0
         logging.getLogger(__name__).warning("the kiosk restarts after an error")
         if quick_crashes >= 2:
@@ -164,6 +260,8 @@ def validate(
 
 def _each_file(files: list[Path], work: Callable[[Path], str]) -> None:
     """``work`` on every file, saying what it did; then every problem found, and exit 1."""
+    from kiosk.datafile import DataFileError, Problem
+
     problems: list[Problem] = []
     for path in files:
         try:
@@ -178,6 +276,7 @@ def _each_file(files: list[Path], work: Callable[[Path], str]) -> None:
 
 def _summary(path: Path) -> str:
     from kiosk.bank.model import Bank
+    from kiosk.datafile import DataFileError, Problem, load_model, read_yaml
     from kiosk.site import Site
 
     data, _ = read_yaml(path)
@@ -243,6 +342,7 @@ def site_import(
     ] = None,
 ) -> None:
     """Turn a network's published places into a site file; report what could not be used."""
+    from kiosk.datafile import DataFileError
     from kiosk.opendata.lmn import Filter, Target, slug
     from kiosk.opendata.profiles import profile_for
     from kiosk.opendata.sitefile import site_text, write_new
@@ -306,6 +406,7 @@ def site_export(
     import csv
     import json
 
+    from kiosk.datafile import DataFileError, load_model, read_yaml
     from kiosk.opendata.lmn import FIELDS, export_rows
     from kiosk.opendata.profiles import profile_for
     from kiosk.site import Site
@@ -758,6 +859,7 @@ def _storage_call(call: Callable[[], T]) -> T:
 def _load(bank: Path | None, site: Path | None) -> Assessment:
     """The assessment from these files (the bundled ones by default), or every problem in them
     and exit 1."""
+    from kiosk.datafile import DataFileError
     from kiosk.visit import load_assessment
 
     try:

@@ -145,6 +145,7 @@ def test_an_export_says_what_it_wrote_and_where(make_app, network, tmp_path: Pat
         assert f"Fichier écrit : {csv_file}" in said and str(sidecar(csv_file)) in said
         assert described["delimiter"] == ";" and described["checksum"]["value"] in said
         # The same again: a new name, nothing overwritten.
+        screen.query_one("#export", Button).focus()
         await pilot.press("enter")
         await settle(app, pilot)
         assert len(list(stick.glob("*.csv"))) == 2

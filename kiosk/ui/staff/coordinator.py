@@ -199,8 +199,7 @@ class CoordinatorHome(StaffHome):
                          action="app.switch_language")
             yield Button(self.t("staff_to_mediator"), id="to-mediator", compact=True,
                          action="app.open_staff_area('mediator')")
-            yield Button(self.t("staff_leave"), id="leave", compact=True,
-                         action="app.leave_staff")
+            yield from self.ways_out(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -31,6 +31,14 @@ class StaffHome(StaffScreen):
     def action_back(self) -> None:
         self.kiosk.leave_staff()
 
+    def ways_out(self, compact: bool = False) -> ComposeResult:
+        """Leaving the staff area, and stopping the kiosk (the only way out of a kiosk in
+        kiosk mode, short of its service manager)."""
+        yield Button(self.t("staff_leave"), id="leave", action="app.leave_staff",
+                     compact=compact)
+        yield Button(self.t("stop_kiosk"), id="stop-kiosk", action="app.stop_kiosk",
+                     compact=compact)
+
 
 class MediatorHome(StaffHome):
     def compose(self) -> ComposeResult:
@@ -45,5 +53,4 @@ class MediatorHome(StaffHome):
                 if self.session.may_open("coordinator"):
                     yield Button(self.t("staff_to_coordinator"), id="to-coordinator",
                                  action="app.open_staff_area('coordinator')")
-                yield Button(self.t("staff_leave"), id="leave", action="app.leave_staff")
-
+                yield from self.ways_out()
