@@ -13,7 +13,7 @@ import typer
 
 from kiosk import paths
 from kiosk.bank.model import Bank
-from kiosk.datafile import DataFileError, Problem, load_model, read_yaml
+from kiosk.datafile import DataFileError, Problem, load_model, problem_at, read_yaml
 from kiosk.site import Site
 
 if TYPE_CHECKING:
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from kiosk.visit import Assessment
 
 T = TypeVar("T")
+# Problems printed for one data file; the count of the others follows.
+MAX_PROBLEMS_SHOWN = 50
 
 app = typer.Typer(
     add_completion=False,
@@ -43,14 +45,16 @@ SiteOption = Annotated[
     Path | None, typer.Option("--site", help="Site file (default: the bundled example site).")
 ]
 LanguageOption = Annotated[
-    str, typer.Option("--language", help="Language shown first to each visitor.")
+    str | None,
+    typer.Option("--language", help="Language shown first to each visitor (default: the "
+                 "questionnaire's first)."),
 ]
 
 
 @app.callback(invoke_without_command=True)
 def main_callback(ctx: typer.Context) -> None:
     if ctx.invoked_subcommand is None:
-        run(data_dir=None, bank=None, site=None, language="fr")
+        run(data_dir=None, bank=None, site=None, language=None)
 
 
 @app.command()
@@ -58,17 +62,15 @@ def run(
     data_dir: DataDirOption = None,
     bank: BankOption = None,
     site: SiteOption = None,
-    language: LanguageOption = "fr",
+    language: LanguageOption = None,
 ) -> None:
     """Start the kiosk for visitors."""
     from kiosk.ui.app import KioskApp
 
     assessment = _load(bank, site)
     languages = assessment.bank.languages
-    untranslated = _untranslated_screens(languages)
-    if untranslated:
-        typer.echo(untranslated, err=True)
-        raise typer.Exit(1)
+    _data_call(lambda: _check_screens(bank or paths.default_bank(), languages))
+    language = language or languages[0]
     if language not in languages:
         typer.echo(f"language '{language}' is not in the questionnaire: use one of "
                    f"{', '.join(languages)}", err=True)
@@ -130,8 +132,6 @@ def validate(
             typer.echo(f"{path}: ok, {_summary(path)}")
         except DataFileError as exc:
             problems += exc.problems
-        except Exception as exc:  # a validator must report, never crash
-            problems.append(Problem(path, 1, f"cannot be checked: {exc}"))
     if problems:
         _fail(problems)
 
@@ -145,10 +145,7 @@ def _summary(path: Path) -> str:
         count = f"{len(site.offers)} offer{'s' if len(site.offers) != 1 else ''}"
         return f"site '{site.id}': {count} ({samples} marked as examples)"
     bank = load_model(path, Bank)
-    untranslated = _untranslated_screens(bank.languages)
-    if untranslated:
-        _, lines = read_yaml(path)
-        raise DataFileError([Problem(path, lines.get(("languages",), 1), untranslated)])
+    _check_screens(path, bank.languages)
     kinds = {"can_do": 0, "knowledge": 0}
     for item in bank.items:
         kinds[item.kind] += 1
@@ -235,10 +232,23 @@ def _load(bank: Path | None, site: Path | None) -> Assessment:
     and exit 1."""
     from kiosk.visit import load_assessment
 
+    return _data_call(lambda: load_assessment(bank, site))
+
+
+def _data_call(call: Callable[[], T]) -> T:
+    """``call``'s result, or the problems of the data files it read and exit 1."""
     try:
-        return load_assessment(bank, site)
+        return call()
     except DataFileError as exc:
         _fail(exc.problems)
+
+
+def _check_screens(bank: Path, languages: list[str]) -> None:
+    """A ``DataFileError`` at the questionnaire's 'languages' if the screens cannot speak one
+    of them."""
+    untranslated = _untranslated_screens(languages)
+    if untranslated:
+        raise DataFileError([problem_at(bank, ("languages",), untranslated)])
 
 
 def _untranslated_screens(languages: list[str]) -> str:
@@ -256,8 +266,18 @@ def _untranslated_screens(languages: list[str]) -> str:
 
 
 def _fail(problems: list[Problem]) -> NoReturn:
+    """Print the problems, file by file, and exit 1. A wrong file can have thousands: the
+    first ones of each file say what is wrong."""
+    by_file: dict[Path, list[Problem]] = {}
     for problem in problems:
-        typer.echo(str(problem), err=True)
+        by_file.setdefault(problem.path, []).append(problem)
+    for path, found in by_file.items():
+        for problem in found[:MAX_PROBLEMS_SHOWN]:
+            typer.echo(str(problem), err=True)
+        if len(found) > MAX_PROBLEMS_SHOWN:
+            rest = found[MAX_PROBLEMS_SHOWN:]
+            typer.echo(f"{path}:{rest[0].line}: {len(rest)} more problems from here on, not "
+                       "shown (fix the ones above first)", err=True)
     raise typer.Exit(1)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StrictFloat, StrictInt, field_validator, model_validator
 
 from kiosk.bank.conditions import Condition, ContextCondition, ContextLeaf, iter_leaves
 from kiosk.bank.coverage import routing_problems
@@ -33,6 +33,12 @@ from kiosk.domain import (
 
 # The one context question stored apart from the others, as the record's optional age band.
 AGE_QUESTION = "age_band"
+# Item parameters and level cut points are on the visitors' ability scale (mean 0, sd 1):
+# nobody stands beyond 6, and the engine's grid ends at 4; a huge value would break its
+# arithmetic.
+Discrimination = Annotated[StrictFloat, Field(gt=0, le=6)]
+Difficulty = Annotated[StrictFloat, Field(ge=-6, le=6)]
+LevelCut = Annotated[StrictFloat, Field(ge=-4, le=4)]
 
 
 class Option(Strict):
@@ -78,8 +84,8 @@ class ContextQuestion(Skippable):
 class CanDoParams(Strict):
     """Graded response model: discrimination ``a`` and three ordered thresholds ``b``."""
 
-    a: float = Field(gt=0, le=6)
-    b: tuple[float, float, float]
+    a: Discrimination
+    b: tuple[Difficulty, Difficulty, Difficulty]
 
     @field_validator("b")
     @classmethod
@@ -92,9 +98,9 @@ class CanDoParams(Strict):
 class KnowledgeParams(Strict):
     """Three-parameter logistic model: discrimination, difficulty, guessing."""
 
-    a: float = Field(gt=0, le=6)
-    b: float = Field(ge=-6, le=6)
-    c: float = Field(0.0, ge=0, lt=0.5)
+    a: Discrimination
+    b: Difficulty
+    c: StrictFloat = Field(0.0, ge=0, lt=0.5)
 
 
 class CanDoItem(Skippable):
@@ -171,15 +177,17 @@ class Scale(Strict):
 class EngineSettings(Strict):
     """How long the adaptive series may be and when it is settled."""
 
-    min_questions: int = Field(6, ge=1, le=40)
-    max_questions: int = Field(14, ge=1, le=60)
-    typical_questions: int = Field(10, ge=1, le=60)
-    pathway_certainty: float = Field(0.9, gt=0.5, lt=1)
-    level_certainty: float = Field(0.9, gt=0.5, lt=1)
-    domain_correlation: float = Field(0.7, ge=0, lt=1)
-    level_cuts: tuple[float, float, float] = (-1.0, 0.0, 1.0)
-    choose_among: int = Field(3, ge=1, le=10, description="exposure control: pick among the N best")
-    knowledge_checks: int = Field(
+    min_questions: StrictInt = Field(6, ge=1, le=40)
+    max_questions: StrictInt = Field(14, ge=1, le=60)
+    typical_questions: StrictInt = Field(10, ge=1, le=60)
+    pathway_certainty: StrictFloat = Field(0.9, gt=0.5, lt=1)
+    level_certainty: StrictFloat = Field(0.9, gt=0.5, lt=1)
+    domain_correlation: StrictFloat = Field(0.7, ge=0, lt=1)
+    level_cuts: tuple[LevelCut, LevelCut, LevelCut] = (-1.0, 0.0, 1.0)
+    choose_among: StrictInt = Field(
+        3, ge=1, le=10, description="exposure control: pick among the N best"
+    )
+    knowledge_checks: StrictInt = Field(
         0, ge=0, le=10,
         description="knowledge checks every visitor answers (when eligible), all of them by "
                     "question min_questions: they temper self-assessment",
@@ -308,11 +316,11 @@ class Bank(Strict):
         for i, q in enumerate(self.context):
             if q.skip_if is not None:
                 for leaf_loc, leaf in iter_leaves(q.skip_if, ("context", i, "skip_if")):
-                    named = getattr(leaf, "question", None)
-                    if named is not None and named in known and named not in seen:
+                    named = leaf.context.question if isinstance(leaf, ContextLeaf) else None
+                    if named in known and named not in seen:
                         problems.add(
                             leaf_loc,
-                            f"'{named}' is asked after '{q.id}': a skip rule can only "
+                            f"'{named}' is not asked before '{q.id}': a skip rule can only "
                             "depend on an earlier question",
                         )
             seen.add(q.id)

@@ -1,0 +1,170 @@
+"""Every data file is read with limits: hostile YAML, files that are no file, and numbers that
+mean nothing are refused from every command with one ``file:line: what (how to fix)``."""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from datafile_checks import HOSTILE, PROBLEM_LINE, Hostile, special_files
+from pydantic import BaseModel
+from typer.testing import CliRunner
+
+from kiosk import cli, paths
+from kiosk.bank.model import Bank
+from kiosk.datafile import DataFileError, Texts, read_yaml
+from kiosk.site import Site
+
+# Every command that reads a questionnaire or a site file, with the option that names it.
+COMMANDS = (
+    ["validate"],
+    ["run", "--bank"],
+    ["run", "--site"],
+    ["calibrate", "--bank"],
+    ["demo-data", "--count", "1", "--bank"],
+    ["demo-data", "--count", "1", "--site"],
+)
+
+
+@pytest.fixture
+def no_ui(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that loads would start the kiosk: the test fails instead of waiting on it."""
+
+    def reached(*_: object) -> int:
+        raise AssertionError("the file was accepted and the kiosk started")
+
+    monkeypatch.setattr(cli, "run_until_quit", reached)
+
+
+def invoke(args: list[str], path: Path, data_dir: Path) -> tuple[int, list[str]]:
+    extra = [] if args == ["validate"] else ["--data-dir", str(data_dir)]
+    result = CliRunner().invoke(cli.app, [*args, str(path), *extra])
+    # A crash is an exception here, never hidden in a message.
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        result.exception
+    )
+    return result.exit_code, result.output.splitlines()
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=lambda h: h.name)
+def test_hostile_yaml_is_refused_at_its_line_by_every_command(
+    tmp_path: Path, hostile: Hostile, no_ui: None
+) -> None:
+    path = tmp_path / f"{hostile.name}.yaml"
+    path.write_bytes(hostile.text)
+    expected = f"{path}:{hostile.line}: "
+    for args in COMMANDS:
+        code, lines = invoke(args, path, tmp_path / "data")
+        assert code == 1, (args, lines)
+        assert len(lines) == 1 and lines[0].startswith(expected), (args, lines)
+        assert hostile.says in lines[0], (args, lines)
+
+
+def test_what_is_no_regular_file_is_refused_at_once(tmp_path: Path, no_ui: None) -> None:
+    for name, path in special_files(tmp_path).items():
+        for args in COMMANDS:
+            code, lines = invoke(args, path, tmp_path / "data")
+            assert code == 1, (name, args, lines)
+            assert len(lines) == 1 and lines[0].startswith(f"{path}:0: "), (name, args, lines)
+
+
+@pytest.mark.slow
+def test_the_real_command_neither_hangs_nor_exhausts_memory(tmp_path: Path) -> None:
+    """A pipe that no one writes to, and the 342-byte billion laughs, given to the real
+    process under a memory limit: both are refused within seconds."""
+    laughs = next(h for h in HOSTILE if h.name == "billion-laughs")
+    path = tmp_path / "laughs.yaml"
+    path.write_bytes(laughs.text)
+    assert len(laughs.text) - len(laughs.text.split(b"\n", 1)[0]) - 1 == 342
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 31, 1 << 31))
+
+    for target in (path, special_files(tmp_path)["fifo"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "kiosk", "validate", str(target)], capture_output=True,
+            text=True, timeout=60, preexec_fn=limit_memory, check=False,
+        )
+        assert done.returncode == 1, done.stderr
+        assert PROBLEM_LINE.match(done.stderr.strip()), done.stderr
+
+
+def test_a_file_with_thousands_of_problems_shows_the_first_ones(tmp_path: Path) -> None:
+    path = tmp_path / "bank.yaml"
+    path.write_text("id: x\nversion: '1.0'\nitems: [" + "1, " * 500 + "1]\n", encoding="utf-8")
+    code, lines = invoke(["validate"], path, tmp_path)
+    assert code == 1
+    assert len(lines) == cli.MAX_PROBLEMS_SHOWN + 1
+    assert all(PROBLEM_LINE.match(line) for line in lines), lines[-1]
+    assert "more problems from here on, not shown" in lines[-1]
+
+
+def test_aliases_repeat_values_and_their_lines(tmp_path: Path) -> None:
+    path = tmp_path / "aliases.yaml"
+    path.write_text("hours: &h\n  - {from: '9:00', to: 1}\nagain: *h\n", encoding="utf-8")
+    data, lines = read_yaml(path)
+    assert data["again"] == data["hours"]
+    # A problem inside the repeated value is where that value is written.
+    assert lines[("again",)] == 3 and lines[("again", 0, "to")] == 2
+
+
+def test_plain_values_keep_their_yaml_types(tmp_path: Path) -> None:
+    path = tmp_path / "plain.yaml"
+    path.write_text(
+        "a: 1\nb: 1.5\nc: true\nd: null\ne: 2026-12-24\nf: text\ng: '<<'\nh: =\n"
+        "i: !!str 12\nj: ! 12\n",
+        encoding="utf-8",
+    )
+    data, _ = read_yaml(path)
+    assert data == {"a": 1, "b": 1.5, "c": True, "d": None, "e": data["e"], "f": "text",
+                    "g": "<<", "h": "=", "i": "12", "j": 12}
+    assert str(data["e"]) == "2026-12-24"
+
+
+def test_the_site_speaks_every_language_of_the_questionnaire(tmp_path: Path) -> None:
+    from kiosk.visit import load_assessment
+
+    site = tmp_path / "site.yaml"
+    site.write_text(
+        "# A site in French only, for a questionnaire in French and English.\n"
+        "id: seulement-fr\nname: {fr: Ici}\nlanguages: [fr]\noffers:\n"
+        "  - {id: aide, name: {fr: Aide}, cost: {fr: Gratuit}, languages: [fr],\n"
+        "     pathways: [assisted], address: 'Rue 1'}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFileError) as caught:
+        load_assessment(site=site)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{site}:4: no texts in en, which the questionnaire {paths.default_bank()} speaks: "
+        "add the language(s) here and to every text"
+    ]
+
+
+def _numbers(schema: Any, config: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Every number in a Pydantic core schema, with the model configuration it is read under."""
+    found: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    if isinstance(schema, dict):
+        config = schema.get("config", config)
+        if schema.get("type") in ("int", "float"):
+            found.append((schema, config))
+        for child in schema.values():
+            found += _numbers(child, config)
+    elif isinstance(schema, list | tuple):
+        for child in schema:
+            found += _numbers(child, config)
+    return found
+
+
+@pytest.mark.parametrize("model", [Bank, Site, Texts])
+def test_every_number_of_a_data_file_is_strict_and_finite(model: type[BaseModel]) -> None:
+    """No ``true`` read as 1, no ``.inf`` or ``.nan``: each number field says it."""
+    numbers = _numbers(model.__pydantic_core_schema__, {})
+    for schema, config in numbers:
+        assert schema.get("strict") is True, schema
+        if schema["type"] == "float":
+            assert schema.get("allow_inf_nan", config.get("allow_inf_nan")) is False, schema
+    assert numbers or model is not Bank
