@@ -1,74 +1,155 @@
-"""Does the engine classify visitors correctly in about ten questions?
+"""Does the engine classify visitors correctly in about ten questions, and is the certainty it
+claims at the stop the certainty it has?
 
 Simulated visitors answer the adaptive engine; the same visitors answer a fixed domain-balanced
-form of the adaptive median's length and the whole bank (baselines), and, on a unidimensional 2PL
-version of the bank, both catsim and the kiosk's estimator at the same fixed length. A second run
-draws the answers from perturbed parameters (a miscalibrated bank).
+form of the adaptive median's length and the whole bank (baselines). Every condition is one row:
+the engine's own model, then conditions that differ from its assumptions (miscalibrated
+parameters, another domain correlation, careless visitors and over-claimers, frequent "not
+sure", a low-skill audience). Each reports pathway agreement, questions (median, p90), and a
+calibration table: the engine's claimed certainty at the stop, in bins, against how often the
+claimed pathway was right, with the expected calibration error (ECE). On a unidimensional 2PL
+version of the bank, catsim and the kiosk's estimator run at the same fixed length. The peer
+package mirt (``peer_mirt.py``) runs its multidimensional CAT beside the engine at equal length,
+its calibration beside ``kiosk calibrate``, and its person fit beside the engine's.
 
     python benchmarks/engine_quality.py [--visitors 2000] [--seed 7] [--context urgent] [--json]
+    python benchmarks/engine_quality.py --mirt-visitors 0   # without mirt (its CAT is slow)
+    python benchmarks/engine_quality.py --conditions own not_sure_20   # some conditions only
     python benchmarks/engine_quality.py --curve 0.7 0.75 0.8 0.85  # stopping trade-off only
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import time
 
 import numpy as np
+import peer_mirt
 from simulation import (
+    CONDITIONS,
     CONTEXT,
     CONTEXT_URGENT_PHONE,
+    Condition,
     Outcome,
     Simulator,
     Visitors,
     catsim_unidimensional,
+    condition_models,
     default_bank,
     dichotomised,
     draw_visitors,
     engine_unidimensional,
-    perturbed_models,
     unidimensional_responses,
 )
 
 from kiosk.bank.model import Bank
 
+# Claimed certainty bins of the calibration table (the last one includes 1.0).
+BINS = (0.0, 0.5, 0.8, 0.9, 0.95, 1.0)
+
 
 def scores(sim: Simulator, visitors: Visitors, outcomes: list[Outcome]) -> dict[str, float]:
     levels = np.stack([o.levels for o in outcomes])
     ability = np.stack([o.ability for o in outcomes])
-    truth = sim.pathway(visitors.levels)
+    found = np.array([sim.pathway(lv, o.dont_know_share, o.asked)[0]
+                      for lv, o in zip(levels, outcomes, strict=True)])
+    truth = np.array([sim.pathway(lv, o.dont_know_share, o.asked)[0]
+                      for lv, o in zip(visitors.levels, outcomes, strict=True)])
     gap = np.abs(levels - visitors.levels)
     return {
-        "pathway_agreement": float(np.mean(sim.pathway(levels) == truth)),
+        "pathway_agreement": float(np.mean(found == truth)),
         "level_exact": float(np.mean(gap == 0)),
         "level_within_one": float(np.mean(gap <= 1)),
         "domain_rmse": float(np.sqrt(np.mean((ability - visitors.theta) ** 2))),
     }
 
 
-def run(sim: Simulator, visitors: Visitors, seed: int) -> dict[str, float | int]:
+def calibration(sim: Simulator, visitors: Visitors, outcomes: list[Outcome]) -> dict:
+    """Claimed certainty of the claimed pathway at the stop against how often it was right."""
+    claims = np.array([o.certainty for o in outcomes])
+    truth = np.array([sim.pathway(visitors.levels[k], o.dont_know_share, o.asked)[0]
+                      for k, o in enumerate(outcomes)])
+    right = np.array([o.claimed for o in outcomes]) == truth
+    rows, ece = [], 0.0
+    for low, high in itertools.pairwise(BINS):
+        inside = (claims >= low) & ((claims < high) | (high == BINS[-1]))
+        if not inside.any():
+            rows.append({"bin": [low, high], "visitors": 0})
+            continue
+        claimed, observed = float(claims[inside].mean()), float(right[inside].mean())
+        ece += inside.mean() * abs(claimed - observed)
+        rows.append({"bin": [low, high], "visitors": int(inside.sum()), "claimed": claimed,
+                     "observed": observed})
+    high_claims = claims >= 0.8
+    return {
+        "calibration": rows,
+        "ece": float(ece),
+        "claims_at_least_0.8": float(high_claims.mean()),
+        "right_when_at_least_0.8": float(right[high_claims].mean()) if high_claims.any() else 0.0,
+    }
+
+
+def run(sim: Simulator, visitors: Visitors, seed: int) -> dict:
     n = visitors.theta.shape[0]
-    adaptive = [sim.adaptive(visitors.theta[k], seed + k) for k in range(n)]
+    adaptive = [sim.adaptive(visitors, k, seed + k) for k in range(n)]
     asked = np.array([o.asked for o in adaptive])
     median = int(np.ceil(np.median(asked)))
     form = sim.balanced_form(median)
     whole = sim.whole_bank()
-    fixed = [sim.fixed(form, visitors.theta[k], seed + k) for k in range(n)]
-    full = [sim.fixed(whole, visitors.theta[k], seed + k) for k in range(n)]
-    out: dict[str, float | int] = {
+    fixed = [sim.fixed(form, visitors, k, seed + k) for k in range(n)]
+    full = [sim.fixed(whole, visitors, k, seed + k) for k in range(n)]
+    minimum = sim.bank.engine.min_questions
+    out: dict = {
         "knowledge_checks_mean": float(np.mean([o.knowledge for o in adaptive])),
         "knowledge_checks_none": float(np.mean([o.knowledge == 0 for o in adaptive])),
         "questions_median": float(np.median(asked)),
         "questions_p90": float(np.percentile(asked, 90)),
         "questions_max": int(asked.max()),
+        "stopped_at_minimum": float(np.mean(asked == minimum)),
+        # A stop at the minimum that claims an adviser is what one early "not sure" used to do.
+        "stopped_at_minimum_claiming_orientation": float(np.mean(
+            (asked == minimum) & (np.array([o.claimed for o in adaptive])
+                                  == sim.router.pathway_ids.index("orientation")))),
+        "to_person": float(np.mean([o.to_person for o in adaptive])),
         "fixed_form_length": median,
         "full_bank_length": len(whole),
     }
+    stops: dict[str, int] = {}
+    for o in adaptive:
+        stops[o.stop] = stops.get(o.stop, 0) + 1
+    out["stops"] = {k: v / n for k, v in sorted(stops.items()) if k}
     out |= scores(sim, visitors, adaptive)
+    alone = np.array([not o.to_person for o in adaptive])
+    if alone.any():
+        kept = Visitors(visitors.general[alone], visitors.theta[alone], visitors.levels[alone],
+                        visitors.careless[alone], visitors.over_claimer[alone])
+        decided = [o for o, a in zip(adaptive, alone, strict=True) if a]
+        out["pathway_agreement_decided_alone"] = scores(sim, kept, decided)["pathway_agreement"]
+    out |= calibration(sim, visitors, adaptive)
     out |= {f"fixed_form_{k}": v for k, v in scores(sim, visitors, fixed).items()}
     out |= {f"full_bank_{k}": v for k, v in scores(sim, visitors, full).items()}
+    groups = {"careless": visitors.careless, "over_claimers": visitors.over_claimer}
+    for name, mask in groups.items():
+        if mask.any():
+            sub = [o for o, m in zip(adaptive, mask, strict=True) if m]
+            part = Visitors(visitors.general[mask], visitors.theta[mask], visitors.levels[mask],
+                            visitors.careless[mask], visitors.over_claimer[mask])
+            out[f"{name}_pathway_agreement"] = scores(sim, part, sub)["pathway_agreement"]
+            out[f"{name}_to_person"] = float(np.mean([o.to_person for o in sub]))
+            gap = np.stack([o.levels for o in sub]).astype(float) - part.levels
+            out[f"{name}_level_bias"] = float(gap.mean())
     return out
+
+
+def run_condition(bank: Bank, context: dict[str, str], condition: Condition, visitors_n: int,
+                  seed: int) -> dict:
+    settings = bank.engine
+    visitors = draw_visitors(visitors_n, settings.domain_correlation, settings.level_cuts, seed,
+                             condition)
+    sim = Simulator(bank, context, condition_models(bank.items, condition, seed))
+    return {"label": condition.label, **run(sim, visitors, seed)}
 
 
 def curve(bank: Bank, context: dict[str, str], visitors: Visitors, seed: int,
@@ -79,7 +160,7 @@ def curve(bank: Bank, context: dict[str, str], visitors: Visitors, seed: int,
     for threshold in thresholds:
         settings = bank.engine.model_copy(update={"pathway_certainty": threshold})
         sim = Simulator(bank.model_copy(update={"engine": settings}), context, None)
-        outcomes = [sim.adaptive(visitors.theta[k], seed + k) for k in range(len(visitors.theta))]
+        outcomes = [sim.adaptive(visitors, k, seed + k) for k in range(len(visitors.theta))]
         asked = np.array([o.asked for o in outcomes])
         rows.append({"pathway_certainty": threshold, "questions_median": float(np.median(asked)),
                      "questions_p90": float(np.percentile(asked, 90)),
@@ -101,11 +182,40 @@ def unidimensional(visitors: Visitors, lengths: list[int], seed: int) -> dict[st
     return out
 
 
+def mirt_peer(bank: Bank, context: dict[str, str], args: argparse.Namespace,
+              conditions: dict) -> dict:
+    """mirt beside the engine: CAT at equal length, calibration, person fit."""
+    if not peer_mirt.available():
+        return {"error": "mirt is not installed: pip install -e '.[bench]'"}
+    settings = bank.engine
+    own = draw_visitors(args.mirt_visitors, settings.domain_correlation, settings.level_cuts,
+                        args.seed)
+    sim = Simulator(bank, context, None)
+    length = round(conditions["own"]["questions_median"]) if "own" in conditions else 10
+    out: dict = {"cat": peer_mirt.cat_comparison(sim, own, length, args.seed)}
+    calibration_visitors = draw_visitors(args.calibration_visitors, settings.domain_correlation,
+                                         settings.level_cuts, args.seed + 1)
+    out["calibration"] = peer_mirt.calibration_comparison(bank, calibration_visitors,
+                                                          args.seed + 1)
+    careless = next(c for c in CONDITIONS if c.name == "careless_over")
+    visitors = draw_visitors(args.visitors, settings.domain_correlation, settings.level_cuts,
+                             args.seed, careless)
+    sim = Simulator(bank, context, condition_models(bank.items, careless, args.seed))
+    outcomes = [sim.adaptive(visitors, k, args.seed + k) for k in range(args.visitors)]
+    out["person_fit"] = peer_mirt.person_fit_comparison(sim, visitors, outcomes)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--visitors", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--context", choices=["default", "urgent"], default="default")
+    parser.add_argument("--conditions", nargs="+", choices=[c.name for c in CONDITIONS],
+                        default=[c.name for c in CONDITIONS])
+    parser.add_argument("--mirt-visitors", type=int, default=200,
+                        help="simulees for mirt's multidimensional CAT (about 2 s each; 0: skip)")
+    parser.add_argument("--calibration-visitors", type=int, default=1500)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--curve", type=float, nargs="+", metavar="CERTAINTY",
                         help="only the stopping trade-off at these pathway certainties")
@@ -115,9 +225,9 @@ def main() -> None:
     bank = default_bank()
     context = CONTEXT if args.context == "default" else CONTEXT_URGENT_PHONE
     settings = bank.engine
-    visitors = draw_visitors(args.visitors, settings.domain_correlation, settings.level_cuts,
-                             args.seed)
     if args.curve:
+        visitors = draw_visitors(args.visitors, settings.domain_correlation,
+                                 settings.level_cuts, args.seed)
         rows = curve(bank, context, visitors, args.seed, args.curve)
         if args.json:
             print(json.dumps(rows))
@@ -129,60 +239,120 @@ def main() -> None:
                   f"{row['questions_p90']:>5.1f} {100 * row['pathway_agreement']:>17.1f}% "
                   f"{100 * row['level_within_one']:>16.1f}%")
         return
-    fit = run(Simulator(bank, context, None), visitors, args.seed)
-    misfit = run(Simulator(bank, context, perturbed_models(bank.items, args.seed)), visitors,
-                 args.seed)
-    length = round(fit["questions_median"])
-    uni = unidimensional(visitors, sorted({8, length, 12}), args.seed)
-    result = {
+    chosen = [c for c in CONDITIONS if c.name in args.conditions]
+    conditions = {c.name: run_condition(bank, context, c, args.visitors, args.seed)
+                  for c in chosen}
+    peer = mirt_peer(bank, context, args, conditions) if args.mirt_visitors else None
+    result: dict = {
         "visitors": args.visitors,
         "seed": args.seed,
         "context": context,
         "domain_correlation": settings.domain_correlation,
-        **fit,
-        "catsim_rmse": uni[f"catsim_rmse_{length}"],
-        "engine_rmse": uni[f"engine_rmse_{length}"],
-        "rmse_length": length,
-        **{k: v for k, v in uni.items()},
-        "misfit": misfit,
-        "seconds": round(time.perf_counter() - started, 1),
+        "conditions": conditions,
     }
+    if "own" in conditions:
+        own = draw_visitors(args.visitors, settings.domain_correlation, settings.level_cuts,
+                            args.seed)
+        length = round(conditions["own"]["questions_median"])
+        result["rmse_length"] = length
+        result["unidimensional"] = unidimensional(own, sorted({8, length, 12}), args.seed)
+    if peer is not None:
+        result["mirt"] = peer
+    result["seconds"] = round(time.perf_counter() - started, 1)
     if args.json:
         print(json.dumps(result))
         return
-    print_table(result)
+    print_tables(result)
 
 
-def print_table(r: dict) -> None:
-    m = r["misfit"]
-    rows = [
-        ("questions median / p90 / max", f"{r['questions_median']:.0f} / "
-         f"{r['questions_p90']:.0f} / {r['questions_max']}", "≤10 / ≤14",
-         f"{m['questions_median']:.0f} / {m['questions_p90']:.0f} / {m['questions_max']}"),
-    ]
-    for label, key in [
-        ("pathway agreement", "pathway_agreement"),
-        ("level exact", "level_exact"),
-        ("level within one", "level_within_one"),
-    ]:
-        for who, prefix in [("engine", ""), ("fixed form", "fixed_form_"), ("whole bank",
-                                                                            "full_bank_")]:
-            rows.append((f"{label}, {who}", f"{100 * r[prefix + key]:.1f} %", "",
-                         f"{100 * m[prefix + key]:.1f} %"))
-    rows.append(("knowledge checks per visitor (mean / share 0)",
-                 f"{r['knowledge_checks_mean']:.2f} / {100 * r['knowledge_checks_none']:.0f} %", "",
-                 f"{m['knowledge_checks_mean']:.2f} / {100 * m['knowledge_checks_none']:.0f} %"))
-    rows.append(("domain RMSE, engine", f"{r['domain_rmse']:.3f}", "",
-                 f"{m['domain_rmse']:.3f}"))
-    for key in sorted(k for k in r if k.startswith(("engine_rmse_", "catsim_rmse_"))):
-        rows.append((f"1-D {key.replace('_', ' ')}", f"{r[key]:.3f}", "", ""))
-    rows.append(("catsim step p95 (ms)", f"{r['catsim_step_ms_p95']:.2f}", "", ""))
-    print(f"{r['visitors']} visitors, seed {r['seed']}, context {r['context']}, "
-          f"fixed form of {r['fixed_form_length']} items, whole bank {r['full_bank_length']}")
-    print(f"{'figure':42} {'bank fits':>14} {'target':>10} {'misfit':>14}")
-    for label, value, target, mis in rows:
-        print(f"{label:42} {value:>14} {target:>10} {mis:>14}")
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}"
+
+
+def print_tables(r: dict) -> None:
+    print(f"{r['visitors']} visitors per condition, seed {r['seed']}, context {r['context']}")
+    print(f"{'condition':16} {'q med/p90/max':>13} {'@min':>5} {'agree':>6} {'alone':>6} "
+          f"{'fixed':>6} {'whole':>6} {'within1':>7} {'ECE':>5} {'>=.8':>5} {'right':>5} "
+          f"{'person':>6} {'k.chk':>5}")
+    for name, c in r["conditions"].items():
+        print(f"{name:16} {c['questions_median']:>5.0f}/{c['questions_p90']:.0f}/"
+              f"{c['questions_max']:<3} {_pct(c['stopped_at_minimum']):>5} "
+              f"{_pct(c['pathway_agreement']):>6} "
+              f"{_pct(c.get('pathway_agreement_decided_alone', 0.0)):>6} "
+              f"{_pct(c['fixed_form_pathway_agreement']):>6} "
+              f"{_pct(c['full_bank_pathway_agreement']):>6} {_pct(c['level_within_one']):>7} "
+              f"{c['ece']:>5.3f} {_pct(c['claims_at_least_0.8']):>5} "
+              f"{_pct(c['right_when_at_least_0.8']):>5} {_pct(c['to_person']):>6} "
+              f"{c['knowledge_checks_mean']:>5.2f}")
+    print("(agree / fixed / whole: pathway agreement in % for the engine, the fixed form of the "
+          "engine's median length, the whole bank; alone: the engine's agreement where it "
+          "decides without sending the visitor to a person; @min: share stopped at the minimum; "
+          ">=.8: "
+          "share of claims >= 0.8, right: how often those were right; person: sent to a person "
+          "as uncertain; k.chk: knowledge checks per visitor)")
+    print("\ncalibration: claimed certainty at the stop -> observed agreement (visitors)")
+    labels = [f"{lo:.2f}-{hi:.2f}" for lo, hi in itertools.pairwise(BINS)]
+    print(f"{'condition':16} " + " ".join(f"{lab:>18}" for lab in labels))
+    for name, c in r["conditions"].items():
+        cells = []
+        for row in c["calibration"]:
+            cells.append(f"{row['claimed']:.2f}->{row['observed']:.2f} ({row['visitors']})"
+                         if row["visitors"] else "-")
+        print(f"{name:16} " + " ".join(f"{cell:>18}" for cell in cells))
+    for name, c in r["conditions"].items():
+        extra = [f"{k}={v:.3f}" for k, v in c.items()
+                 if k.startswith(("careless_", "over_claimers_"))]
+        if c.get("stops"):
+            extra.append("stops " + ", ".join(f"{k} {_pct(v)} %" for k, v in c["stops"].items()))
+        if extra:
+            print(f"{name}: " + "; ".join(extra))
+    if "mirt" in r:
+        print_mirt(r["mirt"])
+    if "unidimensional" in r:
+        u = r["unidimensional"]
+        print("\n1-D comparison (RMSE of the general ability at fixed length):")
+        for key in sorted(k for k in u if k.startswith(("engine_rmse", "catsim_rmse"))):
+            print(f"  {key.replace('_', ' '):24} {u[key]:.3f}")
+        print(f"  catsim step p95 (ms)     {u['catsim_step_ms_p95']:.2f}")
     print(f"({r['seconds']} s)")
+
+
+def print_mirt(m: dict) -> None:
+    if "error" in m:
+        print(f"\nmirt: {m['error']}")
+        return
+    c = m["cat"]
+    print(f"\nmirt's multidimensional CAT at equal length ({c['length']} questions, "
+          f"{c['visitors']} simulees, the same answers):")
+    print(f"  pathway agreement  engine {_pct(c['engine_pathway_agreement'])} %   "
+          f"mirt {_pct(c['mirt_pathway_agreement'])} %")
+    print(f"  level exact        engine {_pct(c['engine_level_exact'])} %   "
+          f"mirt {_pct(c['mirt_level_exact'])} %")
+    print(f"  step ms p50 / p95  engine {c['engine_step_ms_p50']:.2f} / "
+          f"{c['engine_step_ms_p95']:.2f}   mirt {c['mirt_step_ms_p50']:.1f} / "
+          f"{c['mirt_step_ms_p95']:.1f}")
+    k = m["calibration"]
+    print(f"calibration recovery ({k['visitors']} simulees, half the items each; r / RMSE / "
+          "errors in standard errors):")
+    for label, key in [("kiosk calibrate, can-do a", "kiosk_a"),
+                       ("mirt GRM, can-do a", "mirt_grm_a"),
+                       ("kiosk calibrate, can-do b", "kiosk_b"),
+                       ("mirt GRM, can-do b", "mirt_grm_b"),
+                       ("kiosk calibrate, all a", "kiosk_all_items_a"),
+                       ("mirt bfactor (dichotomised), all a", "mirt_bifactor_a"),
+                       ("kiosk calibrate, all middle b", "kiosk_all_items_middle_b"),
+                       ("mirt bfactor (dichotomised), middle b", "mirt_bifactor_middle_b")]:
+        v = k[key]
+        z = f" / {v['z_spread']:.2f}" if "z_spread" in v else ""
+        print(f"  {label:40} {v['r']:.3f} / {v['rmse']:.3f}{z}")
+    print(f"  seconds: kiosk {k['kiosk_seconds']:.1f}, mirt GRM {k['mirt_grm_seconds']:.1f}, "
+          f"mirt bfactor {k['mirt_bifactor_seconds']:.1f}; standard errors of b, kiosk / mirt: "
+          f"{k['se_b_ratio_kiosk_to_mirt']:.2f}")
+    p = m["person_fit"]
+    print(f"person fit (careless_over, {p['careless_visitors']} careless): flagged careless / "
+          f"attentive: engine {_pct(p['engine_flags_careless'])} / "
+          f"{_pct(p['engine_flags_attentive'])} %, mirt lz {_pct(p['mirt_lz_flags_careless'])} / "
+          f"{_pct(p['mirt_lz_flags_attentive'])} %")
 
 
 if __name__ == "__main__":

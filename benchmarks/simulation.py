@@ -1,9 +1,12 @@
 """Simulated visitors for the engine benchmarks (quality and speed), shared by both scripts.
 
-Visitors have true per-domain abilities from the bank's own bifactor structure (a general factor
-plus domain parts, correlation ``rho`` between domains); they answer from an item model (the
-bank's, or a perturbed one for the misfit run); truth is their true levels routed by the bank's
-own rules.
+Visitors have true per-domain abilities from a bifactor structure (a general factor plus domain
+parts, correlation ``rho`` between domains); they answer from an item model (the bank's, or a
+perturbed one) and, in the conditions that differ from the engine's assumptions, not always as
+that model says: careless visitors answer at random, over-claimers one step higher half of the
+time on can-do statements, and anyone may say "not sure". Truth is their true levels routed by
+the bank's own rules, with the share of "not sure" the visit actually had (a visit that was half
+"not sure" is rightly sent to an adviser whatever the levels).
 """
 
 from __future__ import annotations
@@ -12,15 +15,16 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kiosk.bank.model import Bank, CanDoItem, KnowledgeItem
-from kiosk.domain import DOMAIN_IDS
+from kiosk.domain import DOMAIN_IDS, DONT_KNOW
 from kiosk.engine.estimator import GridPosterior
-from kiosk.engine.irt import GradedResponse, KnowsOrGuesses, model_of, score
+from kiosk.engine.irt import NO_INFORMATION, GradedResponse, KnowsOrGuesses, model_of, score
 from kiosk.engine.pool import ItemPool
 from kiosk.engine.session import AdaptiveSession
 from kiosk.engine.state import PathwayTable, decided_levels
@@ -50,31 +54,84 @@ Model = GradedResponse | KnowsOrGuesses
 
 
 @dataclass(frozen=True)
+class Condition:
+    """How the simulated visitors differ from what the engine assumes (nothing, by default)."""
+
+    name: str
+    label: str
+    correlation: float | None = None  # between domains; None: the bank's own
+    ability_mean: float = 0.0
+    parameters: Literal["bank", "misfit", "perturbed"] = "bank"
+    careless: float = 0.0  # share of visitors who answer at random
+    over_claimers: float = 0.0  # share who answer a can-do one step higher half of the time
+    not_sure: float = 0.0  # chance that any answer is "not sure"
+
+
+CONDITIONS = (
+    Condition("own", "the engine's own model"),
+    Condition("misfit", "parameters off: b + N(0, 0.3), a x U(0.8, 1.2)", parameters="misfit"),
+    Condition("perturbed", "parameters off: b + N(0, 0.4), a x LogN(0, 0.25)",
+              parameters="perturbed"),
+    Condition("correlation_0.4", "domain correlation 0.4", correlation=0.4),
+    Condition("correlation_0.9", "domain correlation 0.9", correlation=0.9),
+    Condition("careless_over", "15 % careless, 15 % over-claimers", careless=0.15,
+              over_claimers=0.15),
+    Condition("not_sure_20", "20 % of answers 'not sure'", not_sure=0.2),
+    Condition("low_skill", "low-skill audience (ability mean -1)", ability_mean=-1.0),
+)
+
+
+@dataclass(frozen=True)
 class Visitors:
     general: np.ndarray  # (N,) general ability: the 1-D truth
     theta: np.ndarray  # (N, D) domain abilities
     levels: np.ndarray  # (N, D) true levels
+    careless: np.ndarray  # (N,) bool: answers at random
+    over_claimer: np.ndarray  # (N,) bool: one step higher half of the time on can-do
+    not_sure: float = 0.0  # chance that any answer is "not sure"
 
 
 def default_bank() -> Bank:
     return load_assessment().bank
 
 
-def draw_visitors(n: int, rho: float, cuts: Sequence[float], seed: int) -> Visitors:
+def draw_visitors(
+    n: int, rho: float, cuts: Sequence[float], seed: int, condition: Condition = CONDITIONS[0]
+) -> Visitors:
     rng = np.random.default_rng(seed)
     g = rng.standard_normal(n)
     s = rng.standard_normal((n, len(DOMAIN_IDS)))
-    theta = np.sqrt(rho) * g[:, None] + np.sqrt(1.0 - rho) * s
+    rho = rho if condition.correlation is None else condition.correlation
+    theta = condition.ability_mean + np.sqrt(rho) * g[:, None] + np.sqrt(1.0 - rho) * s
     levels = np.searchsorted(np.asarray(cuts), theta, side="right").astype(np.int8)
-    return Visitors(g, theta, levels)
+    style = rng.random(n)
+    careless = style < condition.careless
+    over = (style >= condition.careless) & (style < condition.careless + condition.over_claimers)
+    return Visitors(g + condition.ability_mean, theta, levels, careless, over, condition.not_sure)
 
 
-def perturbed_models(items: Sequence[CanDoItem | KnowledgeItem], seed: int) -> list[Model]:
-    """The misfit run's answering models: difficulties shifted by N(0, 0.3), a scaled 0.8-1.2."""
+def condition_models(
+    items: Sequence[CanDoItem | KnowledgeItem], condition: Condition, seed: int
+) -> list[Model] | None:
+    """The answering models of a condition; None: the bank's own."""
+    if condition.parameters == "misfit":
+        return perturbed_models(items, seed)
+    if condition.parameters == "perturbed":
+        return perturbed_models(items, seed, shift_sd=0.4, log_scale_sd=0.25)
+    return None
+
+
+def perturbed_models(
+    items: Sequence[CanDoItem | KnowledgeItem], seed: int, shift_sd: float = 0.3,
+    log_scale_sd: float | None = None,
+) -> list[Model]:
+    """Answering models off the bank's: difficulties shifted by N(0, shift_sd), discriminations
+    scaled by U(0.8, 1.2) or, given ``log_scale_sd``, by LogNormal(0, log_scale_sd)."""
     rng = np.random.default_rng(seed)
     out: list[Model] = []
     for item in items:
-        shift, scale = rng.normal(0.0, 0.3), rng.uniform(0.8, 1.2)
+        shift = rng.normal(0.0, shift_sd)
+        scale = rng.lognormal(0.0, log_scale_sd) if log_scale_sd else rng.uniform(0.8, 1.2)
         if isinstance(item, CanDoItem):
             thresholds = tuple(b + shift for b in item.params.b)
             out.append(GradedResponse(item.params.a * scale, thresholds))
@@ -98,12 +155,40 @@ def answer_option(
     return next(o.id for o in item.options if o.id != item.correct)
 
 
+def visitor_answer(
+    visitors: Visitors, k: int, item: CanDoItem | KnowledgeItem, model: Model, theta: float,
+    rng: np.random.Generator, scale: Sequence[str],
+) -> str:
+    """What visitor ``k`` answers, with the condition's ways of not following the model."""
+    if visitors.not_sure and rng.random() < visitors.not_sure:
+        return DONT_KNOW
+    options = list(scale) if isinstance(item, CanDoItem) else [o.id for o in item.options]
+    if visitors.careless[k]:
+        return options[int(rng.integers(len(options)))]
+    option = answer_option(item, model, theta, rng, scale)
+    if visitors.over_claimer[k] and isinstance(item, CanDoItem) and rng.random() < 0.5:
+        return scale[min(scale.index(option) + 1, len(scale) - 1)]
+    return option
+
+
 @dataclass(frozen=True)
 class Outcome:
     asked: int
     levels: np.ndarray  # (D,)
     ability: np.ndarray  # (D,) posterior means
     knowledge: int = 0  # knowledge checks among the questions asked
+    claimed: int = -1  # index of the pathway the engine claims at the stop
+    certainty: float = 0.0  # the probability it gives that pathway
+    dont_know_share: float = 0.0
+    uncertain: str = ""  # why the result is uncertain ("": it is not)
+    stop: str = ""  # why the series stopped
+    careless: float = 0.0  # the engine's probability that the answers were random
+
+    @property
+    def to_person(self) -> bool:
+        """The result sends the visitor to a person, as uncertain."""
+        return bool(self.uncertain)
+    answers: tuple[tuple[int, int], ...] = ()  # (item, scored category), informative ones
 
 
 class Simulator:
@@ -119,36 +204,62 @@ class Simulator:
         self.answer_models = answer_models or list(self.pool.models)
         self.scale = [o.id for o in bank.scale.options]
 
-    def pathway(self, levels: np.ndarray) -> np.ndarray:
-        return self.table[vector_index(np.atleast_2d(levels))]
+    def pathway(self, levels: np.ndarray, dont_know_share: float = 0.0,
+                answered: int = 60) -> np.ndarray:
+        """The pathway of each level vector for a visit with this share of "not sure"."""
+        table = self.router.pathway_table(self.context, dont_know_share, answered)
+        return table[vector_index(np.atleast_2d(levels))]
 
-    def adaptive(self, theta: np.ndarray, seed: int) -> Outcome:
+    def adaptive(self, visitors: Visitors, k: int, seed: int) -> Outcome:
         rng = np.random.default_rng(seed + 1_000_003)
+        theta = visitors.theta[k]
         session = AdaptiveSession(self.pool, self.router, self.context, seed=seed)
         while (item := session.current) is not None:
             i = self.pool.index[item.id]
             d = int(self.pool.domain_of[i])
-            session.answer(answer_option(item, self.answer_models[i], theta[d], rng, self.scale))
+            session.answer(visitor_answer(visitors, k, item, self.answer_models[i], theta[d],
+                                          rng, self.scale))
         est = session.estimate()
+        claims = np.array([est.pathway_probabilities[p] for p in self.router.pathway_ids])
+        scored = [(self.pool.index[i], score(self.bank.item(i), o, self.scale))
+                  for i, o in session.answers]
         return Outcome(
             session.asked,
             np.array([est.levels[d] for d in DOMAIN_IDS]),
             np.array([est.ability[d] for d in DOMAIN_IDS]),
             sum(isinstance(self.bank.item(i), KnowledgeItem) for i, _ in session.answers),
+            int(claims.argmax()),
+            float(claims.max()),
+            est.dont_know_share,
+            str(getattr(est, "uncertain", None) or ""),
+            str(getattr(est, "stop", "")),
+            float(getattr(est, "careless", 0.0)),
+            tuple((i, r) for i, r in scored if r >= 0),
         )
 
-    def fixed(self, form: Sequence[int], theta: np.ndarray, seed: int) -> Outcome:
+    def fixed(self, form: Sequence[int], visitors: Visitors, k: int, seed: int) -> Outcome:
         """The estimate after the items of ``form`` (pool indices), in that order."""
         rng = np.random.default_rng(seed + 2_000_003)
-        post = GridPosterior(self.pool.grid, len(DOMAIN_IDS))
+        theta = visitors.theta[k]
+        pool = self.pool
+        post = GridPosterior(pool.grid, len(DOMAIN_IDS), self.bank.engine.careless_share)
+        dont_know = 0
         for i in form:
-            item, d = self.pool.items[i], int(self.pool.domain_of[i])
-            option = answer_option(item, self.answer_models[i], theta[d], rng, self.scale)
+            item, d = pool.items[i], int(pool.domain_of[i])
+            option = visitor_answer(visitors, k, item, self.answer_models[i], theta[d], rng,
+                                    self.scale)
+            dont_know += option == DONT_KNOW
             response = score(item, option, self.scale)
-            post.update(d, self.pool.models[i].log_likelihood(response, self.pool.grid.theta))
+            if response != NO_INFORMATION:
+                latent = pool.grid.latent(float(pool.bias_loading[i]))
+                post.update(d, pool.models[i].log_likelihood(response, latent),
+                            float(pool.careless_log_likelihood[i]))
         mean, _ = post.ability_mean_sd()
-        levels = decided_levels(post.level_vector_probabilities(), self.pathway_table)
-        return Outcome(len(form), levels, mean)
+        share = dont_know / len(form)
+        table = PathwayTable.cached(self.router.pathway_table(self.context, share, len(form)),
+                                    len(self.router.pathway_ids))
+        levels = decided_levels(post.level_vector_probabilities(), table)
+        return Outcome(len(form), levels, mean, dont_know_share=share)
 
     def balanced_form(self, length: int) -> list[int]:
         """A fixed form: domains in turn, each time its most informative item over the prior."""

@@ -1,13 +1,18 @@
-"""Storage at scale and, with --crash N, the SIGKILL check (nothing whose save returned lost).
+"""Storage at scale, and with --crash N the SIGKILL check: N kills, nothing returned lost.
 
 For each size, a data directory is filled with ``kiosk demo-data`` (synthetic records), then a
-fresh worker process opens the store and measures: durable saves (p50, p95), aggregate counts,
-a full JSON-lines export, and its own peak RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss``
-of that worker, so the filling does not count). Same-run baselines: a plain TinyDB JSONStorage
+fresh worker process opens the store and measures: opening (in all, and how long it held the
+lock: reading the journal happens before taking it, so that part must not grow with the size),
+durable saves of a whole visit (record, answer sheet, counts: p50, p95), aggregate counts, a
+full JSON-lines export, and its own peak RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss`` of
+that worker, so the filling does not count). Same-run baselines: a plain TinyDB JSONStorage
 insert into a file of the same records (the naive design; only a few inserts at large sizes,
 each costs a whole-file rewrite) and one line appended with fsync (the physical floor).
 
-    python benchmarks/storage.py [--sizes 0,10000,100000] [--saves 200] [--crash 200] [--json]
+With --open-sizes, a second table: opening alone (in all, and under the lock) at larger sizes.
+
+    python benchmarks/storage.py [--sizes 0,10000,100000] [--open-sizes 0,10000,100000,1000000]
+        [--saves 200] [--crash 200] [--json]
 """
 
 from __future__ import annotations
@@ -21,17 +26,19 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from storage_checks import crash_check, example_record
+from storage_checks import crash_check, example_counted, example_record, example_sheet
 from storage_summary import counts, export_jsonl
 from tinydb import TinyDB
 
 from kiosk.storage import ResultStore
 
 TARGETS = {"save_p95_ms": 20.0, "save_vs_floor": 10.0, "stats_s": 1.0, "export_s": 2.0,
-           "peak_rss_mb": 300.0}
+           "peak_rss_mb": 300.0, "open_lock_held_ms": 50.0}
 
 
 def percentiles(seconds: list[float]) -> dict[str, float]:
@@ -49,12 +56,33 @@ def timed(action: Any, repeat: int) -> list[float]:
     return times
 
 
+def lock_holds(store_class: type[ResultStore]) -> list[float]:
+    """Record how long each use of the lock lasts, from now on."""
+    holds: list[float] = []
+    locked = store_class._locked
+
+    @contextmanager
+    def timed_lock(self: ResultStore) -> Iterator[None]:
+        with locked(self):
+            start = time.perf_counter()
+            try:
+                yield
+            finally:
+                holds.append(time.perf_counter() - start)
+
+    store_class._locked = timed_lock  # type: ignore[method-assign]
+    return holds
+
+
 def worker(data_dir: Path, saves: int) -> dict[str, Any]:
     """Runs in its own process, so that its peak RSS is the store's alone."""
+    holds = lock_holds(ResultStore)
     start = time.perf_counter()
     store = ResultStore(data_dir)
     opened = time.perf_counter() - start
-    save = timed(lambda: store.save(example_record()), saves)
+    held = sum(holds)
+    save = timed(lambda: store.save(example_record(), example_sheet(), example_counted()),
+                 saves)
     start = time.perf_counter()
     summary = counts(store, include_synthetic=True)  # demo data is all synthetic
     stats_s = time.perf_counter() - start
@@ -62,8 +90,19 @@ def worker(data_dir: Path, saves: int) -> dict[str, Any]:
     with open(data_dir.parent / "export.jsonl", "wb") as out:
         exported = export_jsonl(store, out, include_synthetic=True)
     export_s = time.perf_counter() - start
-    return {"open_s": opened, "save": percentiles(save), "stats_s": stats_s,
+    return {"open_s": opened, "open_lock_held_ms": held * 1000, "save": percentiles(save),
+            "stats_s": stats_s,
             "stats_total": summary.total, "export_s": export_s, "exported": exported,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def opener(data_dir: Path, _: int) -> dict[str, Any]:
+    """Opening only: in all, and how long the lock was held (it must not grow with size)."""
+    holds = lock_holds(ResultStore)
+    start = time.perf_counter()
+    store = ResultStore(data_dir)
+    opened = time.perf_counter() - start
+    return {"open_s": opened, "open_lock_held_ms": sum(holds) * 1000, "records": store.count(),
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -95,16 +134,27 @@ def in_subprocess(function: str, *args: str) -> dict[str, Any]:
     return json.loads(out)
 
 
-def measure(size: int, saves: int, root: Path) -> dict[str, Any]:
+def filled(size: int, root: Path) -> tuple[Path, float]:
+    """A data directory holding ``size`` synthetic results, and how long filling it took."""
     data_dir = root / f"n{size}" / "data"
+    if data_dir.exists():
+        return data_dir, 0.0
     data_dir.mkdir(parents=True)
-    fill_s = 0.0
+    start = time.perf_counter()
     if size:
-        start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "kiosk", "demo-data", "--count", str(size),
                         "--data-dir", str(data_dir), "--seed", "1"],
                        check=True, capture_output=True)
-        fill_s = time.perf_counter() - start
+    return data_dir, time.perf_counter() - start
+
+
+def measure_open(size: int, root: Path) -> dict[str, Any]:
+    data_dir, _ = filled(size, root)
+    return {"size": size, **in_subprocess("opener", str(data_dir), "0")}
+
+
+def measure(size: int, saves: int, root: Path) -> dict[str, Any]:
+    data_dir, fill_s = filled(size, root)
     naive_inserts = saves if size <= 1000 else max(3, saves * 1000 // size)
     result = {
         "size": size,
@@ -129,13 +179,15 @@ def verdict(result: dict[str, Any]) -> dict[str, bool]:
         "stats_s": kiosk["stats_s"] <= TARGETS["stats_s"],
         "export_s": kiosk["export_s"] <= TARGETS["export_s"],
         "peak_rss_mb": kiosk["peak_rss_mb"] <= TARGETS["peak_rss_mb"],
+        "open_lock_held_ms": kiosk["open_lock_held_ms"] <= TARGETS["open_lock_held_ms"],
     }
 
 
-def table(results: list[dict[str, Any]], crash: dict[str, Any] | None) -> str:
+def table(results: list[dict[str, Any]], crash: dict[str, Any] | None,
+          opening: list[dict[str, Any]]) -> str:
     rows = ["records | fill s | save p50/p95 ms | floor p95 ms | x floor | naive p95 ms (n) "
-            "| naive/kiosk | stats s | export s | open s | peak RSS MB",
-            "---|---|---|---|---|---|---|---|---|---|---"]
+            "| naive/kiosk | stats s | export s | open s | lock held at open ms | peak RSS MB",
+            "---|---|---|---|---|---|---|---|---|---|---|---"]
     for r in results:
         k, f, n = r["kiosk"], r["fsync_floor"], r["naive_tinydb"]
         rows.append(
@@ -144,11 +196,15 @@ def table(results: list[dict[str, Any]], crash: dict[str, Any] | None) -> str:
             f" | {r['ratios']['save_p95_vs_floor']:.1f}"
             f" | {n['p95_ms']:.1f} ({n['n']}) | {r['ratios']['naive_p95_vs_save_p95']:.0f}"
             f" | {k['stats_s']:.2f} | {k['export_s']:.2f} | {k['open_s']:.2f}"
-            f" | {k['peak_rss_mb']:.0f}"
+            f" | {k['open_lock_held_ms']:.1f} | {k['peak_rss_mb']:.0f}"
         )
     last = results[-1]
     rows.append(f"targets at {last['size']}: " + ", ".join(
         f"{name} {'met' if ok else 'MISSED'}" for name, ok in verdict(last).items()))
+    if opening:
+        rows += ["", "records | open s | lock held at open ms | peak RSS MB", "---|---|---|---"]
+        rows += [f"{o['size']} | {o['open_s']:.2f} | {o['open_lock_held_ms']:.1f} | "
+                 f"{o['peak_rss_mb']:.0f}" for o in opening]
     if crash:
         rows.append(f"crash: {crash['kills']} SIGKILLs, {crash['promised']} returned saves, "
                     f"{crash['missing']} missing, {crash['incidents']} incidents, "
@@ -159,6 +215,7 @@ def table(results: list[dict[str, Any]], crash: dict[str, Any] | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="0,10000,100000")
+    parser.add_argument("--open-sizes", default="", help="e.g. 0,10000,100000,1000000")
     parser.add_argument("--saves", type=int, default=200)
     parser.add_argument("--crash", type=int, default=0, help="also run N SIGKILLs")
     parser.add_argument("--json", action="store_true")
@@ -166,21 +223,22 @@ def main() -> None:
     args = parser.parse_args()
     if args.run:
         name, directory, count = args.run
-        function = {"worker": worker, "naive": naive_baseline}[name]
+        function = {"worker": worker, "naive": naive_baseline, "opener": opener}[name]
         print(json.dumps(function(Path(directory), int(count))))
         return
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-", dir=os.environ.get("BENCH_TMP")) as tmp:
         root = Path(tmp)
         results = [measure(int(s), args.saves, root) for s in args.sizes.split(",")]
+        opening = [measure_open(int(s), root) for s in args.open_sizes.split(",") if s]
         crash = None
         if args.crash:
             report = crash_check(root / "crash" / "data", args.crash, seed=1)
             crash = {"kills": report.kills, "promised": report.promised,
                      "missing": len(report.missing), "incidents": report.incidents,
                      "opened": report.opened}
-    summary = {"results": results, "targets": TARGETS, "met": verdict(results[-1]),
-               "crash": crash}
-    print(json.dumps(summary, indent=1) if args.json else table(results, crash))
+    summary = {"results": results, "opening": opening, "targets": TARGETS,
+               "met": verdict(results[-1]), "crash": crash}
+    print(json.dumps(summary, indent=1) if args.json else table(results, crash, opening))
 
 
 if __name__ == "__main__":

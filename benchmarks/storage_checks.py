@@ -25,14 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.records import AssessmentRecord, new_result_id
+from kiosk.records import AnswerSheet, Counted, VisitRecord, new_result_id
 from kiosk.storage.store import ResultStore
 
 EXPIRED_WEEK = "2001-W01"
 PURGE_EVERY = 25
 
 
-def example_record(**changes: Any) -> AssessmentRecord:
+def example_record(**changes: Any) -> VisitRecord:
     """A plausible, valid record (not drawn through the engine: fast, for storage checks)."""
     fields: dict[str, Any] = {
         "result_id": new_result_id(),
@@ -40,21 +40,36 @@ def example_record(**changes: Any) -> AssessmentRecord:
         "questionnaire_version": "1.0.0",
         "site_id": "example",
         "mode": "self",
-        "language": "fr",
         "iso_week": "2026-W48",
-        "duration_minutes": 4,
+        "duration": "<5",
         "questions_asked": 11,
         "completion": "completed",
         "levels": {"devices": 2, "information": 2, "communication": 1, "documents": 1,
                    "procedures": 0, "safety": 2},
         "pathway": "workshops",
-        "access_needs": ["identity"],
-        "answers": {"dev-wifi": "alone", "pro-account": "with_help", "saf-phishing": "alone"},
-        "context": {"visit_reason": "job", "urgency": "no", "equipment": "smartphone"},
-        "age_band": "45-64",
     }
     fields.update(changes)
-    return AssessmentRecord(**fields)
+    return VisitRecord(**fields)
+
+
+def example_sheet(**changes: Any) -> AnswerSheet:
+    fields: dict[str, Any] = {
+        "questionnaire_id": "competences-numeriques",
+        "questionnaire_version": "1.0.0",
+        "quarter": "2026-Q4",
+        "answers": {"dev-wifi": "alone", "pro-account": "with_help", "saf-phishing": "alone"},
+    }
+    fields.update(changes)
+    return AnswerSheet(**fields)
+
+
+def example_counted(**changes: Any) -> Counted:
+    fields: dict[str, Any] = {
+        "site_id": "example", "iso_week": "2026-W48", "language": "fr", "age_band": "45-64",
+        "reason": "procedure", "needs": [], "pathway": "workshops",
+    }
+    fields.update(changes)
+    return Counted(**fields)
 
 
 def derived_id(prefix: str, n: int) -> str:
@@ -67,7 +82,7 @@ def _crash_writer(data_dir: Path) -> None:
     while True:
         n += 1
         record = example_record()
-        store.save(record)
+        store.save(record, example_sheet(), example_counted())
         print(record.result_id, flush=True)  # only once save has returned
         if n % PURGE_EVERY == 0:
             store.save(example_record(iso_week=EXPIRED_WEEK))

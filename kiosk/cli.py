@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import time
@@ -35,7 +36,6 @@ DataDirOption = Annotated[
     typer.Option(
         "--data-dir",
         help=f"Where results are stored (default: ${paths.DATA_DIR_ENV}, else a per-user folder).",
-        file_okay=False,
     ),
 ]
 BankOption = Annotated[
@@ -65,6 +65,9 @@ def run(
     language: LanguageOption = None,
 ) -> None:
     """Start the kiosk for visitors."""
+    from kiosk.storage import ResultStore, StorageError
+    from kiosk.storage.disk import private_dir, private_umask
+    from kiosk.storage.saver import SaveQueue
     from kiosk.ui.app import KioskApp
 
     assessment = _load(bank, site)
@@ -75,21 +78,37 @@ def run(
         typer.echo(f"language '{language}' is not in the questionnaire: use one of "
                    f"{', '.join(languages)}", err=True)
         raise typer.Exit(2)
+    private_umask()
     directory = paths.data_dir(data_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    # The screen belongs to the visitor: staff read what goes wrong in this file. No time
-    # stamps: next to a visit's outcome they would tell when that person was here.
-    logging.basicConfig(
-        filename=directory / "kiosk.log",
-        level=logging.INFO,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
-    store = _open_store(directory)
-    code = run_until_quit(lambda: KioskApp(assessment, store, language=language))
+    with contextlib.suppress(StorageError):  # the store says it again, on the screen
+        private_dir(directory)
+    _log_to(directory / "kiosk.log")
+    # A folder that cannot be used is shown to staff on the kiosk's screen, which goes on
+    # trying; quitting then says it here too.
+    saver = SaveQueue(lambda: ResultStore(directory))
+    saver.start()
+    code = run_until_quit(lambda: KioskApp(assessment, saver, language=language))
+    status = saver.close()
+    if status.waiting or not status.ready:
+        lost = f"{status.waiting} results could not be saved; " if status.waiting else ""
+        typer.echo(f"cannot use the results folder: {lost}{status.problem}", err=True)
+        raise typer.Exit(1)
     if code:
         typer.echo(f"the kiosk stopped after repeated errors: see {directory / 'kiosk.log'}",
                    err=True)
         raise typer.Exit(code)
+
+
+def _log_to(path: Path) -> None:
+    """Staff read what goes wrong in ``kiosk.log`` (the screen belongs to the visitor). No time
+    stamps: next to a visit's outcome they would tell when that person was here. A folder
+    that cannot hold the log is reported by the store, on the screen."""
+    try:
+        handler: logging.Handler = logging.FileHandler(path)
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(handlers=[handler], level=logging.INFO)
 
 
 class _Runnable(Protocol):
@@ -166,7 +185,11 @@ def demo_data(
     data_dir: DataDirOption = None,
     bank: BankOption = None,
     site: SiteOption = None,
-    seed: Annotated[int, typer.Option("--seed", help="Same seed, same results.")] = 0,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", help="Same seed, same results (default: a new random draw "
+                     "each time, so every run adds COUNT new results)."),
+    ] = None,
     engine_visits: Annotated[
         int, typer.Option("--engine-visits", min=1, help="Visitors simulated in full.")
     ] = 1000,
@@ -175,14 +198,14 @@ def demo_data(
 
     Simulated visitors answer the real engine's questions from the bank's item model. The
     engine takes about 15 ms a visitor, so only the first --engine-visits are simulated in
-    full; the rest resample those results with new random ids, weeks and durations.
+    full; the rest resample those results with new random ids and weeks.
     """
     from itertools import islice
 
     from kiosk.demo_data import synthetic_records
 
     assessment = _load(bank, site)
-    store = _open_store(data_dir)
+    store = _open_store(data_dir, writes=True)
     started = time.perf_counter()
     records = synthetic_records(assessment, count, seed=seed, engine_visits=engine_visits)
     added = 0
@@ -201,17 +224,23 @@ def purge(
     data_dir: DataDirOption = None,
 ) -> None:
     """Delete results of weeks older than the retention period; say how many and which weeks."""
-    store = _open_store(data_dir)
+    store = _open_store(data_dir, writes=True)
     report = _storage_call(lambda: store.purge(retention_months))
     weeks = ", ".join(f"{w} ({n})" for w, n in report.deleted_by_week.items())
     typer.echo(f"deleted {report.deleted} results of weeks ending before {report.cutoff}"
                + (f": {weeks}" if weeks else ""))
+    typer.echo(f"deleted {report.sheets_deleted} answer sheets of quarters ending before then; "
+               f"{report.asides_changed} copies of damaged files cleared of old results")
 
 
-def _open_store(data_dir: Path | None) -> ResultStore:
+def _open_store(data_dir: Path | None, writes: bool = False) -> ResultStore:
     from kiosk.storage import ResultStore
+    from kiosk.storage.disk import private_umask
 
+    private_umask()
     store = _storage_call(lambda: ResultStore(paths.data_dir(data_dir)))
+    if writes:  # before any work: a command that cannot finish should not start
+        _storage_call(store.check_writable)
     for incident in store.incidents:
         typer.echo(incident.message(), err=True)
     return store
@@ -223,7 +252,7 @@ def _storage_call(call: Callable[[], T]) -> T:
     try:
         return call()
     except StorageError as exc:
-        typer.echo(f"storage error: {exc}", err=True)
+        typer.echo(f"cannot use the results folder: {exc}", err=True)
         raise typer.Exit(1) from exc
 
 
@@ -311,13 +340,13 @@ def calibrate(
         next_version,
         responses_by_item,
     )
-    from kiosk.storage import ResultStore
 
     source = bank or paths.default_bank()
     loaded = _load(source, None).bank
-    stored = ResultStore(paths.data_dir(data_dir)).records(include_synthetic=include_synthetic)
-    records = [r for r in stored if r.questionnaire_id == loaded.id]
-    if not records:
+    store = _open_store(data_dir)
+    stored = _storage_call(lambda: list(store.sheets(include_synthetic=include_synthetic)))
+    sheets = [s for s in stored if s.questionnaire_id == loaded.id]
+    if not sheets:
         typer.echo(f"no stored answers for questionnaire '{loaded.id}': nothing to calibrate",
                    err=True)
         raise typer.Exit(1)
@@ -327,7 +356,7 @@ def calibrate(
         typer.echo(f"{target}: already exists; it is never overwritten: choose another --out",
                    err=True)
         raise typer.Exit(1)
-    estimates = estimate(loaded, responses_by_item(loaded, [r.answers for r in records]))
+    estimates = estimate(loaded, responses_by_item(loaded, [s.answers for s in sheets]))
     new_bank = calibrated_bank(loaded, estimates, version)
     data = new_bank.model_dump(mode="json", exclude_defaults=True, by_alias=True)
     try:  # check the new parameters before anything is written
@@ -335,11 +364,16 @@ def calibrate(
     except ValueError as exc:
         typer.echo(f"the re-estimated bank is not valid, nothing written: {exc}", err=True)
         raise typer.Exit(1) from exc
-    with target.open("x", encoding="utf-8") as handle:
-        yaml.safe_dump(data, handle, allow_unicode=True, sort_keys=False, width=100)
+    try:
+        with target.open("x", encoding="utf-8") as handle:
+            yaml.safe_dump(data, handle, allow_unicode=True, sort_keys=False, width=100)
+    except OSError as exc:
+        typer.echo(f"{target}: cannot be written ({exc.strerror}): choose another --out",
+                   err=True)
+        raise typer.Exit(1) from exc
     changed = sum(e.changed for e in estimates)
     typer.echo(f"{target}: questionnaire '{loaded.id}' {loaded.version} -> {version}, "
-               f"{len(records)} stored assessments, {changed} of {len(estimates)} items "
+               f"{len(sheets)} stored answer sheets, {changed} of {len(estimates)} items "
                f"re-estimated (the others had fewer answers than needed and kept theirs)")
 
 

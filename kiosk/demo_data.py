@@ -1,26 +1,29 @@
 """Synthetic results for demonstrations and benchmarks, drawn through the real engine.
 
-Simulated visitors get true per-domain abilities from a normal law with correlation 0.7 between
-domains (digital skills go together), answer context questions at random, and answer each
-question the engine asks by sampling from that item's own model at their ability (with a few
-"je ne sais pas"). Every record is flagged ``synthetic``.
+Simulated visitors come from :class:`Population`: who comes to a digital-inclusion desk (mostly
+French speakers, many older people, most of them there for an online procedure), with true
+per-domain abilities from a normal law with correlation 0.7 between domains (digital skills go
+together) whose mean falls with age. Each visitor answers the context questions from the
+population's shares and each question the engine asks by sampling from that item's own model at
+their ability (with a few "je ne sais pas"). Every record is flagged ``synthetic``.
 
 The engine takes about 15 ms per visitor, so at most ``engine_visits`` visitors are simulated
-in full; a larger count is reached by resampling those results with new random ids, weeks and
-durations (the levels, pathway and answers of a resampled record are those of a simulated one).
+in full; a larger count is reached by resampling those results with new random ids and weeks
+(the levels, pathway, answers and counts of a resampled visit are those of a simulated one).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
 
-from kiosk.bank.model import DONT_KNOW, CanDoItem
+from kiosk.bank.model import AGE_QUESTION, DONT_KNOW, CanDoItem
 from kiosk.domain import DOMAIN_IDS
-from kiosk.records import AssessmentRecord, iso_week
-from kiosk.visit import Assessment, Question, Visit
+from kiosk.records import StoredVisit, iso_week
+from kiosk.visit import Assessment, Outcome, Question, Visit
 
 ENGINE_VISITS = 1000
 CORRELATION = 0.7
@@ -28,30 +31,103 @@ DONT_KNOW_RATE = 0.04
 ABANDON_RATE = 0.05
 SPAN_WEEKS = 130  # spread over about 30 months, so that a 24-month retention has work to do
 
+Shares = Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Population:
+    """Who comes to the kiosk, as shares; the assumptions are written out here, not hidden.
+
+    The shares are rough figures of French and Swiss digital-inclusion desks (mostly French
+    speakers, older people over-represented, online procedures the first reason); "not given"
+    is the share that skips the optional age question.
+    """
+
+    languages: Shares = field(default_factory=lambda: {"fr": 0.88, "en": 0.12})
+    age_bands: Shares = field(default_factory=lambda: {
+        "<25": 0.08, "25-44": 0.22, "45-64": 0.27, "65-79": 0.25, "80+": 0.08,
+        "not_given": 0.10})
+    # mean ability by age band (the ability scale is N(0, 1) over the general population)
+    ability_by_age: Shares = field(default_factory=lambda: {
+        "<25": 0.3, "25-44": 0.0, "45-64": -0.4, "65-79": -0.9, "80+": -1.4, "not_given": -0.4})
+    context: Mapping[str, Shares] = field(default_factory=lambda: {
+        "visit_reason": {"procedure": 0.42, "job": 0.12, "health": 0.08, "device_problem": 0.16,
+                         "learn": 0.14, "other": 0.05, DONT_KNOW: 0.03},
+        "urgency": {"today": 0.25, "later": 0.35, "no": 0.40},
+        "help_preference": {"individual": 0.5, "group": 0.15, "either": 0.35},
+    })
+
+    def draw(self, rng: np.random.Generator) -> tuple[str, dict[str, str], np.ndarray]:
+        """One visitor: language, context answers, true abilities."""
+        age = _pick(rng, self.age_bands)
+        size = len(DOMAIN_IDS)
+        covariance = np.full((size, size), CORRELATION) + (1 - CORRELATION) * np.eye(size)
+        ability = rng.multivariate_normal(np.full(size, self.ability_by_age[age]), covariance)
+        general = float(ability.mean())
+        context = {question: _pick(rng, shares) for question, shares in self.context.items()}
+        # Equipment, a connection and the online identities follow ability: the least at ease
+        # are the ones without them.
+        context |= {
+            "equipment": _pick(rng, {"phone_and_computer": _logistic(general + 0.3),
+                                     "phone_only": 0.6, "computer_only": 0.1,
+                                     "none": _logistic(-general - 2.5)}),
+            "internet_home": _pick(rng, {"yes": _logistic(general + 1.5), "phone_data": 0.25,
+                                         "no": 0.1}),
+            "email": _pick(rng, {"yes": _logistic(general + 1.5), "forgotten": 0.12,
+                                 "no": _logistic(-general - 1.5)}),
+            "digital_identity": _pick(rng, {"yes": _logistic(general + 0.5),
+                                            "no": _logistic(-general - 0.5)}),
+        }
+        if age != "not_given":
+            context[AGE_QUESTION] = age
+        return _pick(rng, self.languages), context, ability
+
+
+def _pick(rng: np.random.Generator, shares: Shares) -> str:
+    weights = np.array(list(shares.values()), dtype=float)
+    return list(shares)[int(rng.choice(len(weights), p=weights / weights.sum()))]
+
+
+def _logistic(x: float) -> float:
+    return float(1 / (1 + np.exp(-x)))
+
 
 def simulated_visit(
-    assessment: Assessment, rng: np.random.Generator, day: date
-) -> AssessmentRecord:
-    size = len(DOMAIN_IDS)
-    covariance = np.full((size, size), CORRELATION) + (1 - CORRELATION) * np.eye(size)
-    ability = rng.multivariate_normal(np.zeros(size), covariance)
+    assessment: Assessment, rng: np.random.Generator, day: date,
+    population: Population | None = None,
+) -> Outcome:
+    return visit_of(assessment, rng, day, *(population or Population()).draw(rng))
+
+
+def visit_of(
+    assessment: Assessment, rng: np.random.Generator, day: date, language: str,
+    context: Mapping[str, str], ability: np.ndarray,
+) -> Outcome:
+    """The outcome of one simulated visitor's assessment, flagged synthetic."""
     minutes = float(rng.gamma(4.0, 1.0))
     clock = iter([0.0, minutes * 60]).__next__
-    visit = Visit(assessment, rng.choice(assessment.bank.languages), seed=int(rng.integers(2**62)),
-                  clock=clock, today=lambda: day)
+    visit = Visit(assessment, language, seed=int(rng.integers(2**62)), clock=clock,
+                  today=lambda: day)
     leaves_after = int(rng.integers(1, 12)) if rng.random() < ABANDON_RATE else None
     while (question := visit.current) is not None and visit.answered != leaves_after:
-        visit.answer(_answer(assessment, question, ability, rng))
-    completion = "completed" if visit.finished else "abandoned"
-    return visit.outcome(completion).record.model_copy(
-        update={"result_id": _random_id(rng), "synthetic": True})
+        visit.answer(answer_as(assessment, question, context, ability, rng))
+    outcome = visit.outcome("completed" if visit.finished else "abandoned")
+    sheet = outcome.sheet and outcome.sheet.model_copy(update={"synthetic": True})
+    return Outcome(
+        outcome.record.model_copy(update={"result_id": _random_id(rng), "synthetic": True}),
+        sheet, outcome.counted.model_copy(update={"synthetic": True}),
+        outcome.decision, outcome.estimate)
 
 
-def _answer(
-    assessment: Assessment, question: Question, ability: np.ndarray, rng: np.random.Generator
+def answer_as(
+    assessment: Assessment, question: Question, context: Mapping[str, str],
+    ability: np.ndarray, rng: np.random.Generator,
 ) -> str:
+    """What a visitor with these context answers and abilities answers to ``question``."""
     if question.kind == "context":
-        return question.options[rng.integers(len(question.options))].id
+        allowed = {o.id for o in question.options} | ({DONT_KNOW} if question.dont_know else set())
+        chosen = context.get(question.id, DONT_KNOW)
+        return chosen if chosen in allowed else question.options[0].id
     if rng.random() < DONT_KNOW_RATE:
         return DONT_KNOW
     index = assessment.pool.index[question.id]
@@ -66,28 +142,32 @@ def _answer(
 
 
 def synthetic_records(
-    assessment: Assessment, count: int, seed: int = 0, today: date | None = None,
+    assessment: Assessment, count: int, seed: int | None = None, today: date | None = None,
     engine_visits: int = ENGINE_VISITS,
-) -> Iterator[AssessmentRecord]:
-    """``count`` synthetic records; the first ``engine_visits`` drawn through the engine."""
+) -> Iterator[StoredVisit]:
+    """``count`` synthetic results; the first ``engine_visits`` drawn through the engine.
+
+    No seed: a different draw every time, so that running the command twice adds twice.
+    """
     rng = np.random.default_rng(seed)
     end = today or date.today()
 
     def random_day() -> date:
         return end - timedelta(days=int(rng.integers(SPAN_WEEKS * 7)))
 
-    drawn: list[AssessmentRecord] = []
+    drawn: list[StoredVisit] = []
     for n in range(count):
         if n < engine_visits:
-            drawn.append(simulated_visit(assessment, rng, random_day()))
+            drawn.append(simulated_visit(assessment, rng, random_day()).stored)
             yield drawn[-1]
         else:
-            base = drawn[int(rng.integers(len(drawn)))]
-            yield base.model_copy(update={
-                "result_id": _random_id(rng),
-                "iso_week": iso_week(random_day()),
-                "duration_minutes": max(0, base.duration_minutes + int(rng.integers(-2, 3))),
-            })
+            record, sheet, counted = drawn[int(rng.integers(len(drawn)))]
+            day = random_day()
+            week = iso_week(day)
+            yield StoredVisit(
+                record.model_copy(update={"result_id": _random_id(rng), "iso_week": week}),
+                sheet and sheet.for_day(day),
+                counted and counted.model_copy(update={"iso_week": week}))
 
 
 def _random_id(rng: np.random.Generator) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kiosk.bank.conditions import Facts, reasons
+from kiosk.bank.conditions import DontKnowLeaf, Facts, Uncertainty, iter_leaves, reasons
 from kiosk.bank.model import Bank
 from kiosk.datafile import Text
 from kiosk.domain import Completion
@@ -33,6 +33,12 @@ class Router:
     def __init__(self, bank: Bank) -> None:
         self.bank = bank
         self.pathway_ids = [p.id for p in bank.pathways]
+        self._dont_know_rules = [
+            leaf for i, rule in enumerate(bank.routing)
+            for _, leaf in iter_leaves(rule.when, ("routing", i))
+            if isinstance(leaf, DontKnowLeaf)
+        ]
+        self._tables: dict[tuple[object, ...], np.ndarray] = {}
 
     def pathway_indices(self, facts: Facts) -> np.ndarray:
         """Index (into ``pathway_ids``) of the first matching rule's pathway, per row of facts.
@@ -44,13 +50,22 @@ class Router:
         to_pathway = np.array([self.pathway_ids.index(rule.pathway) for rule in rules] + [-1])
         return to_pathway[rule_index]
 
-    def pathway_table(self, context: Mapping[str, str], dont_know_share: float = 0.0) -> np.ndarray:
+    def pathway_table(
+        self, context: Mapping[str, str], dont_know_share: float = 0.0, answered: int = 0
+    ) -> np.ndarray:
         """The pathway of every possible level vector (the rows of ``ALL_LEVEL_VECTORS``), for
-        an assessment carried to its end: the engine asks it once per visitor context, then
-        looks plausible level vectors up by index."""
-        return self.pathway_indices(
-            Facts(ALL_LEVEL_VECTORS, dict(context), "completed", dont_know_share)
-        )
+        an assessment carried to its end after ``answered`` scored questions with this share of
+        "not sure". The engine asks for it after every answer: it is computed once per context
+        and per outcome of the bank's "not sure" rules, which is all it depends on besides the
+        levels."""
+        one = Facts(ALL_LEVEL_VECTORS[:1], {}, "completed", dont_know_share, answered)
+        key = (tuple(sorted(context.items())),
+               tuple(bool(leaf.evaluate(one)[0]) for leaf in self._dont_know_rules))
+        if key not in self._tables:
+            self._tables[key] = self.pathway_indices(
+                Facts(ALL_LEVEL_VECTORS, dict(context), "completed", dont_know_share, answered)
+            )
+        return self._tables[key]
 
     def decide(
         self,
@@ -58,8 +73,10 @@ class Router:
         context: Mapping[str, str],
         completion: Completion = "completed",
         dont_know_share: float = 0.0,
+        answered: int = 0,
+        uncertain: Uncertainty | None = None,
     ) -> Decision:
-        facts = Facts.single(levels, context, completion, dont_know_share)
+        facts = Facts.single(levels, context, completion, dont_know_share, answered, uncertain)
         rule = next(r for r in self.bank.routing if r.when.evaluate(facts)[0])
         found = list(dict.fromkeys(reasons(rule.when, facts)))[:MAX_RULE_REASONS]
         strength = self.strength(levels) if completion == "completed" else None

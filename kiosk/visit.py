@@ -7,7 +7,6 @@ same seed, so the engine's state is always exactly what the remaining answers im
 
 from __future__ import annotations
 
-import math
 import secrets
 import time
 from collections.abc import Callable
@@ -19,10 +18,21 @@ from typing import Literal, TypeVar
 from kiosk import paths
 from kiosk.bank.model import AGE_QUESTION, Bank, CanDoItem, ContextQuestion, KnowledgeItem, Option
 from kiosk.datafile import DataFileError, Problem, Text, load_model, problem_at
-from kiosk.domain import AGE_BANDS, DOMAIN_IDS, Completion, Mode
+from kiosk.domain import DOMAIN_IDS, Completion, Mode
 from kiosk.engine.pool import ItemPool
 from kiosk.engine.session import AdaptiveSession, Estimate
-from kiosk.records import AssessmentRecord, iso_week, new_result_id
+from kiosk.records import (
+    REASON_QUESTION,
+    AnswerSheet,
+    Counted,
+    StoredVisit,
+    VisitRecord,
+    duration_band,
+    given,
+    iso_week,
+    new_result_id,
+    quarter,
+)
 from kiosk.routing import Decision, Router
 from kiosk.site import Site
 
@@ -89,9 +99,17 @@ class Question:
 
 @dataclass(frozen=True)
 class Outcome:
-    record: AssessmentRecord
+    """A finished visit: what is kept (``stored``), and what is only shown."""
+
+    record: VisitRecord
+    sheet: AnswerSheet | None  # None when no skill question was answered
+    counted: Counted
     decision: Decision
     estimate: Estimate | None
+
+    @property
+    def stored(self) -> StoredVisit:
+        return StoredVisit(self.record, self.sheet, self.counted)
 
 
 class Visit:
@@ -135,6 +153,11 @@ class Visit:
         return len(self._history)
 
     @property
+    def context(self) -> dict[str, str]:
+        """The context answers given so far."""
+        return dict(self._context)
+
+    @property
     def can_go_back(self) -> bool:
         return bool(self._history)
 
@@ -175,30 +198,39 @@ class Visit:
         bank = self.assessment.bank
         estimate = self._session.estimate() if self._session and self._session.asked else None
         levels = estimate.levels if estimate else {}
-        dont_know = estimate.dont_know_share if estimate else 0.0
         facts_levels = levels or dict.fromkeys(DOMAIN_IDS, 0)
-        decision = self.assessment.router.decide(facts_levels, self._context, completion, dont_know)
-        context = {k: v for k, v in self._context.items() if k != AGE_QUESTION}
-        age = self._context.get(AGE_QUESTION)
-        record = AssessmentRecord(
+        decision = self.assessment.router.decide(
+            facts_levels, self._context, completion,
+            estimate.dont_know_share if estimate else 0.0,
+            estimate.answered if estimate else 0,
+            estimate.uncertain if estimate else None,
+        )
+        today = self._today()
+        record = VisitRecord(
             result_id=new_result_id(),
             questionnaire_id=bank.id,
             questionnaire_version=bank.version,
             site_id=self.assessment.site.id,
             mode=self.mode,
-            language=self.language,
-            iso_week=iso_week(self._today()),
-            duration_minutes=math.floor((self._clock() - self._started) / 60 + 0.5),
+            iso_week=iso_week(today),
+            duration=duration_band((self._clock() - self._started) / 60),
             questions_asked=self._session.asked if self._session else 0,
             completion=completion,
             levels=levels,
             pathway=decision.pathway,
-            access_needs=list(decision.needs),
-            answers=dict(self._session.answers) if self._session else {},
-            context=context,
-            age_band=age if age in AGE_BANDS else None,
         )
-        return Outcome(record, decision, estimate)
+        counted = Counted(
+            site_id=record.site_id, iso_week=record.iso_week, language=self.language,
+            age_band=given(self._context.get(AGE_QUESTION)),
+            reason=given(self._context.get(REASON_QUESTION)), needs=list(decision.needs),
+            pathway=decision.pathway,
+        )
+        answers = dict(self._session.answers) if self._session else {}
+        sheet = AnswerSheet(
+            questionnaire_id=bank.id, questionnaire_version=bank.version,
+            quarter=quarter(today), answers=answers,
+        ) if answers else None
+        return Outcome(record, sheet, counted, decision, estimate)
 
     # -- internals ----------------------------------------------------------------------------
 

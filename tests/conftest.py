@@ -18,6 +18,7 @@ from kiosk.bank.model import Bank
 from kiosk.datafile import load_model
 from kiosk.site import Site
 from kiosk.storage import ResultStore
+from kiosk.storage.saver import SaveQueue
 from kiosk.ui.app import KioskApp
 from kiosk.visit import Assessment, load_assessment
 
@@ -61,6 +62,6 @@ def store(tmp_path: Path) -> ResultStore:
 @pytest.fixture
 def make_app(assessment: Assessment, store: ResultStore) -> Callable[..., KioskApp]:
     def build(**options: object) -> KioskApp:
-        return KioskApp(assessment, store, now=lambda: TUESDAY_1PM, **options)  # type: ignore[arg-type]
+        return KioskApp(assessment, SaveQueue.of(store), now=lambda: TUESDAY_1PM, **options)  # type: ignore[arg-type]
 
     return build

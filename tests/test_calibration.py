@@ -6,15 +6,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from storage_checks import example_record, example_sheet
 from typer.testing import CliRunner
 
 from kiosk import paths
 from kiosk.bank.model import Bank, CanDoItem
 from kiosk.cli import app
 from kiosk.datafile import load_model
-from kiosk.engine.calibration import calibrate, next_version, responses_by_item
-from kiosk.engine.irt import model_of
-from kiosk.records import AssessmentRecord, new_result_id
+from kiosk.engine.calibration import MIN_ANSWERS, calibrate, next_version, responses_by_item
+from kiosk.engine.irt import Spread, model_of, spread_of
+from kiosk.records import StoredVisit
 from kiosk.storage import ResultStore
 
 
@@ -67,6 +68,22 @@ def test_parameters_are_recovered_from_simulated_answers(bank: Bank) -> None:
     assert np.sqrt(np.mean((true_b - got_b) ** 2)) <= 0.25
     assert np.corrcoef(true_a, got_a)[0, 1] >= 0.5
     assert np.sqrt(np.mean((true_a - got_a) ** 2)) <= 0.4
+    # The standard errors say how far off the estimates are: errors in units of their own
+    # standard error have a spread near one (measured: b 1.13, a 0.88).
+    se_b = np.concatenate([e.se_b for e in estimates])
+    se_a = np.array([e.se_a for e in estimates])
+    assert 0.6 <= np.sqrt(np.mean(((got_b - true_b) / se_b) ** 2)) <= 1.6
+    assert 0.6 <= np.sqrt(np.mean(((got_a - true_a) / se_a) ** 2)) <= 2.0
+
+
+@pytest.mark.slow
+def test_standard_errors_shrink_with_more_answers(bank: Bank) -> None:
+    few, many = (
+        calibrate(bank, responses_by_item(bank, simulated_answers(bank, n, 4)), iterations=8)
+        for n in (250, 1000)
+    )
+    ratio = np.median([max(m.se_b) / max(f.se_b) for f, m in zip(few, many, strict=True)])
+    assert 0.35 <= ratio <= 0.65  # about 1/2 for four times the answers (measured 0.47)
 
 
 def test_version_bump() -> None:
@@ -76,15 +93,11 @@ def test_version_bump() -> None:
 
 
 def store_answers(data_dir: Path, bank: Bank, answers: list[dict[str, str]]) -> None:
-    store = ResultStore(data_dir)
-    for given in answers:
-        store.save(AssessmentRecord(
-            result_id=new_result_id(), questionnaire_id=bank.id,
-            questionnaire_version=bank.version, site_id="test", mode="self", language="fr",
-            iso_week="2026-W10", duration_minutes=4, questions_asked=len(given),
-            completion="completed", levels={}, pathway="workshops", access_needs=[],
-            answers=given, context={}, synthetic=True,
-        ))
+    version = {"questionnaire_id": bank.id, "questionnaire_version": bank.version}
+    ResultStore(data_dir).save_many(
+        StoredVisit(example_record(**version, questions_asked=len(given), synthetic=True),
+                    example_sheet(**version, answers=given, synthetic=True))
+        for given in answers)
 
 
 @pytest.mark.slow
@@ -109,6 +122,11 @@ def test_calibrate_command_writes_a_new_version_and_never_overwrites(
     assert new.version == next_version(bank.version)
     assert [i.id for i in new.items] == [i.id for i in bank.items]
     assert new.items[0].params != bank.items[0].params
+    # Each re-estimated item says so, with its standard errors; the engine reads them.
+    estimated = [i.params.estimated for i in new.items if i.params.estimated is not None]
+    assert estimated and all(e.answers >= MIN_ANSWERS and e.se_b > 0 for e in estimated)
+    assert all(i.params.estimated is None for i in bank.items)
+    assert Spread(0.0, 0.0) not in {spread_of(i) for i in new.items if i.params.estimated}
     assert source.read_text(encoding="utf-8") == paths.default_bank().read_text(encoding="utf-8")
 
     before = written.read_bytes()

@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from kiosk.cli import run_until_quit
+from kiosk.storage.saver import SaveQueue
 from kiosk.ui.app import KioskApp
 
 
@@ -21,7 +22,7 @@ def test_a_crash_logs_where_not_what(
 ) -> None:
     """Pins the Textual behaviour the kiosk relies on (it has no public hook for unhandled
     errors): an error in a handler reaches ``KioskApp._fatal_error``, and nothing is printed."""
-    app = Crashing(assessment, store)
+    app = Crashing(assessment, SaveQueue.of(store))
 
     async def scenario() -> None:
         async with app.run_test() as pilot:

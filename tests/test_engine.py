@@ -26,36 +26,54 @@ CONTEXT = {"urgency": "no", "equipment": "phone_and_computer", "email": "yes",
 
 
 def test_posterior_matches_brute_force_enumeration() -> None:
-    grid = BifactorGrid.build(0.6, (-1.0, 0.0, 1.0), g_points=5, s_points=4, span=2.5)
+    """Domains, self-assessment bias and the careless-visitor mixture, against a sum over every
+    node of the full grid (person node x one specific node per domain)."""
+    grid = BifactorGrid.build(0.6, (-1.0, 0.0, 1.0), bias_sd=0.5, g_points=5, s_points=3,
+                              bias_points=2, span=2.5)
+    # (domain, model, response, bias loading, log-likelihood of a random answer); the 0.4 is a
+    # kind of answer carrying part of the bias (as a mediator's observation might).
     answers = [
-        (0, GradedResponse(1.5, (-1.0, 0.0, 1.0)), 2),
-        (0, KnowsOrGuesses(1.2, 0.3, 0.2), 0),
-        (3, GradedResponse(1.1, (-0.5, 0.2, 1.4)), 3),
-        (5, KnowsOrGuesses(0.9, -0.4, 0.0), 1),
+        (0, GradedResponse(1.5, (-1.0, 0.0, 1.0)), 2, 1.0, np.log(1 / 4)),
+        (0, KnowsOrGuesses(1.2, 0.3, 0.2), 0, 0.0, np.log(1 / 3)),
+        (3, GradedResponse(1.1, (-0.5, 0.2, 1.4)), 3, 1.0, np.log(1 / 4)),
+        (5, KnowsOrGuesses(0.9, -0.4, 0.0), 1, 0.0, np.log(1 / 3)),
+        (5, GradedResponse(1.3, (-0.2, 0.4)), 1, 0.4, np.log(1 / 3)),
     ]
-    post = GridPosterior(grid, len(DOMAIN_IDS))
-    for domain, model, response in answers:
-        post.update(domain, model.log_likelihood(response, grid.theta))
+    careless_share = 0.2
+    post = GridPosterior(grid, len(DOMAIN_IDS), careless_share)
+    for domain, model, response, loading, random in answers:
+        post.update(domain, model.log_likelihood(response, grid.latent(loading)), random)
 
-    # Brute force: every (g, s_1..s_6) node, prior times likelihood, summed per level vector.
     brute = np.zeros(4 ** len(DOMAIN_IDS))
-    ability = np.zeros(len(DOMAIN_IDS))
-    prior_g, prior_s = np.exp(grid.log_prior_g), np.exp(grid.log_prior_s)
-    for gi in range(grid.g.size):
+    prior_vectors = np.zeros(4 ** len(DOMAIN_IDS))
+    moments = np.zeros((len(DOMAIN_IDS) + 1, len(DOMAIN_IDS) + 1))
+    first = np.zeros(len(DOMAIN_IDS) + 1)
+    prior_p, prior_s = np.exp(grid.log_prior_person), np.exp(grid.log_prior_s)
+    for p in range(grid.g.size):
         for s_idx in product(range(grid.s.size), repeat=len(DOMAIN_IDS)):
-            weight = prior_g[gi] * np.prod(prior_s[list(s_idx)])
-            for domain, model, response in answers:
-                weight *= np.exp(model.log_likelihood(response, grid.theta[gi, s_idx[domain]]))
-            levels = np.array([[grid.level[gi, s] for s in s_idx]])
-            brute[vector_index(levels)[0]] += weight
-            ability += weight * np.array([grid.theta[gi, s] for s in s_idx])
-    total = brute.sum()
-    assert post.level_vector_probabilities() == pytest.approx(brute / total, abs=1e-12)
-    mean, _ = post.ability_mean_sd()
-    assert mean == pytest.approx(ability / total)
-    marginal = np.stack([np.bincount(ALL_LEVEL_VECTORS[:, d], weights=brute / total, minlength=4)
+            prior = prior_p[p] * np.prod(prior_s[list(s_idx)])
+            weight = prior
+            for domain, model, response, loading, _ in answers:
+                weight *= np.exp(model.log_likelihood(
+                    response, grid.latent(loading)[p, s_idx[domain]]))
+            index = vector_index(np.array([[grid.level[p, s] for s in s_idx]]))[0]
+            brute[index] += weight
+            prior_vectors[index] += prior
+            values = np.array([*(grid.theta[p, s] for s in s_idx), grid.bias[p]])
+            first += weight * values
+            moments += weight * np.outer(values, values)
+    evidence = brute.sum()
+    random = np.exp(sum(a[4] for a in answers))
+    careless = careless_share * random / (careless_share * random
+                                          + (1 - careless_share) * evidence)
+    assert post.careless_probability() == pytest.approx(careless)
+    expected = (1 - careless) * brute / evidence + careless * prior_vectors
+    assert post.level_vector_probabilities() == pytest.approx(expected, abs=1e-12)
+    marginal = np.stack([np.bincount(ALL_LEVEL_VECTORS[:, d], weights=expected, minlength=4)
                          for d in range(len(DOMAIN_IDS))])
     assert post.level_probabilities() == pytest.approx(marginal)
+    mean = first / evidence
+    assert post.covariance() == pytest.approx(moments / evidence - np.outer(mean, mean), abs=1e-9)
 
 
 def test_an_answer_in_one_domain_moves_the_others(assessment: Assessment) -> None:

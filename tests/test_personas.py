@@ -134,7 +134,7 @@ def test_persona_gets_the_expected_pathway_needs_and_offers(
     assert decision.needs == persona.needs
     # Stored with the result: statistics count pathways and needs.
     assert outcome.record.pathway == persona.pathway
-    assert tuple(outcome.record.access_needs) == persona.needs
+    assert tuple(outcome.decision.needs) == persona.needs
     levels = dict(outcome.record.levels)
     shown = choose_offers(geneva_assessment.site, decision, levels, persona.language, persona.now)
     assert tuple(s.offer.id for s in shown) == persona.offers

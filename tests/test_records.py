@@ -8,37 +8,51 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from storage_checks import example_record, example_sheet
 
-from kiosk.records import AssessmentRecord, iso_week, new_result_id
+from kiosk.records import AnswerSheet, VisitRecord, iso_week, new_result_id
 from kiosk.storage import ResultStore
+from kiosk.storage.journal import parse_entry
 from kiosk.visit import Assessment, Visit
 
-# What the anonymisation rules allow to be stored, one field per allowed item (plus the
-# synthetic flag that keeps demo data out of statistics, and the schema version that migrations
-# need).
-ALLOWED = {
+# What may be stored, one field per allowed item, split in two records that share no key (plus
+# the synthetic flag that keeps demo data out of statistics, and the schema version that
+# migrations need).
+STATISTICAL = {
     "schema_version", "result_id", "questionnaire_id", "questionnaire_version", "site_id",
-    "mode", "language", "iso_week", "duration_minutes", "questions_asked", "completion",
-    "levels", "pathway", "access_needs", "answers", "context", "age_band", "synthetic",
+    "mode", "iso_week", "duration", "questions_asked", "completion",
+    "levels", "pathway", "synthetic",
 }
+ANSWERS = {"schema_version", "questionnaire_id", "questionnaire_version", "quarter", "answers",
+           "synthetic"}
 # Something that looks like a date, a time of day, or an e-mail address.
 TELLTALE = re.compile(r"\d{4}-\d{2}-\d{2}|\b\d{1,2}:\d{2}\b|@")
 
 
-def test_record_model_has_exactly_the_allowed_fields() -> None:
-    extra = set(AssessmentRecord.model_fields) - ALLOWED
-    assert not extra, f"fields outside the allowed set: {extra}"
-    assert set(AssessmentRecord.model_fields) == ALLOWED
+def test_the_two_records_have_exactly_the_allowed_fields() -> None:
+    assert set(VisitRecord.model_fields) == STATISTICAL
+    assert set(AnswerSheet.model_fields) == ANSWERS
+    # Nothing to join them on but what every record of a questionnaire shares.
+    assert {"schema_version", "questionnaire_id",
+                                     "questionnaire_version", "synthetic"} == STATISTICAL & ANSWERS
 
 
-def test_record_refuses_any_other_field() -> None:
-    valid = _finished_record_fields()
+def test_records_refuse_any_other_field() -> None:
+    valid = example_record().model_dump()
     with pytest.raises(ValidationError, match="Extra inputs"):
-        AssessmentRecord.model_validate({**valid, "name": "Jeanne"})
+        VisitRecord.model_validate({**valid, "name": "Jeanne"})
+    with pytest.raises(ValidationError, match="Extra inputs"):
+        VisitRecord.model_validate({**valid, "answers": {"com-email": "alone"}})
     with pytest.raises(ValidationError):
-        AssessmentRecord.model_validate({**valid, "iso_week": "2026-11-23"})
+        VisitRecord.model_validate({**valid, "iso_week": "2026-11-23"})
+    for personal in ("age_band", "language", "access_needs", "context"):
+        with pytest.raises(ValidationError, match="Extra inputs"):
+            VisitRecord.model_validate({**valid, personal: None})
+    sheet = example_sheet().model_dump()
+    with pytest.raises(ValidationError, match="Extra inputs"):
+        AnswerSheet.model_validate({**sheet, "result_id": valid["result_id"]})
     with pytest.raises(ValidationError):
-        AssessmentRecord.model_validate({**valid, "answers": {"com-email": "free text here"}})
+        AnswerSheet.model_validate({**sheet, "answers": {"com-email": "free text here"}})
 
 
 def test_what_lands_on_disk_has_only_allowed_fields(
@@ -49,21 +63,27 @@ def test_what_lands_on_disk_has_only_allowed_fields(
         visit = Visit(assessment, "fr", seed=seed)
         while (question := visit.current) is not None:
             visit.answer(question.options[seed % len(question.options)].id)
-        store.save(visit.outcome().record)
-    stored = [
-        json.loads(line[line.index("{"):])
-        for line in (tmp_path / "results.jsonl").read_text(encoding="utf-8").splitlines()
-        if not line.split(" ", 2)[1].startswith("#")
-    ]
-    assert len(stored) == 3
-    option_ids = {o.id for q in bank.context for o in q.options} | {"dont_know"}
-    option_ids |= {o.id for o in bank.scale.options}
+        outcome = visit.outcome()
+        store.save(outcome.record, outcome.sheet)
+    entries = [entry for name in ("results.jsonl", "answers.jsonl", "state.jsonl")
+               for line in (tmp_path / name).read_bytes().splitlines(keepends=True)
+               if (entry := parse_entry(line)) is not None]
+    stored = {kind: [json.loads(e.json) for e in entries if e.kind == kind]
+              for kind in ("record", "sheet", "state")}
+    assert len(stored["record"]) == 3
+    sheets = stored["sheet"]
+    assert len(sheets) == 3
+    [tallies] = stored["state"]
+    assert set(tallies) == {"schema_version", "weeks", "migrated"}
+    option_ids = {o.id for o in bank.scale.options} | {"dont_know"}
     option_ids |= {o.id for i in bank.items if i.kind == "knowledge" for o in i.options}
-    for record in stored:
-        assert set(record) <= ALLOWED
+    for record in stored["record"]:
+        assert set(record) <= STATISTICAL
         assert not TELLTALE.search(json.dumps(record)), record
-        assert set(record["answers"].values()) <= option_ids
-        assert set(record["context"].values()) <= option_ids
+    for sheet in sheets:
+        assert set(sheet) <= ANSWERS
+        assert not TELLTALE.search(json.dumps(sheet)), sheet
+        assert set(sheet["answers"].values()) <= option_ids
 
 
 def test_result_ids_are_random_not_sequential() -> None:
@@ -78,16 +98,6 @@ def test_iso_week_across_the_year_end() -> None:
     assert iso_week(date(2026, 12, 31)) == "2026-W53"
     assert iso_week(date(2027, 1, 3)) == "2026-W53"
     assert iso_week(date(2027, 1, 4)) == "2027-W01"
-
-
-def _finished_record_fields() -> dict[str, object]:
-    return {
-        "result_id": new_result_id(), "questionnaire_id": "q", "questionnaire_version": "1.0",
-        "site_id": "example", "mode": "self", "language": "fr", "iso_week": "2026-W48",
-        "duration_minutes": 4, "questions_asked": 9, "completion": "completed",
-        "levels": {"devices": 2}, "pathway": "workshops", "access_needs": [],
-        "answers": {"com-email": "alone"}, "context": {"email": "yes"},
-    }
 
 
 def test_data_directory_option_then_environment_then_user_folder(

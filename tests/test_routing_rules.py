@@ -17,7 +17,7 @@ from kiosk.bank.coverage import cases, routing_problems
 from kiosk.bank.model import Bank
 from kiosk.datafile import DataFileError, load_model
 from kiosk.domain import COMPLETIONS, DOMAIN_IDS, PATHWAY_IDS, TOP_LEVEL
-from kiosk.level_vectors import ALL_LEVEL_VECTORS
+from kiosk.level_vectors import ALL_LEVEL_VECTORS, vector_index
 from kiosk.routing import Router
 from kiosk.visit import Assessment
 
@@ -41,22 +41,48 @@ def _rules(bank: Bank) -> tuple[list[Any], dict[str, list[str]]]:
 
 @settings(max_examples=300, deadline=None)
 @given(levels=levels_st, completion=st.sampled_from(COMPLETIONS), share=st.floats(0, 1),
-       data=st.data())
+       answered=st.integers(0, 20),
+       uncertain=st.sampled_from([None, "inconsistent", "undecided"]), data=st.data())
 def test_every_visitor_reaches_exactly_one_pathway(
-    router: Router, levels: dict[str, int], completion: Any, share: float, data: st.DataObject
+    router: Router, levels: dict[str, int], completion: Any, share: float, answered: int,
+    uncertain: Any, data: st.DataObject,
 ) -> None:
     # Each context question: one of its answers, "je ne sais pas", or not asked at all.
     context = data.draw(st.fixed_dictionaries({}, optional={
         q.id: st.sampled_from(q.answer_ids()) for q in router.bank.context
     }))
-    decision = router.decide(levels, context, completion, share)
+    decision = router.decide(levels, context, completion, share, answered, uncertain)
     assert decision.pathway in PATHWAY_IDS
     # The single decision and the vectorised table the engine uses agree.
-    facts = Facts.single(levels, context, completion, share)
+    facts = Facts.single(levels, context, completion, share, answered, uncertain)
     assert router.pathway_ids[router.pathway_indices(facts)[0]] == decision.pathway
+    if uncertain is None and completion == "completed":
+        table = router.pathway_table(context, share, answered)
+        index = vector_index(np.array([[levels[d] for d in DOMAIN_IDS]]))[0]
+        assert router.pathway_ids[table[index]] == decision.pathway
     assert 1 <= len(decision.reasons) <= 3
     assert all(r.languages() == set(router.bank.languages) for r in decision.reasons)
     assert len(set(decision.needs)) == len(decision.needs)
+
+
+def test_half_not_sure_sends_to_an_adviser_only_over_enough_answers(router: Router) -> None:
+    levels = dict.fromkeys(DOMAIN_IDS, 2)
+    rule = next(r.when.dont_know for r in router.bank.routing if hasattr(r.when, "dont_know"))
+    early = router.decide(levels, {}, "completed", 0.5, rule.answers - 1)
+    enough = router.decide(levels, {}, "completed", 0.5, rule.answers)
+    assert early.pathway != "orientation"
+    assert enough.pathway == "orientation"
+
+
+@pytest.mark.parametrize("reason", ["inconsistent", "undecided"])
+def test_an_uncertain_estimate_leans_to_a_person(router: Router, reason: Any) -> None:
+    settled = router.decide(dict.fromkeys(DOMAIN_IDS, 3), {}, "completed", 0.0, 10, reason)
+    assert settled.pathway == "orientation"
+    assert settled.reasons[0].languages() == {"fr", "en"}
+    # Someone with a procedure today and weak levels still gets one-to-one help now.
+    urgent = router.decide(dict.fromkeys(DOMAIN_IDS, 0), {"urgency": "today"}, "completed",
+                           0.0, 10, reason)
+    assert urgent.pathway == "assisted"
 
 
 def test_brute_force_covers_every_case_of_the_default_bank(router: Router) -> None:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+from collections import Counter
 from pathlib import Path
 
 from storage_checks import example_record
+from storage_helpers import alone
 from storage_summary import counts, export_jsonl
 from typer.testing import CliRunner
 
 from kiosk import paths
 from kiosk.cli import app
-from kiosk.records import AssessmentRecord
+from kiosk.records import VisitRecord
 from kiosk.storage import ResultStore
 
 runner = CliRunner()
@@ -29,11 +31,26 @@ def test_demo_data_adds_synthetic_records_drawn_through_the_engine(tmp_path: Pat
     assert list(store.records()) == []  # never mixed with real visitors unless asked
     assert all(r.questions_asked > 0 for r in records if r.completion == "completed")
     assert len({r.pathway for r in records}) > 1  # visitors of different abilities
+    sheets = list(store.sheets(include_synthetic=True))
+    assert len(sheets) == sum(r.questions_asked > 0 for r in records)
+    assert all(s.synthetic for s in sheets) and list(store.sheets()) == []
     # Same seed, same results.
     again = tmp_path / "again"
     runner.invoke(app, ["demo-data", "--count", "40", "--engine-visits", "15",
                         "--data-dir", str(again), "--seed", "3"])
-    assert list(ResultStore(again).records(include_synthetic=True)) == records
+    def by_id(record: VisitRecord) -> str:
+        return record.result_id
+
+    assert sorted(ResultStore(again).records(include_synthetic=True), key=by_id) == sorted(
+        records, key=by_id)
+
+
+def test_demo_data_without_a_seed_adds_new_results_every_time(tmp_path: Path) -> None:
+    args = ["demo-data", "--count", "5", "--engine-visits", "5", "--data-dir", str(tmp_path)]
+    for _ in range(2):
+        assert runner.invoke(app, args).exit_code == 0
+    assert ResultStore(tmp_path).count() == 10
+    assert "random draw" in runner.invoke(app, ["demo-data", "--help"]).output
 
 
 def test_demo_data_uses_the_given_site_and_reports_broken_files(tmp_path: Path) -> None:
@@ -53,7 +70,7 @@ def test_demo_data_uses_the_given_site_and_reports_broken_files(tmp_path: Path) 
 
 
 def test_purge_command_prints_the_count_and_the_weeks(tmp_path: Path) -> None:
-    ResultStore(tmp_path).save_many([example_record(iso_week="2001-W05"), example_record()])
+    ResultStore(tmp_path).save_many(alone([example_record(iso_week="2001-W05"), example_record()]))
     result = runner.invoke(app, ["purge", "--data-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "deleted 1 results" in result.output and "2001-W05 (1)" in result.output
@@ -64,7 +81,7 @@ def test_counts_and_export_leave_synthetic_records_out_unless_asked(tmp_path: Pa
     store = ResultStore(tmp_path)
     real = [example_record(pathway="autonomy", iso_week="2026-W40"),
             example_record(pathway="assisted", iso_week="2026-W41", levels={"devices": 0})]
-    store.save_many([*real, example_record(pathway="autonomy", synthetic=True)])
+    store.save_many(alone([*real, example_record(pathway="autonomy", synthetic=True)]))
 
     summary = counts(store)
     assert summary.total == 2
@@ -75,7 +92,7 @@ def test_counts_and_export_leave_synthetic_records_out_unless_asked(tmp_path: Pa
 
     out = io.BytesIO()
     assert export_jsonl(store, out) == 2
-    exported = [AssessmentRecord.model_validate(json.loads(line))
+    exported = [VisitRecord.model_validate(json.loads(line))
                 for line in out.getvalue().splitlines()]
     assert exported == sorted(real, key=lambda r: r.result_id)
 
@@ -83,9 +100,34 @@ def test_counts_and_export_leave_synthetic_records_out_unless_asked(tmp_path: Pa
 def test_export_order_says_nothing_of_the_order_of_visits(tmp_path: Path) -> None:
     store = ResultStore(tmp_path)
     saved = [example_record() for _ in range(30)]
-    store.save_many(saved)
+    store.save_many(alone(saved))
     out = io.BytesIO()
     export_jsonl(store, out)
     ids = [json.loads(line)["result_id"] for line in out.getvalue().splitlines()]
     assert ids == sorted(r.result_id for r in saved)
     assert ids != [r.result_id for r in saved]
+
+
+def test_every_statistic_the_coordinators_need_can_still_be_counted(tmp_path: Path) -> None:
+    runner.invoke(app, ["demo-data", "--count", "60", "--engine-visits", "60",
+                        "--data-dir", str(tmp_path), "--seed", "5"])
+    store = ResultStore(tmp_path)
+    records = list(store.records(include_synthetic=True))
+    weeks = store.tallies().weeks
+    visits = len(records)
+    # From the records: period, site, mode, completion, pathway, level.
+    for dimension in ("iso_week", "site_id", "mode", "completion", "pathway"):
+        assert sum(Counter(getattr(r, dimension) for r in records).values()) == visits
+    assert all(len(r.levels) == 6 for r in records if r.questions_asked)
+    # From the weekly tallies: language, age band, reason, needs, each also by pathway.
+    assert sum(t.visits for t in weeks) == visits
+    assert {t.iso_week for t in weeks} == {r.iso_week for r in records}
+    for dimension in ("language", "age_band", "reason", "pathway_by_age_band",
+                      "pathway_by_reason"):
+        assert sum(sum(getattr(t, dimension).values()) for t in weeks) == visits, dimension
+    by_pathway = Counter(r.pathway for r in records)
+    tallied = Counter(key.split()[0] for t in weeks for key, n in t.pathway_by_reason.items()
+                      for _ in range(n))
+    assert tallied == by_pathway
+    assert sum(sum(t.need.values()) for t in weeks) == sum(
+        sum(t.pathway_by_need.values()) for t in weeks) > 0

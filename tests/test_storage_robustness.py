@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
-from storage_checks import crash_check, example_record
+from storage_checks import crash_check, example_record, example_sheet
+from storage_helpers import alone
 
+from kiosk.records import SCHEMA_VERSION, StoredVisit
 from kiosk.storage import ResultStore
+from kiosk.storage.journal import Journal, parse_entry
 
 DAMAGED = "results.jsonl.damaged-*"
 
@@ -25,10 +30,12 @@ def test_sigkill_at_random_moments_never_loses_a_returned_save(tmp_path: Path) -
 
 
 def filled(tmp_path: Path, count: int = 5) -> tuple[Path, list[str]]:
-    store = ResultStore(tmp_path)
-    records = [example_record() for _ in range(count)]
-    store.save_many(records)
-    return store.path, [r.result_id for r in records]
+    """A journal of ``count`` records (written at once, not held back in a pending batch),
+    and their ids in the order of its lines."""
+    store = ResultStore(tmp_path, batch=1)
+    store.save_many(alone(example_record() for _ in range(count)))
+    return store.path, [line.split(b" ")[1].decode()
+                        for line in store.path.read_bytes().splitlines()[1:]]
 
 
 def cut_last_line(data: bytes) -> bytes:
@@ -117,5 +124,70 @@ def test_a_truncated_prototype_file_gives_up_every_complete_record(tmp_path: Pat
 
     [incident] = store.incidents
     assert (incident.kind, incident.recovered, incident.lost_lines) == ("legacy_damaged", 3, 1)
-    assert [r.result_id for r in store.records()] == [r.result_id for r in records[:3]]
+    assert sorted(r.result_id for r in store.records()) == sorted(
+        r.result_id for r in records[:3])
     assert incident.moved_to.read_text() == text[: len(text) - 30]
+
+
+def test_a_crlf_converted_journal_keeps_every_record(tmp_path: Path) -> None:
+    path, ids = filled(tmp_path, count=200)
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))  # what unix2dos does
+    store = ResultStore(tmp_path)
+    assert [r.result_id for r in store.records()] == ids
+    assert store.count() == 200 and store.incidents == []
+    store.save(example_record())  # appending after CRLF lines keeps both readable
+    assert ResultStore(tmp_path).count() == 201
+
+
+def test_duplicated_lines_are_counted_once_everywhere(tmp_path: Path) -> None:
+    path, ids = filled(tmp_path, count=20)
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join([*lines, *lines[3:6]]))  # a copy-paste, a restored backup
+    store = ResultStore(tmp_path)
+    assert [i.kind for i in store.incidents] == ["duplicated"]
+    assert store.count() == len(list(store.records())) == 20
+    assert [r.result_id for r in store.records()] == ids
+
+
+def test_the_same_damage_found_again_adds_no_copy(tmp_path: Path) -> None:
+    path, _ = filled(tmp_path)
+    broken = garble_third_record(path.read_bytes())
+    for _ in range(3):  # say, a kiosk restored from the same broken backup three times
+        path.write_bytes(broken)
+        ResultStore(tmp_path)
+    [copy] = tmp_path.glob(DAMAGED)
+    assert copy.read_bytes() == broken
+    # Named by what it holds, not by when: no date or time in any file name.
+    assert not re.search(r"\d{8}|\d{4}-\d{2}-\d{2}|T\d{6}", copy.name)
+
+
+def test_purge_clears_expired_records_from_the_copies_of_damaged_files(tmp_path: Path) -> None:
+    store = ResultStore(tmp_path, batch=1)
+    old = [example_record(iso_week="2001-W05") for _ in range(3)]
+    recent = example_record(iso_week="2026-W40")
+    store.save_many([StoredVisit(r, example_sheet(quarter="2001-Q1")) for r in old]
+                    + [StoredVisit(recent)])
+    store.path.write_bytes(store.path.read_bytes() + b"torn")
+    ResultStore(tmp_path)  # copies it aside as damaged, with three expired records
+    [copy] = tmp_path.glob(DAMAGED)
+
+    report = ResultStore(tmp_path).purge(retention_months=24, today=date(2026, 11, 26))
+
+    assert report.deleted == 3 and report.sheets_deleted == 3 and report.asides_changed == 1
+    kept = [entry.id for line in copy.read_bytes().splitlines(keepends=True)
+            if (entry := parse_entry(line)) is not None]
+    assert kept == [recent.result_id]
+    assert copy.read_bytes().endswith(b"torn"), "the damage itself is kept for staff"
+    store.purge(retention_months=1, today=date(2030, 1, 1))
+    assert not list(tmp_path.glob(DAMAGED)), "a copy with nothing left in retention goes"
+
+
+def test_opening_reads_the_journal_before_taking_the_lock(tmp_path: Path) -> None:
+    # What another process appends between the read without the lock and the lock is found.
+    path, ids = filled(tmp_path, count=50)
+    later = example_record()
+    journal = Journal(path, SCHEMA_VERSION)
+    journal.prepare()
+    ResultStore(tmp_path, batch=1).save(later)
+    assert journal.open() is None
+    assert journal.ids == {*ids, later.result_id}

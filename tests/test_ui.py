@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import re
 from collections.abc import Awaitable, Callable
 
 import pytest
+from conftest import TUESDAY_1PM
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Static
 
-from kiosk.records import AssessmentRecord
+from kiosk.records import AnswerSheet, VisitRecord
 from kiosk.storage import ResultStore
+from kiosk.storage.saver import SaveQueue
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.question import QuestionScreen
@@ -23,7 +26,7 @@ from kiosk.ui.widgets.answers import AnswerButton
 from kiosk.ui.widgets.levels import LevelRow
 from kiosk.ui.widgets.offers import OfferCard
 from kiosk.ui.widgets.takeaway import QrCode
-from kiosk.visit import Outcome, Visit
+from kiosk.visit import Assessment, Outcome, Visit
 
 Scenario = Callable[[KioskApp, Pilot[None]], Awaitable[None]]
 
@@ -35,6 +38,7 @@ def drive(app: KioskApp, scenario: Scenario, size: tuple[int, int] = (80, 24)) -
             await scenario(app, pilot)
 
     asyncio.run(run())
+    assert app.saver.wait_idle(), "every result handed to the saver was saved"
 
 
 def screen_text(app: KioskApp) -> str:
@@ -75,13 +79,13 @@ def test_complete_assessment_by_keyboard(make_app, store: ResultStore) -> None:
         assert app.assessment.bank.pathway(record.pathway).title.fr in shown
         assert len(app.screen.query(LevelRow)) == 6
         assert app.screen.query(OfferCard), "the result shows local offers"
-        context_answers = len(record.context) + (record.age_band is not None)
+        context_answers = len(app.visit.assessment.bank.context)
         assert pressed == record.questions_asked + context_answers
 
     drive(app, scenario)
     [saved] = list(store.records())
     assert saved.completion == "completed"
-    assert saved.language == "fr"
+    assert store.tallies().weeks[0].language == {"fr": 1}
 
 
 def test_complete_assessment_by_mouse(make_app, store: ResultStore) -> None:
@@ -105,8 +109,9 @@ def test_complete_assessment_by_mouse(make_app, store: ResultStore) -> None:
     drive(app, scenario, size=(100, 40))
     [saved] = list(store.records())
     assert saved.completion == "completed"
+    [sheet] = list(store.sheets())
     # The first answer everywhere: "not yet" on every statement.
-    assert set(saved.answers.values()) <= {"not_yet"} | {
+    assert set(sheet.answers.values()) <= {"not_yet"} | {
         i.options[0].id for i in app.assessment.bank.items if i.kind == "knowledge"
     }
     assert saved.pathway != "autonomy"
@@ -121,7 +126,7 @@ def test_arrows_and_enter_choose_the_focused_answer(make_app) -> None:
         await pilot.press("down", "down", "enter")
         await pilot.pause()
         assert app.visit.answered == 1
-        assert app.visit.outcome().record.context[first.id] == first.options[2].id
+        assert app.visit.context[first.id] == first.options[2].id
 
     drive(app, scenario)
 
@@ -155,8 +160,8 @@ def test_language_switch_at_any_time(make_app, store: ResultStore) -> None:
         assert "Bonjour" in screen_text(app), "the next visitor starts in French"
 
     drive(app, scenario, size=(100, 40))
-    [saved] = list(store.records())
-    assert saved.language == "en"
+    assert store.count() == 1
+    assert store.tallies().weeks[0].language == {"en": 1}
 
 
 def test_back_returns_to_the_previous_question(make_app) -> None:
@@ -206,8 +211,9 @@ def test_finish_leaves_nothing_of_the_visitor(make_app) -> None:
         shown = screen_text(app)
         assert not [text for text in private if text in shown]
         assert app.outcome is None and app.result_code == ""
+        assert app.saver.wait_idle()  # the saver lets go of the record once it is on disk
         gc.collect()
-        private_objects = Visit | Outcome | AssessmentRecord
+        private_objects = Visit | Outcome | VisitRecord | AnswerSheet
         assert not [o for o in gc.get_objects() if isinstance(o, private_objects)]
 
     drive(app, scenario)
@@ -338,11 +344,12 @@ def test_damaged_results_file_is_reported_to_staff_and_the_kiosk_goes_on(
     data.mkdir()
     (data / "results.jsonl").write_bytes(b"\x00\x00garbage that is no journal\n")
     store = ResultStore(data)
-    app = KioskApp(assessment, store)
+    app = KioskApp(assessment, SaveQueue.of(store))
 
     async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
         notice = str(app.screen.query_one("#staff-notice", Static).render())
         assert "damaged-" in notice and "kiosk.log" in notice
+        assert not re.search(r"\d{8}|\d{1,2}:\d{2}|T\d{6}", notice), "no clock time for staff"
         await begin(pilot)
         await answer_all(app, pilot, "2")
         assert isinstance(app.screen, ResultScreen)
@@ -384,3 +391,35 @@ def test_the_qr_code_fits_on_screen(make_app, size: tuple[int, int]) -> None:
         assert app.screen.query_one("#close", Button).region.bottom <= size[1]
 
     drive(app, scenario, size=size)
+
+
+def test_an_undecided_result_says_so_and_names_the_two_closest_paths(assessment, store) -> None:
+    """"Seul·e" to every statement stands on the edge between two pathways: the kiosk stops
+    early, says the result is uncertain, names both pathways and sends the visitor to a person.
+    (A bank quick to call a series undecided, so that every draw of questions ends that way.)"""
+    bank = assessment.bank
+    hasty = bank.model_copy(update={"engine": bank.engine.model_copy(update={"futility": 0.6})})
+    app = KioskApp(Assessment.from_bank(hasty, assessment.site), SaveQueue.of(store),
+                   now=lambda: TUESDAY_1PM)
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await begin(pilot)
+        while isinstance(app.screen, QuestionScreen):
+            question = app.visit.current if app.visit else None
+            assert question is not None
+            key = "3" if question.kind in ("can_do", "context") else str(
+                1 + [o.id for o in question.options].index(
+                    app.assessment.bank.item(question.id).correct))
+            await pilot.press(key)
+            await pilot.pause()
+        assert isinstance(app.screen, ResultScreen)
+        estimate = app.screen.outcome.estimate
+        assert estimate is not None and estimate.uncertain == "undecided"
+        shown = screen_text(app)
+        assert "Ce résultat reste incertain" in shown
+        bank = app.assessment.bank
+        for pathway in estimate.likely_pathways():
+            assert bank.pathway(pathway).title.fr in shown
+        assert app.screen.outcome.record.pathway == "orientation"
+
+    drive(app, scenario, size=(100, 40))

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from kiosk.bank.model import Bank
-from kiosk.domain import AGE_BANDS, DONT_KNOW
-from kiosk.records import AssessmentRecord
+from kiosk.domain import DONT_KNOW
+from kiosk.records import AnswerSheet, VisitRecord
 from kiosk.visit import Assessment, Question, Visit
 
 
@@ -77,8 +77,8 @@ def test_the_series_is_adaptive_and_bounded(bank: Bank, assessment: Assessment) 
     context = contexts(bank, 1, seed=3)[0]
     low = run(assessment, context, lowest(bank), seed=5)
     high = run(assessment, context, highest(bank), seed=5)
-    low_items = [i for i, _ in low.outcome().record.answers.items()]
-    high_items = [i for i, _ in high.outcome().record.answers.items()]
+    low_items = [i for i, _ in low.outcome().sheet.answers.items()]
+    high_items = [i for i, _ in high.outcome().sheet.answers.items()]
     assert low_items != high_items, "different answers lead to different questions"
     for visit in (low, high):
         asked = visit.outcome().record.questions_asked
@@ -88,7 +88,7 @@ def test_the_series_is_adaptive_and_bounded(bank: Bank, assessment: Assessment) 
 def test_skip_rules_hide_pointless_questions(bank: Bank, assessment: Assessment) -> None:
     context = {**contexts(bank, 1, seed=4)[0], "email": "no", "equipment": "phone_only"}
     for seed in range(5):
-        answers = run(assessment, context, highest(bank), seed).outcome().record.answers
+        answers = run(assessment, context, highest(bank), seed).outcome().sheet.answers
         assert not {"com-email", "com-attach", "dev-mouse"} & set(answers)
 
 
@@ -127,13 +127,20 @@ def test_record_holds_only_allowed_values(bank: Bank, assessment: Assessment) ->
     )
     while (question := visit.current) is not None:
         visit.answer(visitor(context, lowest(bank))(question))
-    record = visit.outcome().record
+    outcome = visit.outcome()
+    record, sheet = outcome.record, outcome.sheet
     assert record.iso_week == "2026-W01"  # 1 January 2026 is in ISO week 1 of 2026
-    assert record.duration_minutes == 5  # 4 min 31 s, rounded to the minute
-    assert record.age_band == "65-79" and "age_band" not in record.context
-    assert record.age_band in AGE_BANDS
+    assert record.duration == "<5"  # 4 min 31 s
+    # What the visitor says of themselves is only counted in the week's tally.
+    assert outcome.counted.age_band == "65-79"
+    assert outcome.counted.iso_week == record.iso_week and outcome.counted.language == "fr"
     assert record.site_id == assessment.site.id
-    AssessmentRecord.model_validate(record.model_dump())
+    VisitRecord.model_validate(record.model_dump())
+    # The answers go apart, with nothing that ties them to the visit or the place.
+    assert sheet is not None and sheet.quarter == "2026-Q1"
+    assert set(AnswerSheet.model_fields) == {
+        "schema_version", "questionnaire_id", "questionnaire_version", "quarter", "answers",
+        "synthetic"}
 
 
 def test_dont_know_everywhere_leads_to_orientation(bank: Bank, assessment: Assessment) -> None:

@@ -28,6 +28,10 @@ from pydantic import (
 from kiosk.datafile import Loc, Strict, Text
 from kiosk.domain import DOMAIN_IDS, Completion, DomainId, Level
 
+# Why an estimate cannot be trusted as it stands: the answers do not fit together (person fit),
+# or the questions the visitor could be asked could not settle the pathway.
+Uncertainty = Literal["inconsistent", "undecided"]
+
 
 @dataclass(frozen=True)
 class Facts:
@@ -41,6 +45,8 @@ class Facts:
     context: Mapping[str, str] = field(default_factory=dict)
     completion: Completion = "completed"
     dont_know_share: float = 0.0
+    answered: int = 0  # scored questions answered, "not sure" included
+    uncertain: Uncertainty | None = None  # why the estimate cannot be trusted as it stands
 
     @classmethod
     def single(
@@ -49,9 +55,11 @@ class Facts:
         context: Mapping[str, str] | None = None,
         completion: Completion = "completed",
         dont_know_share: float = 0.0,
+        answered: int = 0,
+        uncertain: Uncertainty | None = None,
     ) -> Facts:
         row = np.array([[levels.get(d, 0) for d in DOMAIN_IDS]], dtype=np.int8)
-        return cls(row, dict(context or {}), completion, dont_know_share)
+        return cls(row, dict(context or {}), completion, dont_know_share, answered, uncertain)
 
     def constant(self, value: bool) -> np.ndarray:
         return np.full(self.levels.shape[0], value, dtype=bool)
@@ -174,15 +182,34 @@ class CompletionLeaf(_Leaf):
 
 class DontKnowShare(_Node):
     at_least: StrictFloat = Field(gt=0, le=1)
+    answers: StrictInt = Field(
+        1, ge=1, le=60,
+        description="the share counts once at least this many scored questions were answered: "
+                    "one 'not sure' out of two is not an assessment that could not conclude",
+    )
 
 
 class DontKnowLeaf(_Leaf):
-    """``dont_know: {at_least: 0.5}``: share of scored questions answered "je ne sais pas"."""
+    """``dont_know: {at_least: 0.5, answers: 8}``: share of scored questions answered "je ne
+    sais pas", among at least ``answers`` answered."""
 
     dont_know: DontKnowShare
 
     def evaluate(self, facts: Facts) -> np.ndarray:
-        return facts.constant(facts.dont_know_share >= self.dont_know.at_least)
+        rule = self.dont_know
+        return facts.constant(
+            facts.answered >= rule.answers and facts.dont_know_share >= rule.at_least
+        )
+
+
+class UncertainLeaf(_Leaf):
+    """``uncertain: [inconsistent, undecided]``: the estimate is uncertain for one of these
+    reasons (answers that do not fit together; questions that could not settle the pathway)."""
+
+    uncertain: list[Uncertainty] = Field(min_length=1)
+
+    def evaluate(self, facts: Facts) -> np.ndarray:
+        return facts.constant(facts.uncertain in self.uncertain)
 
 
 class AlwaysLeaf(_Leaf):
@@ -224,6 +251,7 @@ CONDITION_KINDS = {
     "context": ContextLeaf,
     "completion": CompletionLeaf,
     "dont_know": DontKnowLeaf,
+    "uncertain": UncertainLeaf,
     "always": AlwaysLeaf,
 }
 
@@ -246,6 +274,7 @@ Condition = Annotated[
     | Annotated[ContextLeaf, Tag("context")]
     | Annotated[CompletionLeaf, Tag("completion")]
     | Annotated[DontKnowLeaf, Tag("dont_know")]
+    | Annotated[UncertainLeaf, Tag("uncertain")]
     | Annotated[AlwaysLeaf, Tag("always")],
     Discriminator(
         _kind,
@@ -256,7 +285,10 @@ Condition = Annotated[
 # Skip rules are conditions that may only look at context answers (checked by the bank).
 ContextCondition = Condition
 
-Leaf = LevelLeaf | CountLeaf | ContextLeaf | CompletionLeaf | DontKnowLeaf | AlwaysLeaf
+Leaf = (
+    LevelLeaf | CountLeaf | ContextLeaf | CompletionLeaf | DontKnowLeaf | UncertainLeaf
+    | AlwaysLeaf
+)
 
 
 def iter_leaves(cond: Condition, loc: Loc) -> Iterator[tuple[Loc, Leaf]]:

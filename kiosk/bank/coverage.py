@@ -14,11 +14,21 @@ from itertools import product
 
 import numpy as np
 
-from kiosk.bank.conditions import Condition, ContextLeaf, DontKnowLeaf, Facts, iter_leaves
+from kiosk.bank.conditions import (
+    Condition,
+    ContextLeaf,
+    DontKnowLeaf,
+    Facts,
+    UncertainLeaf,
+    Uncertainty,
+    iter_leaves,
+)
 from kiosk.datafile import Loc
 from kiosk.domain import COMPLETIONS, DOMAIN_IDS, LEVEL_IDS
 from kiosk.level_vectors import ALL_LEVEL_VECTORS, first_match
 
+# More answers than any "not sure" rule may ask for (a series is at most 60 questions).
+ENOUGH_ANSWERS = 60
 # Beyond this many cases times conditions (a few seconds of work) the brute force would be
 # slow: say so instead.
 MAX_CHECKS = 500_000
@@ -27,31 +37,38 @@ Rules = Sequence[Condition]
 Answers = Mapping[str, Sequence[str]]
 
 
-def _dimensions(rules: Rules, answers: Answers) -> tuple[list[str], list[list[str | None]],
-                                                          list[float]]:
-    """The context questions the rules name with their possible answers, and the shares."""
+def _dimensions(
+    rules: Rules, answers: Answers
+) -> tuple[list[str], list[list[str | None]], list[float], list[Uncertainty | None]]:
+    """The context questions the rules name with their possible answers, the shares of "not
+    sure", and the reasons for uncertainty."""
     leaves = [leaf for i, rule in enumerate(rules) for _, leaf in iter_leaves(rule, (i,))]
     questions = sorted({leaf.context.question for leaf in leaves if isinstance(leaf, ContextLeaf)})
     possible: list[list[str | None]] = [[*answers[q], None] for q in questions]
     shares = sorted({0.0} | {leaf.dont_know.at_least for leaf in leaves
                              if isinstance(leaf, DontKnowLeaf)})
-    return questions, possible, shares
+    named = {reason for leaf in leaves if isinstance(leaf, UncertainLeaf)
+             for reason in leaf.uncertain}
+    return questions, possible, shares, [None, *sorted(named)]
 
 
 def case_count(rules: Rules, answers: Answers) -> int:
     """How many batches of 4096 level vectors ``cases`` yields."""
-    _, possible, shares = _dimensions(rules, answers)
-    return len(COMPLETIONS) * len(shares) * math.prod(len(a) for a in possible)
+    _, possible, shares, uncertain = _dimensions(rules, answers)
+    return len(COMPLETIONS) * len(shares) * len(uncertain) * math.prod(len(a) for a in possible)
 
 
 def cases(rules: Rules, answers: Answers) -> Iterator[Facts]:
-    """Every distinct situation the routing rules can tell apart, 4096 level vectors each."""
-    questions, possible, shares = _dimensions(rules, answers)
+    """Every distinct situation the routing rules can tell apart, 4096 level vectors each (the
+    most answers a "not sure" rule asks for: a long enough series)."""
+    questions, possible, shares, uncertain = _dimensions(rules, answers)
     for chosen in product(*possible):
         context = {q: a for q, a in zip(questions, chosen, strict=True) if a is not None}
         for completion in COMPLETIONS:
             for share in shares:
-                yield Facts(ALL_LEVEL_VECTORS, context, completion, share)  # type: ignore[arg-type]
+                for reason in uncertain:
+                    yield Facts(ALL_LEVEL_VECTORS, context, completion,  # type: ignore[arg-type]
+                                share, ENOUGH_ANSWERS, reason)
 
 
 def routing_problems(rules: Rules, answers: Answers) -> list[tuple[Loc, str]]:
@@ -88,5 +105,6 @@ def _describe_case(facts: Facts, row: int) -> str:
     levels = ", ".join(f"{d}={LEVEL_IDS[v]}" for d, v in zip(DOMAIN_IDS, facts.levels[row],
                                                               strict=True))
     answers = ", ".join(f"{q}={a}" for q, a in sorted(facts.context.items())) or "no answers"
+    uncertain = f"; uncertain ({facts.uncertain})" if facts.uncertain else ""
     return (f"levels {levels}; {answers}; completion {facts.completion}; "
-            f"'je ne sais pas' share {facts.dont_know_share:.0%}")
+            f"'je ne sais pas' share {facts.dont_know_share:.0%}{uncertain}")

@@ -81,11 +81,23 @@ class ContextQuestion(Skippable):
         return [o.id for o in self.options] + ([DONT_KNOW] if self.dont_know else [])
 
 
+class Estimated(Strict):
+    """Where an item's parameters come from when they were estimated from answers (``kiosk
+    calibrate`` writes it); an item without it has an expert's guess."""
+
+    answers: StrictInt = Field(ge=1, description="number of answers the estimate is based on")
+    se_a: StrictFloat = Field(gt=0, description="standard error of the discrimination a")
+    se_b: StrictFloat = Field(
+        gt=0, description="standard error of the difficulty (largest threshold's)"
+    )
+
+
 class CanDoParams(Strict):
     """Graded response model: discrimination ``a`` and three ordered thresholds ``b``."""
 
     a: Discrimination
     b: tuple[Difficulty, Difficulty, Difficulty]
+    estimated: Estimated | None = None
 
     @field_validator("b")
     @classmethod
@@ -101,6 +113,7 @@ class KnowledgeParams(Strict):
     a: Discrimination
     b: Difficulty
     c: StrictFloat = Field(0.0, ge=0, lt=0.5)
+    estimated: Estimated | None = None
 
 
 class CanDoItem(Skippable):
@@ -174,8 +187,18 @@ class Scale(Strict):
     options: tuple[Option, Option, Option, Option]
 
 
+class ExpertUncertainty(Strict):
+    """How far an expert's guess of an item's parameters may be from the truth (one standard
+    deviation); the engine integrates over it, so a guess counts for less than an estimate."""
+
+    log_a: StrictFloat = Field(
+        0.3, ge=0, le=2, description="of log a: 0.3 is about 30 % either way"
+    )
+    b: StrictFloat = Field(0.5, ge=0, le=3, description="of each difficulty, in ability units")
+
+
 class EngineSettings(Strict):
-    """How long the adaptive series may be and when it is settled."""
+    """How long the adaptive series may be, when it is settled, and how visitors answer."""
 
     min_questions: StrictInt = Field(6, ge=1, le=40)
     max_questions: StrictInt = Field(14, ge=1, le=60)
@@ -192,6 +215,32 @@ class EngineSettings(Strict):
         description="knowledge checks every visitor answers (when eligible), all of them by "
                     "question min_questions: they temper self-assessment",
     )
+    self_assessment_bias: StrictFloat = Field(
+        0.0, ge=0, le=2,
+        description="standard deviation of how far visitors over- or under-state what they can "
+                    "do (ability units), the same in every domain; 0: self-reports are taken "
+                    "at face value",
+    )
+    careless_share: StrictFloat = Field(
+        0.0, ge=0, lt=0.5,
+        description="prior share of visitors who answer without reading (at random)",
+    )
+    inconsistent_at: StrictFloat = Field(
+        0.5, gt=0, lt=1,
+        description="a visit whose answers are at least this likely to be random is marked "
+                    "uncertain (person fit)",
+    )
+    inconsistent_lz: StrictFloat = Field(
+        -1.645, le=0,
+        description="a visit whose person-fit statistic lz falls below this is marked uncertain "
+                    "too (-1.645: the normal 5 % tail)",
+    )
+    futility: StrictFloat = Field(
+        0.0, ge=0, lt=1,
+        description="stop, uncertain, once the chance that the remaining questions settle the "
+                    "pathway falls below this (0: never; ask up to max_questions)",
+    )
+    expert_uncertainty: ExpertUncertainty = ExpertUncertainty()
 
     @model_validator(mode="after")
     def _consistent(self) -> EngineSettings:

@@ -9,6 +9,11 @@ engine's own (``kiosk.engine.irt``), so "je ne sais pas" counts exactly as it do
 A knowledge check's guessing parameter is kept: answers from a few hundred visitors cannot
 separate it from the difficulty.
 
+Each estimate carries its standard errors, from the cross-product of the visitors' scores (the
+gradient of each visitor's marginal log-likelihood in the item's parameters, plus the prior's
+curvature): the engine widens the item's curves by them, as it does an expert's guess by the
+bank's ``expert_uncertainty``.
+
 Adaptive series leave most answers missing; that is ignorable here (which items were asked
 depends only on answers that are observed).
 """
@@ -20,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kiosk.bank.model import Bank, CanDoItem, KnowledgeItem
+from kiosk.bank.model import Bank, CanDoItem, Estimated, KnowledgeItem
 from kiosk.engine.irt import NO_INFORMATION, GradedResponse, KnowsOrGuesses, score
 
 NODES = np.linspace(-4.0, 4.0, 31)
@@ -38,6 +43,8 @@ class ItemEstimate:
     a: float
     b: tuple[float, ...]
     changed: bool  # False when the item had too few answers and kept its parameters
+    se_a: float = 0.0  # standard errors (0 when not estimated)
+    se_b: tuple[float, ...] = ()
 
 
 def responses_by_item(bank: Bank, answer_sets: Iterable[Mapping[str, str]]) -> np.ndarray:
@@ -69,10 +76,13 @@ def calibrate(bank: Bank, responses: np.ndarray, iterations: int = 30) -> list[I
 def calibrated_bank(bank: Bank, estimates: list[ItemEstimate], version: str) -> Bank:
     items = []
     for item, est in zip(bank.items, estimates, strict=True):
-        if isinstance(item, CanDoItem):
-            params = item.params.model_copy(update={"a": est.a, "b": est.b})
-        else:
-            params = item.params.model_copy(update={"a": est.a, "b": est.b[0]})
+        if not est.changed:
+            items.append(item)
+            continue
+        estimated = Estimated(answers=est.answers, se_a=round(est.se_a, 4),
+                              se_b=round(max(est.se_b), 4))
+        b = est.b if isinstance(item, CanDoItem) else est.b[0]
+        params = item.params.model_copy(update={"a": est.a, "b": b, "estimated": estimated})
         items.append(item.model_copy(update={"params": params}))
     return bank.model_copy(update={"items": items, "version": version})
 
@@ -142,8 +152,41 @@ def _calibrate_domain(
     for j, item in enumerate(items):
         model = _model(item, x[j])
         b = model.b if isinstance(model, GradedResponse) else (model.b,)
-        out.append(ItemEstimate(item.id, int(counts[j]), model.a, b, fitted[j]))
+        se_a, se_b = _standard_errors(item, x[j], data[:, j], post) if fitted[j] else (0.0, ())
+        out.append(ItemEstimate(item.id, int(counts[j]), model.a, b, fitted[j], se_a, se_b))
     return out
+
+
+def _standard_errors(
+    item: CanDoItem | KnowledgeItem, x: np.ndarray, answers: np.ndarray, post: np.ndarray
+) -> tuple[float, tuple[float, ...]]:
+    """Standard errors of a and of each b: the inverse of the cross-product of the visitors'
+    scores in the unconstrained parameters (plus the prior on log a), by the delta method."""
+    h = 1e-4
+    seen = answers != NO_INFORMATION
+    rows, weights = answers[seen], post[seen]
+    scores = np.empty((rows.size, x.size))
+    for k in range(x.size):
+        step = np.eye(x.size)[k] * h
+        up, down = _model(item, x + step), _model(item, x - step)
+        for r in np.unique(rows):
+            slope = up.log_likelihood(int(r), NODES) - down.log_likelihood(int(r), NODES)
+            scores[rows == r, k] = weights[rows == r] @ slope / (2 * h)
+    information = scores.T @ scores
+    information[0, 0] += 1.0 / LOG_A_PRIOR[1] ** 2
+    covariance = np.linalg.pinv(information)
+
+    def natural(z: np.ndarray) -> np.ndarray:
+        model = _model(item, z)
+        b = model.b if isinstance(model, GradedResponse) else (model.b,)
+        return np.array([model.a, *b])
+
+    jacobian = np.stack(
+        [(natural(x + e) - natural(x - e)) / (2 * h) for e in np.eye(x.size) * h], axis=1
+    )
+    variances = np.diag(jacobian @ covariance @ jacobian.T)
+    se = np.sqrt(np.maximum(variances, 0.0))
+    return float(se[0]), tuple(float(v) for v in se[1:])
 
 
 def _maximise(f: Callable[[np.ndarray], float], x: np.ndarray, steps: int = 3) -> np.ndarray:

@@ -1,25 +1,33 @@
 """One visitor's adaptive series: start, answer, next question, result.
 
 The session wires the parts together (catsim's split): the prior (``BifactorGrid``), the
-estimator (``GridPosterior``), the selector and the stopper are each replaceable.
+estimator (``GridPosterior``), the selector and the stopper are each replaceable. After every
+answer, "not sure" included, the pathway table is that of the answers given so far (their share
+of "not sure"), so the claimed certainty and every stopping decision reflect all of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
 from kiosk.bank.model import CanDoItem, KnowledgeItem
 from kiosk.domain import DOMAIN_IDS, DONT_KNOW
 from kiosk.engine.estimator import GridPosterior
-from kiosk.engine.irt import NO_INFORMATION, score
+from kiosk.engine.irt import ITEM_KINDS, NO_INFORMATION
+from kiosk.engine.personfit import standardized_log_likelihood
 from kiosk.engine.pool import ItemPool
 from kiosk.engine.selector import DecisionInformationSelector, Selector
 from kiosk.engine.state import PathwayTable, Snapshot
-from kiosk.engine.stopper import ClassificationStopper, Stopper
+from kiosk.engine.stopper import UNDECIDED, ClassificationStopper, Stopper
 from kiosk.routing import Router
+
+# Why a result is uncertain: the answers do not fit together (person fit), or the questions
+# left could not settle the pathway (futility).
+Uncertainty = Literal["inconsistent", "undecided"]
 
 
 @dataclass(frozen=True)
@@ -29,7 +37,18 @@ class Estimate:
     ability: dict[str, float]  # posterior mean per domain
     ability_sd: dict[str, float]
     dont_know_share: float
+    answered: int  # questions answered, "not sure" included
     pathway_probabilities: dict[str, float]
+    careless: float  # posterior probability that the answers were given at random
+    person_fit: float | None  # lz of the answers (None: too few to tell)
+    uncertain: Uncertainty | None  # why the result cannot be trusted as it stands, if so
+    stop: str  # why the series ended ("" while it goes on)
+
+    def likely_pathways(self, count: int = 2) -> tuple[str, ...]:
+        """The ``count`` most probable pathways, most probable first."""
+        ranked = sorted(self.pathway_probabilities, key=self.pathway_probabilities.__getitem__,
+                        reverse=True)
+        return tuple(ranked[:count])
 
 
 class AdaptiveSession:
@@ -56,17 +75,21 @@ class AdaptiveSession:
             settings.max_questions,
             settings.pathway_certainty,
             settings.level_certainty,
+            settings.futility,
         )
         self._rng = np.random.default_rng(seed)
-        self._posterior = GridPosterior(pool.grid, len(DOMAIN_IDS))
+        self._posterior = GridPosterior(pool.grid, len(DOMAIN_IDS), settings.careless_share)
         self._open = pool.eligible(self.context)
-        self._answered_domains = np.zeros(len(DOMAIN_IDS), dtype=bool)
+        self._answered_domains = np.zeros(len(DOMAIN_IDS), dtype=bool)  # any answer
+        self._informed_domains = np.zeros(len(DOMAIN_IDS), dtype=bool)  # an informative one
+        self._unsure_domains = np.zeros(len(DOMAIN_IDS), dtype=bool)  # "not sure" to a statement
         self._scale = [o.id for o in pool.bank.scale.options]
         self._dont_knows = 0
         self.answers: list[tuple[str, str]] = []
         self._asked_items: list[int] = []
-        self._table = self._pathway_table()
+        self._scored: list[tuple[int, int]] = []  # (item, scored category) of informative answers
         self._current: int | None = None
+        self.stop = ""
         self._advance()
 
     @property
@@ -87,17 +110,24 @@ class AdaptiveSession:
             raise RuntimeError("the series is over: no question to answer")
         index = self._current
         item = self.pool.items[index]
+        kind = ITEM_KINDS[item.kind]
         if option_id not in item.answer_ids(self.pool.bank.scale):
             raise ValueError(f"'{option_id}' is not an answer of question '{item.id}'")
-        response = score(item, option_id, self._scale)
+        response = kind.score(item, option_id, self._scale)
+        domain = int(self.pool.domain_of[index])
         if response != NO_INFORMATION:
-            domain = int(self.pool.domain_of[index])
-            loglik = self.pool.models[index].log_likelihood(response, self.pool.grid.theta)
-            self._posterior.update(domain, loglik)
-            self._answered_domains[domain] = True
-        if option_id == DONT_KNOW:
-            self._dont_knows += 1
-            self._table = self._pathway_table()
+            self._posterior.update(
+                domain,
+                self.pool.log_likelihood(index, response),
+                float(self.pool.careless_log_likelihood[index]),
+            )
+            self._informed_domains[domain] = True
+            if response >= 0:
+                self._scored.append((index, response))
+        else:
+            self._unsure_domains[domain] = True
+        self._answered_domains[domain] = True
+        self._dont_knows += option_id == DONT_KNOW
         self._open[index] = False
         self.answers.append((item.id, option_id))
         self._asked_items.append(index)
@@ -113,7 +143,8 @@ class AdaptiveSession:
 
     def estimate(self) -> Estimate:
         snap = self.snapshot()
-        mean, sd = self._posterior.ability_mean_sd()
+        weights = self._posterior.domain_weights()
+        mean, sd = self._posterior.ability_mean_sd(weights)
         probs = snap.level_probabilities
         decided = snap.decided_levels()
         return Estimate(
@@ -122,9 +153,14 @@ class AdaptiveSession:
             ability={d: float(mean[i]) for i, d in enumerate(DOMAIN_IDS)},
             ability_sd={d: float(sd[i]) for i, d in enumerate(DOMAIN_IDS)},
             dont_know_share=self.dont_know_share,
+            answered=self.asked,
             pathway_probabilities=dict(
                 zip(self.router.pathway_ids, map(float, snap.pathway_probabilities), strict=True)
             ),
+            careless=snap.careless,
+            person_fit=self.person_fit(),
+            uncertain=self._uncertainty(snap),
+            stop=self.stop,
         )
 
     @property
@@ -132,28 +168,61 @@ class AdaptiveSession:
         return self._dont_knows / self.asked if self.asked else 0.0
 
     def snapshot(self) -> Snapshot:
-        weights = self._posterior.domain_weights()
-        flat = weights.reshape(weights.shape[0], -1)
+        posterior = self._posterior
+        densities = self.pool.densities(posterior.attentive_weights())
+        careless = posterior.careless_probability()
+        ability = densities[: len(DOMAIN_IDS)]
+        if careless:
+            ability = (1.0 - careless) * ability + careless * self.pool.prior_density
         return Snapshot(
             asked=self.asked,
             knowledge_asked=int(self.pool.knowledge[self._asked_items].sum()),
             answered_domains=self._answered_domains.copy(),
-            level_probabilities=self._posterior.level_probabilities(weights),
-            ability_density=flat @ self.pool.projection,
-            vector_probabilities=self._posterior.level_vector_probabilities(),
-            table=self._table,
+            unsure_domains=self._unsure_domains & ~self._informed_domains,
+            level_probabilities=posterior.level_probabilities(),
+            ability_density=ability,
+            vector_probabilities=posterior.level_vector_probabilities(),
+            table=self._pathway_table(),
+            covariance=posterior.covariance(),
+            expected_information=self.pool.expected_information(densities),
+            open_items=self._open.copy(),
+            careless=careless,
         )
+
+    def person_fit(self) -> float | None:
+        """lz of the informative answers at the estimate (posterior means: ability plus each
+        kind's share of the bias)."""
+        means = self._posterior.means()
+        domains = len(DOMAIN_IDS)
+        latents = [float(means[self.pool.domain_of[i]] + self.pool.bias_loading[i] * means[domains])
+                   for i, _ in self._scored]
+        return standardized_log_likelihood(
+            [self.pool.point_models[i] for i, _ in self._scored], [r for _, r in self._scored],
+            latents,
+        )
+
+    def _uncertainty(self, snap: Snapshot) -> Uncertainty | None:
+        settings = self.pool.bank.engine
+        fit = self.person_fit()
+        if snap.careless >= settings.inconsistent_at or (
+            fit is not None and fit < settings.inconsistent_lz
+        ):
+            return "inconsistent"
+        if self.stop == UNDECIDED:
+            return "undecided"
+        return None
 
     def _pathway_table(self) -> PathwayTable:
-        pathways = self.router.pathway_table(self.context, self.dont_know_share)
-        return PathwayTable.build(pathways, len(self.router.pathway_ids))
+        pathways = self.router.pathway_table(self.context, self.dont_know_share, self.asked)
+        return PathwayTable.cached(pathways, len(self.router.pathway_ids))
 
     def _advance(self) -> None:
-        snap = self.snapshot()
-        if not self._open.any() or self.stopper.should_stop(snap):
-            self._current = None
+        if not self._open.any():
+            self._current, self.stop = None, "no_question_left"
             return
-        self._current = self.selector.select(
-            snap, self.pool.information, self.pool.domain_of, self.pool.knowledge, self._open,
-            self._rng,
-        )
+        snap = self.snapshot()
+        reason = self.stopper.reason(snap, self.pool)
+        if reason is not None:
+            self._current, self.stop = None, reason
+            return
+        self._current = self.selector.select(snap, self.pool, self._rng)

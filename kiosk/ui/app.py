@@ -1,4 +1,4 @@
-"""The kiosk app: a thin layer of screens over ``Visit`` (the assessment) and ``ResultStore``.
+"""The kiosk app: a thin layer of screens over ``Visit`` (the assessment) and ``SaveQueue``.
 
 The app holds at most one visit, and all navigation: screens and buttons ask it to move on.
 Every way out of a visit (finish, stop, idle timeout) goes through ``_forget_visit``, which
@@ -23,13 +23,14 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 
 from kiosk.domain import Completion
-from kiosk.storage import ResultStore
+from kiosk.storage.saver import SaveQueue
 from kiosk.takeaway import new_result_code
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.confirm import ConfirmScreen
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.notice import NoticeScreen
+from kiosk.ui.screens.out_of_service import OutOfServiceScreen
 from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.takeaway import TakeawayScreen
@@ -54,7 +55,7 @@ class KioskApp(App[None], inherit_bindings=False):
     def __init__(
         self,
         assessment: Assessment,
-        store: ResultStore,
+        saver: SaveQueue,
         language: str = "fr",
         idle_after: float = 90.0,
         idle_countdown: float = 30.0,
@@ -65,7 +66,7 @@ class KioskApp(App[None], inherit_bindings=False):
         long the kiosk has been left alone (both are a test's to set)."""
         super().__init__()
         self.assessment = assessment
-        self.store = store
+        self.saver = saver
         self.first_language = language
         self.set_reactive(KioskApp.language, language)
         # The one visitor's data: the only references to it, dropped by _forget_visit.
@@ -93,7 +94,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.panic()
 
     def on_mount(self) -> None:
-        self.push_screen(WelcomeScreen())
+        self.push_screen(WelcomeScreen() if self.saver.status.ready else OutOfServiceScreen())
         # Everything loaded so far (bank, engine tables, styles) lives as long as the app: keep
         # it out of the collector's full passes, which otherwise stall a key press by ~80 ms.
         self.call_after_refresh(gc.freeze)
@@ -101,10 +102,20 @@ class KioskApp(App[None], inherit_bindings=False):
 
     # -- navigation ---------------------------------------------------------------------------
 
+    def may_take_visitors(self) -> bool:
+        """Never take answers that could not be kept: else show staff why."""
+        if self.saver.status.ready:
+            return True
+        self.switch_screen(OutOfServiceScreen())
+        return False
+
     def action_show_notice(self) -> None:
-        self.switch_screen(NoticeScreen())
+        if self.may_take_visitors():
+            self.switch_screen(NoticeScreen())
 
     def action_start_visit(self) -> None:
+        if not self.may_take_visitors():
+            return
         self.visit = Visit(self.assessment, self.language)
         self.switch_screen(QuestionScreen())
 
@@ -150,10 +161,9 @@ class KioskApp(App[None], inherit_bindings=False):
         if self.visit is None or self.outcome is not None:
             return
         self.outcome = self.visit.outcome(completion)
-        try:
-            self.store.save(self.outcome.record)
-        except Exception as exc:  # the visitor still gets their result; staff read the log
-            log.error("could not save an assessment: %s", exc)
+        # In the background: the visitor sees the result at once; a failed save is kept and
+        # retried, and the staff notice says so.
+        self.saver.submit(self.outcome.stored)
 
     def _forget_visit(self) -> None:
         self.visit = None

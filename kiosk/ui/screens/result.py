@@ -76,6 +76,7 @@ class ResultScreen(KioskScreen):
             with Vertical(id="pathway", classes=f"pathway-{decision.pathway}"):
                 yield Static(self.tr(pathway.title), classes="pathway-title")
                 yield Static(self.tr(pathway.summary), classes="body")
+                yield from self._uncertainty()
             if decision.reasons:
                 yield Static(self.t("why_heading"), classes="heading")
                 yield Static(
@@ -98,6 +99,18 @@ class ResultScreen(KioskScreen):
         with Horizontal(id="result-actions"):
             yield Button(self.t("takeaway_button"), id="takeaway", action="screen.takeaway")
             yield Button(self.t("finish"), id="finish", variant="primary", action="app.finish")
+
+    def _uncertainty(self) -> ComposeResult:
+        """An uncertain result says so and, when two pathways fit, names both."""
+        estimate = self.outcome.estimate
+        if estimate is None or estimate.uncertain is None:
+            return
+        yield Static(self.t("result_uncertain"), id="uncertain", classes="body")
+        if estimate.uncertain == "undecided":
+            bank = self.kiosk.assessment.bank
+            first, second = (self.tr(bank.pathway(p).title) for p in estimate.likely_pathways())
+            yield Static(self.t("result_two_paths", first=first, second=second),
+                         id="two-paths", classes="body")
 
     def _offers(self) -> list[ShownOffer]:
         record = self.outcome.record

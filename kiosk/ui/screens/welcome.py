@@ -31,7 +31,9 @@ class WelcomeScreen(KioskScreen):
                              action="app.show_notice")
                 yield Button(self.t("other_language"), id="switch-language",
                              action="app.switch_language")
-        incidents = self.kiosk.store.incidents
-        if incidents:  # for staff: worded so that a visitor is not alarmed
-            notes = "; ".join(incident.message() for incident in incidents)
-            yield Static(f"{self.t('staff_notice')} {notes}", id="staff-notice")
+        status = self.kiosk.saver.status
+        notes = [incident.message() for incident in status.incidents]
+        if status.waiting:
+            notes.append(self.t("unsaved_notice", n=status.waiting, problem=status.problem))
+        if notes:  # for staff: worded so that a visitor is not alarmed
+            yield Static(f"{self.t('staff_notice')} {'; '.join(notes)}", id="staff-notice")

@@ -1,0 +1,49 @@
+"""Shown instead of the welcome screen while results cannot be saved: the kiosk takes no
+visitor whose answers it could not keep. Visitors read a calm line; staff read what went wrong
+and what to do. The screen goes back to the welcome screen by itself once saving works."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from kiosk.ui import keys
+from kiosk.ui.screens.base import KioskScreen
+
+CHECK_EVERY = 2.0  # seconds between two looks at the save queue's status
+
+
+class OutOfServiceScreen(KioskScreen):
+    BINDINGS = keys.SCREEN
+    _shown = ""  # the problem on screen now
+
+    DEFAULT_CSS = """
+    OutOfServiceScreen #out-of-service-staff {
+        margin-top: 1;
+        color: $text-muted;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        status = self.kiosk.saver.status
+        self._shown = status.problem
+        with Vertical(id="out-of-service", classes="panel"):
+            yield Static(self.t("out_of_service_heading"), classes="heading")
+            yield Static(self.t("out_of_service_body"), classes="body")
+            yield Static(self.t("out_of_service_staff", problem=status.problem),
+                         id="out-of-service-staff", classes="body")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_interval(CHECK_EVERY, self._check)
+
+    def on_key(self) -> None:
+        self.kiosk.saver.retry_now()  # staff who fixed the folder need not wait
+
+    def _check(self) -> None:
+        status = self.kiosk.saver.status
+        if status.ready:
+            self.kiosk.reset_to_welcome()
+        elif status.problem != self._shown:
+            self.show_again()
