@@ -45,6 +45,8 @@ COMMANDS = {
 PROBLEM_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<message>.+)$")
 # Problems of a whole file have no line of their own: they are told at line 0.
 WHOLE_FILE = ("cannot read the file", "not a file but", "the file is larger", "the file is empty")
+# Problems a comment can have.
+CHARACTER_PROBLEMS = ("not UTF-8 text", "the character U+")
 # What else a command may say when it refuses (calibrate, on a valid questionnaire whose id no
 # stored answer has).
 OTHER_REFUSALS = (re.compile(r"^no stored answers for questionnaire '.*': nothing to calibrate$"),)
@@ -52,6 +54,16 @@ OTHER_REFUSALS = (re.compile(r"^no stored answers for questionnaire '.*': nothin
 WELCOME = (b"Bonjour, bienvenue", b"Hello, welcome")
 SIZE = (80, 24)
 TIMEOUT = 60.0
+# Each command runs with this much address space at most: the kiosk needs a few hundred MB; a
+# file that makes it take more fails as "memory" instead of taking the machine down.
+MEMORY_LIMIT = 2 << 30
+# ``python -m kiosk`` under that limit (set by a small Python that then becomes the kiosk).
+KIOSK = [
+    sys.executable, "-c",
+    "import os, resource, sys; "
+    f"resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT})); "
+    "os.execv(sys.executable, [sys.executable, '-m', 'kiosk', *sys.argv[1:]])",
+]
 
 
 @dataclass(frozen=True)
@@ -148,6 +160,16 @@ BYTES = (b"\x00", b"\x01", b"\x1b", b"\x7f", b"\xff", b"\xc3", b"\t", b"\r", b"\
          b"\xe2\x80\xae", b"'", b'"', b"[", b"{", b"&", b"*", b"!", b"%", b"@", b"`", b"\n")
 
 
+def source(kind: str, rng: random.Random) -> bytes:
+    """A file of this kind to mutate: the bundled questionnaire, a bundled site, a hostile
+    file."""
+    if kind == "bank":
+        return BANK.read_bytes()
+    if kind == "site":
+        return rng.choice(SITES).read_bytes()
+    return rng.choice(HOSTILE).text
+
+
 def mutate(text: bytes, rng: random.Random, edits: int) -> bytes:
     """``text`` with ``edits`` random edits."""
     lines = text.splitlines(keepends=True) or [b""]
@@ -216,26 +238,60 @@ class Run:
     hung: bool = False
 
 
-def kiosk_argv(command: str, path: Path, data_dir: Path, out: Path) -> list[str]:
-    argv = [sys.executable, "-m", "kiosk", *command.split(), str(path)]
+@dataclass(frozen=True)
+class Workspace:
+    """The folders the commands use: results for the kiosk, synthetic answers for calibrate
+    (so that a questionnaire it accepts is calibrated in full), and where calibrate writes."""
+
+    root: Path
+
+    @classmethod
+    def prepare(cls, root: Path, env: dict[str, str]) -> Workspace:
+        # Run from the workspace: ``python -m`` imports from the current folder first.
+        workspace = cls(root)
+        workspace.out.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [*KIOSK, "demo-data", "--count", "40", "--engine-visits", "40",
+             "--seed", "1", "--data-dir", str(workspace.answers)],
+            check=True, capture_output=True, env={**os.environ, **env}, cwd=root,
+        )
+        return workspace
+
+    @property
+    def results(self) -> Path:
+        return self.root / "results"
+
+    @property
+    def answers(self) -> Path:
+        return self.root / "answers"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "calibrated"
+
+
+def kiosk_argv(command: str, path: Path, workspace: Workspace) -> list[str]:
+    argv = [*KIOSK, *command.split(), str(path)]
     if command.startswith("run"):
-        return [*argv, "--data-dir", str(data_dir)]
+        return [*argv, "--data-dir", str(workspace.results)]
     if command.startswith("calibrate"):
-        return [*argv, "--data-dir", str(data_dir), "--include-synthetic", "--out", str(out)]
+        out = workspace.out / f"{path.stem}-{os.getpid()}-{time.monotonic_ns()}.yaml"
+        return [*argv, "--data-dir", str(workspace.answers), "--include-synthetic",
+                "--out", str(out)]
     return argv
 
 
-def run_kiosk(command: str, path: Path, data_dir: Path, out: Path,
+def run_kiosk(command: str, path: Path, workspace: Workspace,
               env: dict[str, str] | None = None, timeout: float = TIMEOUT) -> Run:
     """``kiosk COMMAND PATH`` in its own process; ``kiosk run`` in a pseudo-terminal, stopped
     once its first screen is drawn."""
-    argv = kiosk_argv(command, path, data_dir, out)
+    argv = kiosk_argv(command, path, workspace)
     environment = {**os.environ, **(env or {})}
     if command.startswith("run"):
-        return _run_in_terminal(command, path, argv, environment, timeout)
+        return _run_in_terminal(command, path, argv, environment, workspace.root, timeout)
     try:
         done = subprocess.run(argv, capture_output=True, env=environment, timeout=timeout,
-                              check=False)
+                              check=False, cwd=workspace.root)
     except subprocess.TimeoutExpired as exc:
         output = (exc.stdout or b"") + (exc.stderr or b"")
         return Run(command, path, None, output.decode(errors="replace"), hung=True)
@@ -244,11 +300,12 @@ def run_kiosk(command: str, path: Path, data_dir: Path, out: Path,
 
 
 def _run_in_terminal(command: str, path: Path, argv: list[str], env: dict[str, str],
-                     timeout: float) -> Run:
+                     cwd: Path, timeout: float) -> Run:
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
     process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave,
-                               env={**env, "TERM": "xterm-256color"}, start_new_session=True)
+                               env={**env, "TERM": "xterm-256color"}, start_new_session=True,
+                               cwd=cwd)
     os.close(slave)
     seen = b""
     deadline = time.monotonic() + timeout
@@ -279,11 +336,14 @@ def _plain(output: bytes) -> str:
 
 # -- verdicts ---------------------------------------------------------------------------------
 
-FAILURES = ("traceback", "hang", "exit code", "other output", "default line", "line outside")
+FAILURES = ("memory", "traceback", "hang", "exit code", "other output", "default line",
+            "line outside")
 
 
 def verdict(run: Run) -> str:
     """``ok``, ``refused`` or one of ``FAILURES``."""
+    if "MemoryError" in run.output or run.code == -signal.SIGKILL:
+        return "memory"
     if "Traceback" in run.output:
         return "traceback"
     if run.hung:
@@ -292,7 +352,11 @@ def verdict(run: Run) -> str:
         return "ok"
     if run.code != 1:
         return "exit code"
-    lines = [line for line in run.output.splitlines() if line.strip()]
+    return _refusal([line for line in run.output.splitlines() if line.strip()])
+
+
+def _refusal(lines: list[str]) -> str:
+    """``refused`` if every line is a problem at a real place or another known refusal."""
     if not lines:
         return "other output"
     for line in lines:
@@ -311,14 +375,14 @@ def _line_problem(path: Path, line: int, message: str) -> str:
     """What is wrong with a problem's line, or ''."""
     if line == 0:
         return "" if message.startswith(WHOLE_FILE) else "default line"
-    try:
-        text = path.read_bytes()
-    except OSError:
-        return "line outside"
-    lines = text.splitlines()
+    if not path.is_file():  # a pipe, a device, a folder: it has no lines (and may never end)
+        return "default line"
+    lines = path.read_bytes().splitlines()
     if line > len(lines) + 1:
         return "line outside"
-    # The files given start with a comment: a problem told at line 1 is a default, not a place.
-    if line == 1 and lines and lines[0].lstrip().startswith(b"#"):
+    # The files given start with a comment: only a wrong byte or character can be there; any
+    # other problem told at line 1 is told at a default, not at its place.
+    comment = lines and lines[0].lstrip().startswith(b"#")
+    if line == 1 and comment and not message.startswith(CHARACTER_PROBLEMS):
         return "default line"
     return ""
