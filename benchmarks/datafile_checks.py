@@ -39,8 +39,8 @@ SITES = sorted((paths.questionnaires_dir() / "sites").glob("*.yaml"))
 # Commands each kind of file is given to; hostile files go to every one of them.
 COMMANDS = {
     "bank": ("validate", "run --bank", "calibrate --bank"),
-    "site": ("validate", "run --site"),
-    "hostile": ("validate", "run --bank", "run --site", "calibrate --bank"),
+    "site": ("validate", "run --site", "site upgrade"),
+    "hostile": ("validate", "run --bank", "run --site", "calibrate --bank", "site upgrade"),
 }
 PROBLEM_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<message>.+)$")
 # Problems of a whole file have no line of their own: they are told at line 0.

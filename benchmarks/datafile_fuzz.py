@@ -5,11 +5,11 @@ hand-made hostile YAML of ``datafile_checks``, each with one to three random edi
 file also as it is, and the paths that are no file: a pipe, a device, a folder, a missing
 file). Each is given, as a separate process, to the commands that read its kind:
 ``kiosk validate``, ``kiosk run --bank/--site`` (in a pseudo-terminal; it must refuse the file
-or draw its first screen) and ``kiosk calibrate --bank`` (on a folder of synthetic answers, so
-that an accepted questionnaire is calibrated and written). Every run is ``ok``, ``refused``
-(exit 1, only ``file:line: what (how to fix)`` lines at real places) or a failure: memory (more
-than 2 GB), traceback, hang (more than --timeout s), another exit code, other output, a default
-line 1, a line outside the file.
+or draw its first screen), ``kiosk calibrate --bank`` (on a folder of synthetic answers, so
+that an accepted questionnaire is calibrated and written) and ``kiosk site upgrade``. Every run
+is ``ok``, ``refused`` (exit 1, only ``file:line: what (how to fix)`` lines at real places) or a
+failure: memory (more than 2 GB), traceback, hang (more than --timeout s), another exit code,
+other output, a default line 1, a line outside the file.
 
 With --baseline-rev REV the same runs are made on the kiosk of that git revision (checked out
 beside, imported first), in the same run: the table gives failures before and after.

@@ -18,6 +18,7 @@ from kiosk.datafile import DataFileError, Problem, load_model, problem_at, read_
 from kiosk.site import Site
 
 if TYPE_CHECKING:
+    from kiosk.opendata.lmn import Imported, Target
     from kiosk.storage import ResultStore
     from kiosk.visit import Assessment
 
@@ -145,10 +146,15 @@ def validate(
     files: Annotated[list[Path], typer.Argument(help="Questionnaire or site files (YAML).")],
 ) -> None:
     """Check questionnaire and site files; print file:line for each problem."""
+    _each_file(files, lambda path: f"ok, {_summary(path)}")
+
+
+def _each_file(files: list[Path], work: Callable[[Path], str]) -> None:
+    """``work`` on every file, saying what it did; then every problem found, and exit 1."""
     problems: list[Problem] = []
     for path in files:
         try:
-            typer.echo(f"{path}: ok, {_summary(path)}")
+            typer.echo(f"{path}: {work(path)}")
         except DataFileError as exc:
             problems += exc.problems
     if problems:
@@ -174,6 +180,147 @@ def _summary(path: Path) -> str:
         f"{len(bank.context)} context questions, {len(bank.routing)} routing rules, "
         f"languages {', '.join(bank.languages)}"
     )
+
+
+# -- Site files and the open data networks publish --------------------------------------------
+
+site_app = typer.Typer(
+    no_args_is_help=True,
+    help="Site files: import the open data networks publish, export the offers, upgrade.",
+)
+app.add_typer(site_app, name="site")
+
+FormatOption = Annotated[
+    str,
+    typer.Option("--format", help="lmn (Lieux de médiation numérique) or data-inclusion."),
+]
+
+
+@site_app.command("import")
+def site_import(
+    file: Annotated[Path, typer.Argument(help="CSV or JSON file of the standard.")],
+    out: Annotated[Path, typer.Option("--out", help="The site file to write (never overwritten).")],
+    data_format: FormatOption = "lmn",
+    region: Annotated[
+        str, typer.Option("--region", help="Where the places are: FR, CH-GE, ... (holidays, "
+                          "postcodes and phones follow its country).")
+    ] = "FR",
+    commune: Annotated[
+        list[str] | None, typer.Option("--commune", help="Keep places in this commune (repeat).")
+    ] = None,
+    postcode: Annotated[
+        list[str] | None,
+        typer.Option("--postcode", help="Keep places with this postcode (repeat)."),
+    ] = None,
+    site_id: Annotated[str | None, typer.Option("--site-id", help="Id of the new site.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Name of the new site.")] = None,
+    structures: Annotated[
+        Path | None,
+        typer.Option("--structures", help="data-inclusion: the structures file, for the "
+                     "address and hours a service leaves out."),
+    ] = None,
+) -> None:
+    """Turn a network's published places into a site file; report what could not be used."""
+    from kiosk.opendata.lmn import Filter, Target, slug
+    from kiosk.opendata.profiles import profile_for
+    from kiosk.opendata.sitefile import site_text, write_new
+    from kiosk.public_holidays import Region
+
+    try:
+        where = Region.parse(region)
+        profile = profile_for(where.country)
+    except ValueError as exc:
+        typer.echo(f"--region: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    target = Target(profile, where=Filter(tuple(commune or ()), tuple(postcode or ())))
+    try:
+        imported = _import_file(data_format, file, target, structures)
+    except DataFileError as exc:
+        _fail(exc.problems)
+    for problem in imported.problems:
+        typer.echo(str(problem), err=True)
+    count = len(imported.offers)
+    summary = (f"{count} offer{'s' if count != 1 else ''} from {file}, "
+               f"{len(imported.problems)} problems "
+               f"reported, {imported.filtered_out} rows outside the communes and postcodes kept")
+    if not imported.offers:
+        typer.echo(f"nothing to write: {summary}", err=True)
+        raise typer.Exit(1)
+    ident = site_id or slug(out.stem)
+    content = site_text(ident, name or ident, list(target.languages), where.code,
+                        imported.offers, file.name)
+    try:
+        write_new(out, content)
+    except FileExistsError:
+        typer.echo(f"{out}: already exists; a site file is never overwritten: choose another "
+                   "--out", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{out}: {summary}")
+
+
+def _import_file(
+    data_format: str, file: Path, target: Target, structures: Path | None
+) -> Imported:
+    from kiosk.opendata import datainclusion, lmn
+    from kiosk.opendata.tables import read_rows
+
+    rows = read_rows(file)
+    if data_format == "lmn":
+        return lmn.import_rows(rows, file, target)
+    if data_format == "data-inclusion":
+        extra = read_rows(structures) if structures else []
+        return datainclusion.import_rows(rows, file, target, extra)
+    typer.echo(f"--format: unknown '{data_format}': use lmn or data-inclusion", err=True)
+    raise typer.Exit(2)
+
+
+@site_app.command("export")
+def site_export(
+    site_file: Annotated[Path, typer.Argument(help="The site file (YAML).")],
+    out: Annotated[Path, typer.Option("--out", help="CSV or JSON file to write.")],
+    data_format: FormatOption = "lmn",
+) -> None:
+    """Write the site's offers in the national standard (the Swiss profile for a Swiss region)."""
+    import csv
+    import json
+
+    from kiosk.opendata.lmn import FIELDS, export_rows
+    from kiosk.opendata.profiles import profile_for
+
+    if data_format != "lmn":
+        typer.echo(f"--format: only lmn can be exported, not '{data_format}'", err=True)
+        raise typer.Exit(2)
+    try:
+        site = load_model(site_file, Site)
+        _, lines = read_yaml(site_file)
+    except DataFileError as exc:
+        _fail(exc.problems)
+    profile = profile_for(site.where.country if site.where else "FR")
+    rows, problems = export_rows(site, profile, lines, site_file)
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if out.suffix.lower() == ".json":
+        out.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    else:
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=FIELDS)
+            writer.writeheader()
+            writer.writerows(rows)
+    typer.echo(f"{out}: {len(rows)} places in the {profile.country} profile of the standard, "
+               f"{len(problems)} offers left out")
+
+
+@site_app.command("upgrade")
+def site_upgrade(
+    files: Annotated[list[Path], typer.Argument(help="Site files of the first format.")],
+    closed_on_public_holidays: Annotated[
+        bool, typer.Option("--closed-on-public-holidays", help="Add 'PH off' to every hours.")
+    ] = False,
+) -> None:
+    """Rewrite structured hours as OpenStreetMap hours and one-line addresses as fields."""
+    from kiosk.site_upgrade import upgrade
+
+    _each_file(files, lambda path: f"{upgrade(path, closed_on_public_holidays)} values rewritten")
 
 
 # -- Storage tools ----------------------------------------------------------------------------
@@ -281,17 +428,19 @@ def _check_screens(bank: Path, languages: list[str]) -> None:
 
 
 def _untranslated_screens(languages: list[str]) -> str:
-    """What the kiosk's own screens cannot say in the questionnaire's languages, or ''."""
+    """What the kiosk's own screens and words cannot say in the questionnaire's languages, or ''."""
     from kiosk.ui.strings import STRINGS_FILE, strings
+    from kiosk.words import WORDS_FILE, words
 
-    missing = strings().missing(languages)
-    if not missing:
-        return ""
-    return (
-        f"the screens have no text for {', '.join(missing[:5])}"
-        f"{' ...' if len(missing) > 5 else ''}: add them to {STRINGS_FILE} "
-        "or remove the language from 'languages'"
-    )
+    for path, texts in ((STRINGS_FILE, strings()), (WORDS_FILE, words())):
+        missing = texts.missing(languages)
+        if missing:
+            return (
+                f"the screens have no text for {', '.join(missing[:5])}"
+                f"{' ...' if len(missing) > 5 else ''}: add them to {path} "
+                "or remove the language from 'languages'"
+            )
+    return ""
 
 
 def _fail(problems: list[Problem]) -> NoReturn:

@@ -1,104 +1,100 @@
 """The kiosk's site: where it stands (its id is stored with each result) and the help near it.
 
-A site file (``questionnaires/sites/*.yaml``) is data a city edits: the offers near the kiosk,
-with structured opening hours so the kiosk can say "open today until 16:00". Like the bank,
-it is validated here with errors that name the file, the line and the fix.
+A site file (``questionnaires/sites/*.yaml``) is data a city edits, or imports from the open
+data that networks publish (``kiosk site import``): the offers near the kiosk, with their
+opening hours in OpenStreetMap syntax so the kiosk can say "open today until 16:00". Like the
+bank, it is validated here with errors that name the file, the line and the fix.
 """
 
 from __future__ import annotations
 
-from datetime import date, time
-from typing import Annotated, Any, Literal
+import re
+from datetime import date, datetime
+from typing import Annotated, Literal, get_args
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from kiosk.datafile import Problems, Strict, Text, check_translations
 from kiosk.domain import DOMAIN_IDS, AccessNeed, DomainId, Language, PathwayId, PlaceId
+from kiosk.hours import OpeningHoursText, evaluator
+from kiosk.public_holidays import Region
 
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+RegionCode = Annotated[str, AfterValidator(lambda code: Region.parse(code).code)]
 
+# How help is given (the national standard's "modalités d'accompagnement").
+Format = Literal["individual", "group", "self_service", "remote"]
+# Whom a place is able to help beyond the usual (its "prise en charge spécifique").
+Support = Literal[
+    "deafness", "low_vision", "reduced_mobility", "mental_disability", "illiteracy",
+    "other_languages",
+]
+Fee = Literal["free", "free_with_conditions", "paid"]
+FORMATS: tuple[str, ...] = get_args(Format)
+SUPPORTS: tuple[str, ...] = get_args(Support)
 
-def _clock_time(value: Any) -> Any:
-    # YAML 1.1 reads an unquoted 12:30 as the number 750 (base 60): refuse it rather than guess.
-    if isinstance(value, int):
-        raise ValueError("write times in quotes, as 'HH:MM' (e.g. \"12:30\")")
-    if isinstance(value, str) and len(value) == 5 and value[2] == ":":
-        return value
-    if isinstance(value, str):
-        raise ValueError(f"'{value}' is not a time: write 'HH:MM', e.g. \"09:00\"")
-    return value
-
-
-ClockTime = Annotated[time, BeforeValidator(_clock_time)]
-
-
-class TimeRange(Strict):
-    start: ClockTime = Field(alias="from")
-    end: ClockTime = Field(alias="to")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> TimeRange:
-        if self.end <= self.start:
-            raise ValueError("'to' must be after 'from' (ranges past midnight are not supported)")
-        return self
+# Postcodes by country, where the kiosk knows their form: the Swiss ones have four digits.
+_POSTCODES = {
+    "CH": (re.compile(r"^\d{4}$"), "four digits, e.g. 1207"),
+    "FR": (re.compile(r"^\d{5}$"), "five digits, e.g. 75011"),
+}
 
 
-class WeeklySlot(TimeRange):
-    """``{days: [tue, thu], from: "12:30", to: "16:00"}``: open every such day of the week."""
+class Address(Strict):
+    street: str = Field(min_length=1)
+    postcode: str | None = None
+    city: str | None = None
+    complement: str | None = Field(None, description="floor, building: how to find the door")
 
-    days: list[Weekday] = Field(min_length=1)
-
-
-class Closure(Strict):
-    """Closed from one date to another, both included (holidays, works)."""
-
-    start: date = Field(alias="from")
-    end: date = Field(alias="to")
-    note: Text | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Closure:
-        if self.end < self.start:
-            raise ValueError("'to' is before 'from': give the first and last closed dates")
-        return self
-
-
-class ExtraOpening(TimeRange):
-    """An opening outside the weekly hours, even during a closure (a special day)."""
-
-    date: date
-
-
-class Hours(Strict):
-    weekly: list[WeeklySlot] = Field(default_factory=list)
-    closed: list[Closure] = Field(default_factory=list)
-    extra: list[ExtraOpening] = Field(default_factory=list)
+    def __str__(self) -> str:
+        town = " ".join(x for x in (self.postcode, self.city) if x)
+        return ", ".join(x for x in (self.street, self.complement, town) if x)
 
 
 class Offer(Strict):
     id: PlaceId
     name: Text
     place: str | None = Field(None, description="the venue's proper name, same in every language")
-    address: str | None = None
+    address: Address | None = None
     phone: str | None = None
     url: str | None = None
+    booking_url: str | None = Field(None, description="where to book an appointment online")
     pathways: list[PathwayId] = Field(default_factory=list, description="empty: needs only")
     domains: list[DomainId] = Field(list(DOMAIN_IDS), description="default: every domain")
     needs: list[AccessNeed] = Field(default_factory=list)
+    formats: list[Format] = Field(default_factory=list, description="one-to-one, group, ...")
+    supports: list[Support] = Field(default_factory=list, description="whom it can help too")
     languages: list[Language] = Field(min_length=1, description="languages spoken there")
-    cost: Text
+    fees: list[Fee] = Field(default_factory=list)
+    cost: Text | None = Field(None, description="the cost in words, when 'fees' is not enough")
     appointment: bool = False
     accessibility: Text | None = None
-    hours: Hours | None = Field(None, description="none: available at any time (online)")
+    hours: OpeningHoursText | None = Field(
+        None, description="OpenStreetMap opening_hours; none: online at any time, or by appointment"
+    )
+    company_id: str | None = Field(
+        None, description="SIRET or RNA (France), UID CHE-... (Switzerland)"
+    )
+    updated: date | None = Field(None, description="when the facts were last checked")
     example: bool = Field(False, description="a plausible sample, not a verified offer")
+
+    @property
+    def online(self) -> bool:
+        """Reached on the internet or by phone only: no door to walk in at."""
+        return self.address is None
 
 
 class Site(Strict):
     id: PlaceId
     name: Text
     languages: list[Language] = Field(["fr", "en"], min_length=1)
+    region: RegionCode | None = Field(
+        None, description="where public holidays close places: 'CH-GE', 'FR', ..."
+    )
     offers: list[Offer] = Field(default_factory=list)
+
+    @property
+    def where(self) -> Region | None:
+        return Region.parse(self.region) if self.region else None
 
     @model_validator(mode="after")
     def _coherent(self) -> Site:
@@ -106,19 +102,28 @@ class Site(Strict):
         problems.unique([("offers", i, o.id) for i, o in enumerate(self.offers)], "offer")
         check_translations(self, self.languages, problems)
         for i, offer in enumerate(self.offers):
-            if offer.hours is not None and not (offer.hours.weekly or offer.hours.extra):
-                problems.add(
-                    ("offers", i, "hours"),
-                    "no opening at all: add 'weekly' hours, or remove 'hours' for an online offer",
-                )
-            if not offer.pathways and not offer.needs:
-                problems.add(
-                    ("offers", i), "give the 'pathways' or 'needs' it serves, or it is never shown"
-                )
-            if offer.address is None and offer.url is None and offer.phone is None:
-                problems.add(
-                    ("offers", i),
-                    "a visitor cannot reach this offer: give an address, phone or url",
-                )
+            for where, message in _offer_problems(offer, self.where):
+                problems.add(("offers", i, *where), message)
         problems.raise_if_any()
         return self
+
+
+def _offer_problems(offer: Offer, region: Region | None) -> list[tuple[tuple[str, ...], str]]:
+    found: list[tuple[tuple[str, ...], str]] = []
+    if not offer.pathways and not offer.needs:
+        found.append(((), "give the 'pathways' or 'needs' it serves, or it is never shown"))
+    if offer.address is None and offer.url is None and offer.phone is None:
+        found.append(((), "a visitor cannot reach this offer: give an address, phone or url"))
+    if offer.hours is not None:
+        try:  # the region's holidays must fit the expression's PH rules
+            evaluator(offer.hours, region, datetime.now().year)
+        except ValueError as exc:
+            found.append((("hours",), str(exc)))
+    form = _POSTCODES.get(region.country) if region else None
+    postcode = offer.address.postcode if offer.address else None
+    if form and postcode is not None and not form[0].match(postcode):
+        found.append((
+            ("address", "postcode"),
+            f"'{postcode}' is not a postcode of {region}: write {form[1]}",
+        ))
+    return found

@@ -15,9 +15,10 @@ from collections.abc import Callable, Sequence
 import segno
 
 from kiosk.bank.model import Bank
-from kiosk.hours import weekly_text
+from kiosk.offer_text import name_text
 from kiosk.offers import ShownOffer
 from kiosk.routing import Decision
+from kiosk.words import words
 
 # No O/0, I/1/L, nor S/5 and Z/2 pairs that a tired eye or a bad print mixes up.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXY346789"
@@ -25,8 +26,6 @@ CODE_LENGTH = 6
 QR_BORDER = 2  # quiet zone in modules; the light frame that phone cameras need to lock on
 # The QR code holds the first two offers at most: with three it no longer fits 80 columns.
 QR_OFFERS = 2
-
-_CODE_LABEL = {"fr": "Code conseiller·e :", "en": "Adviser code:"}
 
 
 def new_result_code(choice: Callable[[str], str] = secrets.choice) -> str:
@@ -48,17 +47,16 @@ def summary(
     hours: bool = True,
 ) -> str:
     """The recommendation in a few lines of plain text: what the QR code and the ticket hold."""
-    lang = language if language in _CODE_LABEL else "en"
     # Access needs have no line of their own: the offers chosen for them say it, in fewer bytes.
     lines = [bank.pathway(decision.pathway).title.get(language)]
     for shown in offers:
         offer = shown.offer
         lines.append("")
-        lines.append(offer.name.get(language))
-        when = weekly_text(offer.hours, language) if offer.hours else ""
-        when = (when or shown.when) if hours else ""
-        lines += [x for x in (offer.address, when, offer.phone or offer.url) if x]
-    lines += ["", f"{_CODE_LABEL[lang]} {spaced(code)}"]
+        lines.append(name_text(offer, language))
+        when = (shown.week or shown.when) if hours else ""
+        address = str(offer.address) if offer.address else ""
+        lines += [x for x in (address, when, offer.phone or offer.url) if x]
+    lines += ["", words().get("takeaway_code", language, code=spaced(code))]
     return "\n".join(lines)
 
 

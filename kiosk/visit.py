@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -106,6 +106,9 @@ class Outcome:
     counted: Counted
     decision: Decision
     estimate: Estimate | None
+    # The context answers, only to choose the offers shown (how the visitor prefers to be
+    # helped); never stored, gone with the visit.
+    context: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def stored(self) -> StoredVisit:
@@ -230,7 +233,7 @@ class Visit:
             questionnaire_id=bank.id, questionnaire_version=bank.version,
             quarter=quarter(today), answers=answers,
         ) if answers else None
-        return Outcome(record, sheet, counted, decision, estimate)
+        return Outcome(record, sheet, counted, decision, estimate, dict(self._context))
 
     # -- internals ----------------------------------------------------------------------------
 

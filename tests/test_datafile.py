@@ -19,14 +19,16 @@ from kiosk.bank.model import Bank
 from kiosk.datafile import DataFileError, Texts, read_yaml
 from kiosk.site import Site
 
-# Every command that reads a questionnaire or a site file, with the option that names it.
+# Every command that reads a questionnaire or a site file.
 COMMANDS = (
-    ["validate"],
-    ["run", "--bank"],
-    ["run", "--site"],
-    ["calibrate", "--bank"],
-    ["demo-data", "--count", "1", "--bank"],
-    ["demo-data", "--count", "1", "--site"],
+    "validate {file}",
+    "run --bank {file} --data-dir {dir}",
+    "run --site {file} --data-dir {dir}",
+    "calibrate --bank {file} --data-dir {dir}",
+    "demo-data --count 1 --bank {file} --data-dir {dir}",
+    "demo-data --count 1 --site {file} --data-dir {dir}",
+    "site upgrade {file}",
+    "site export {file} --out {dir}/export.csv",
 )
 
 
@@ -40,9 +42,8 @@ def no_ui(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli, "run_until_quit", reached)
 
 
-def invoke(args: list[str], path: Path, data_dir: Path) -> tuple[int, list[str]]:
-    extra = [] if args == ["validate"] else ["--data-dir", str(data_dir)]
-    result = CliRunner().invoke(cli.app, [*args, str(path), *extra])
+def invoke(command: str, path: Path, folder: Path) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(cli.app, command.format(file=path, dir=folder).split())
     # A crash is an exception here, never hidden in a message.
     assert result.exception is None or isinstance(result.exception, SystemExit), (
         result.exception
@@ -57,19 +58,19 @@ def test_hostile_yaml_is_refused_at_its_line_by_every_command(
     path = tmp_path / f"{hostile.name}.yaml"
     path.write_bytes(hostile.text)
     expected = f"{path}:{hostile.line}: "
-    for args in COMMANDS:
-        code, lines = invoke(args, path, tmp_path / "data")
-        assert code == 1, (args, lines)
-        assert len(lines) == 1 and lines[0].startswith(expected), (args, lines)
-        assert hostile.says in lines[0], (args, lines)
+    for command in COMMANDS:
+        code, lines = invoke(command, path, tmp_path)
+        assert code == 1, (command, lines)
+        assert len(lines) == 1 and lines[0].startswith(expected), (command, lines)
+        assert hostile.says in lines[0], (command, lines)
 
 
 def test_what_is_no_regular_file_is_refused_at_once(tmp_path: Path, no_ui: None) -> None:
     for name, path in special_files(tmp_path).items():
-        for args in COMMANDS:
-            code, lines = invoke(args, path, tmp_path / "data")
-            assert code == 1, (name, args, lines)
-            assert len(lines) == 1 and lines[0].startswith(f"{path}:0: "), (name, args, lines)
+        for command in (*COMMANDS, "site import {file} --out {dir}/site.yaml"):
+            code, lines = invoke(command, path, tmp_path)
+            assert code == 1, (name, command, lines)
+            assert len(lines) == 1 and lines[0].startswith(f"{path}:0: "), (name, command, lines)
 
 
 @pytest.mark.slow
@@ -96,11 +97,33 @@ def test_the_real_command_neither_hangs_nor_exhausts_memory(tmp_path: Path) -> N
 def test_a_file_with_thousands_of_problems_shows_the_first_ones(tmp_path: Path) -> None:
     path = tmp_path / "bank.yaml"
     path.write_text("id: x\nversion: '1.0'\nitems: [" + "1, " * 500 + "1]\n", encoding="utf-8")
-    code, lines = invoke(["validate"], path, tmp_path)
+    code, lines = invoke("validate {file}", path, tmp_path)
     assert code == 1
     assert len(lines) == cli.MAX_PROBLEMS_SHOWN + 1
     assert all(PROBLEM_LINE.match(line) for line in lines), lines[-1]
     assert "more problems from here on, not shown" in lines[-1]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "says"),
+    [
+        ("deep.json", '[\n{"nom": "[[[",\n "x": ' + "[" * 5000 + "]" * 5000 + "}]", 3,
+         "nested too deep"),
+        ("number.json", '[\n{"nom": "a",\n "x": ' + "9" * 5000 + "}]", 3,
+         "a number of more than 40 digits"),
+        ("field.csv", "id,nom\n1,a\n2," + "x" * 200_000 + "\n", 3, "field larger than"),
+        ("latin1.csv", "id,nom\n1,caf\xe9\n", 2, "not UTF-8"),
+    ],
+)
+def test_a_table_to_import_is_refused_at_its_line(
+    tmp_path: Path, name: str, text: str, line: int, says: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(text.encode("latin-1" if "latin1" in name else "utf-8"))
+    code, lines = invoke("site import {file} --out {dir}/site.yaml", path, tmp_path)
+    assert code == 1
+    assert len(lines) == 1 and lines[0].startswith(f"{path}:{line}: "), lines
+    assert says in lines[0]
 
 
 def test_aliases_repeat_values_and_their_lines(tmp_path: Path) -> None:
@@ -132,8 +155,8 @@ def test_the_site_speaks_every_language_of_the_questionnaire(tmp_path: Path) -> 
     site.write_text(
         "# A site in French only, for a questionnaire in French and English.\n"
         "id: seulement-fr\nname: {fr: Ici}\nlanguages: [fr]\noffers:\n"
-        "  - {id: aide, name: {fr: Aide}, cost: {fr: Gratuit}, languages: [fr],\n"
-        "     pathways: [assisted], address: 'Rue 1'}\n",
+        "  - {id: aide, name: {fr: Aide}, fees: [free], languages: [fr], pathways: [assisted],\n"
+        "     address: {street: Rue 1, city: Ici}}\n",
         encoding="utf-8",
     )
     with pytest.raises(DataFileError) as caught:

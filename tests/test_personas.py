@@ -16,7 +16,7 @@ import pytest
 from kiosk import paths
 from kiosk.bank.model import Bank, KnowledgeItem
 from kiosk.domain import ACCESS_NEEDS, DOMAIN_IDS, DONT_KNOW, PATHWAY_IDS, Completion
-from kiosk.offers import choose_offers
+from kiosk.offers import Visitor, choose_offers
 from kiosk.site import Site
 from kiosk.visit import Assessment, Outcome, Visit
 
@@ -136,7 +136,8 @@ def test_persona_gets_the_expected_pathway_needs_and_offers(
     assert outcome.record.pathway == persona.pathway
     assert tuple(outcome.decision.needs) == persona.needs
     levels = dict(outcome.record.levels)
-    shown = choose_offers(geneva_assessment.site, decision, levels, persona.language, persona.now)
+    visitor = Visitor.from_answers(persona.language, persona.context)
+    shown = choose_offers(geneva_assessment.site, decision, levels, visitor, persona.now)
     assert tuple(s.offer.id for s in shown) == persona.offers
     texts = [r.get(persona.language) for r in decision.reasons]
     assert 1 <= len(texts) <= 3

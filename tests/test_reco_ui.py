@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from kiosk.bank.model import Bank
-from kiosk.offers import choose_offers
+from kiosk.offers import Visitor, choose_offers
 from kiosk.routing import Router
 from kiosk.site import Site
 from kiosk.takeaway import QR_OFFERS, summary
@@ -22,11 +22,13 @@ TUESDAY = datetime(2026, 11, 24, 13, 0)
 
 
 class Host(App[None]):
-    def __init__(self, bank: Bank, site: Site, language: str) -> None:
+    def __init__(
+        self, bank: Bank, site: Site, language: str, level: int = 1, urgency: str = "today"
+    ) -> None:
         super().__init__()
-        levels = dict.fromkeys(bank.domain_ids(), 1)
-        decision = Router(bank).decide(levels, {"urgency": "today"})
-        self.offers = choose_offers(site, decision, levels, language, TUESDAY)
+        levels = dict.fromkeys(bank.domain_ids(), level)
+        decision = Router(bank).decide(levels, {"urgency": urgency})
+        self.offers = choose_offers(site, decision, levels, Visitor(language), TUESDAY)
         self.text = summary(bank, decision, self.offers[:QR_OFFERS], language, "K7PQ3X")
         self.language = language
 
@@ -50,7 +52,7 @@ def test_offers_and_takeaway_render_in_french(bank: Bank, geneva: Site) -> None:
                 "permanence-rive-gauche", "permanence-rive-droite"]
             first = _texts(cards[0], "Static")
             assert first[0] == "Permanence numérique Rive gauche"
-            assert "Ouvert maintenant, jusqu'à 16h" in first
+            assert "Ouvert maintenant, jusqu'à 16:00" in first
             assert any("Sans rendez-vous" in line for line in first)
             assert app.query_one("#result-code", Static).render().plain == "K7P Q3X"
             qr = app.query_one(QrCode)
@@ -66,5 +68,21 @@ def test_english_visitor_sees_english_words(bank: Bank, geneva: Site) -> None:
             first = _texts(app.query(OfferCard).first(), "Static")
             assert first[0] == "Digital drop-in desk, Rive gauche"
             assert "Open now, until 16:00" in first
+            assert "Free · No appointment needed · Language: French" in first
             assert strings().get("takeaway_scan", "en") in _texts(app, "Static")
+    asyncio.run(scenario())
+
+
+def test_samples_and_online_offers_on_the_cards(bank: Bank, geneva: Site) -> None:
+    async def scenario() -> None:
+        app = Host(bank, geneva, "fr", level=3, urgency="no")  # at ease: the autonomy offers
+        async with app.run_test(size=(100, 60)) as pilot:
+            await pilot.pause()
+            cards = {c.shown.offer.id: _texts(c, "Static") for c in app.query(OfferCard)}
+            assert set(cards) == {"pix", "conferences-permanences"}
+            assert cards["pix"][-1] == "Gratuit · Langues : français et anglais"
+            talks = cards["conferences-permanences"]
+            assert talks[0].endswith("(exemple)")
+            assert "Dates et horaires à demander : appelez" in talks
+            assert not any("décembre" in line for line in talks)
     asyncio.run(scenario())

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
-import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -157,8 +157,9 @@ def test_the_same_damage_found_again_adds_no_copy(tmp_path: Path) -> None:
         ResultStore(tmp_path)
     [copy] = tmp_path.glob(DAMAGED)
     assert copy.read_bytes() == broken
-    # Named by what it holds, not by when: no date or time in any file name.
-    assert not re.search(r"\d{8}|\d{4}-\d{2}-\d{2}|T\d{6}", copy.name)
+    # Named by what it holds, not by when: the digest of its bytes, and nothing else.
+    digest = hashlib.sha256(broken).hexdigest()[:16]
+    assert copy.name == f"{path.name}.damaged-{digest}"
 
 
 def test_purge_clears_expired_records_from_the_copies_of_damaged_files(tmp_path: Path) -> None:

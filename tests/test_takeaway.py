@@ -11,7 +11,7 @@ import zxingcpp
 from PIL import Image
 
 from kiosk.bank.model import Bank
-from kiosk.offers import choose_offers
+from kiosk.offers import Visitor, choose_offers
 from kiosk.routing import Router
 from kiosk.site import Site
 from kiosk.takeaway import (
@@ -33,7 +33,7 @@ _CHAR_MODULES = {" ": (0, 0), "▀": (1, 0), "▄": (0, 1), "█": (1, 1)}
 def _summary(bank: Bank, site: Site, language: str, context: dict[str, str], level: int) -> str:
     levels = dict.fromkeys(bank.domain_ids(), level)
     decision = Router(bank).decide(levels, context)
-    offers = choose_offers(site, decision, levels, language, MON)[:QR_OFFERS]
+    offers = choose_offers(site, decision, levels, Visitor(language), MON)[:QR_OFFERS]
     return summary(bank, decision, offers, language, "K7PQ3X")
 
 
@@ -78,7 +78,7 @@ def test_the_summary_says_pathway_offers_addresses_hours_and_code(
     assert lines[0] == "Accompagnement individuel"
     assert "Permanence numérique Rive gauche" in lines
     assert "Rue de la Terrassière 9, 1207 Genève" in lines
-    assert "mar, jeu 12h30-16h" in lines
+    assert "mar. et jeu. 12:30\u2009–\u200916:00" in lines  # the coming week, by Babel
     assert "+41 22 418 99 00" in lines
     assert lines[-1] == "Code conseiller·e : K7P Q3X"  # French: a space before the colon
 
@@ -114,7 +114,7 @@ def test_printing_never_fails_the_flow(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_fitting_summary_drops_detail_until_the_qr_code_fits(bank: Bank, geneva: Site) -> None:
     levels = dict.fromkeys(bank.domain_ids(), 1)
     decision = Router(bank).decide(levels, {"urgency": "today"})
-    offers = choose_offers(geneva, decision, levels, "fr", MON)
+    offers = choose_offers(geneva, decision, levels, Visitor("fr"), MON)
     sizes = []
     for room in (60, 30, 26, 20, 10):
         text = fitting_summary(bank, decision, offers, "fr", "K7PQ3X", room)

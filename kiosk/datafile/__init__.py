@@ -7,7 +7,7 @@ made of, and how it is read, so that each says what is wrong in the same words.
 """
 
 from kiosk.datafile.problems import DataFileError, Inconsistent, Loc, Problem, Problems
-from kiosk.datafile.reader import load_model, problem_at, read_yaml
+from kiosk.datafile.reader import load_model, problem_at, read_text, read_yaml
 from kiosk.datafile.text import Strict, Text, Texts, check_translations, translation_gaps
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "check_translations",
     "load_model",
     "problem_at",
+    "read_text",
     "read_yaml",
     "translation_gaps",
 ]

@@ -79,7 +79,13 @@ def load_model(path: Path, model: type[ModelT]) -> ModelT:
 
 def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
     """The file's data, and the line of every value and key in it."""
-    return _Builder(path, read_text(path)).document()
+    text = read_text(path)
+    found = _NOT_YAML.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        _refuse(path, line, f"the character U+{ord(found.group()):04X} cannot be in a data file "
+                "(a control character, or none at all): delete it")
+    return _Builder(path, text).document()
 
 
 def problem_at(path: Path, loc: Loc, message: str) -> Problem:
@@ -88,24 +94,19 @@ def problem_at(path: Path, loc: Loc, message: str) -> Problem:
     return Problem(path, lines.get(loc, lines[()]), message)
 
 
-def read_text(path: Path) -> str:
-    """The text of a data file, refused with a ``DataFileError`` if it is no regular file,
-    is larger than ``MAX_BYTES``, is not UTF-8 or holds characters YAML does not allow."""
-    raw = _read_bytes(path)
+def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
+    """The text of a data file (YAML, CSV or JSON; a byte-order mark, as spreadsheets write,
+    is dropped); ``DataFileError`` if it is no regular file, is larger than ``max_bytes`` or is
+    not UTF-8."""
+    raw = _read_bytes(path, max_bytes)
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         _refuse(path, line, f"not UTF-8 text ({exc.reason}): save the file as UTF-8")
-    found = _NOT_YAML.search(text)
-    if found:
-        line = text.count("\n", 0, found.start()) + 1
-        _refuse(path, line, f"the character U+{ord(found.group()):04X} cannot be in a data file "
-                "(a control character, or none at all): delete it")
-    return text
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
     # Opened without waiting, then checked: opening a pipe for reading would wait for a writer.
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
@@ -114,15 +115,15 @@ def _read_bytes(path: Path) -> bytes:
     if not stat.S_ISREG(os.fstat(handle).st_mode):
         os.close(handle)
         _refuse(path, 0, "not a file but a folder, a device or a pipe: give the path of a "
-                ".yaml file")
+                "data file")
     with os.fdopen(handle, "rb") as file:
         try:
-            raw = file.read(MAX_BYTES + 1)
+            raw = file.read(max_bytes + 1)
         except OSError as exc:
             _refuse(path, 0, f"cannot read the file: {exc.strerror}")
-    if len(raw) > MAX_BYTES:
-        _refuse(path, 0, f"the file is larger than {MAX_BYTES // 2**20} MB, far more than any "
-                "questionnaire or site: check that it is the right file")
+    if len(raw) > max_bytes:
+        _refuse(path, 0, f"the file is larger than {max_bytes // 2**20} MB, the most a file of "
+                "its kind may be: check that it is the right file")
     return raw
 
 

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from kiosk.offers import ShownOffer, choose_offers
+from kiosk.offers import ShownOffer, Visitor, choose_offers
 from kiosk.takeaway import fitting_summary, spaced
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
@@ -118,7 +118,7 @@ class ResultScreen(KioskScreen):
             self.kiosk.assessment.site,
             self.outcome.decision,
             dict(record.levels),
-            self.language,
+            Visitor.from_answers(self.language, self.outcome.context),
             self.kiosk.now(),
         )
 

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from kiosk.offer_text import name_text, terms_text
 from kiosk.offers import ShownOffer
 from kiosk.ui.strings import Localized
 
@@ -23,21 +24,16 @@ class OfferCard(Localized, Vertical):
         self.shown = shown
 
     def compose(self) -> ComposeResult:
-        yield Static(self.tr(self.shown.offer.name), classes="offer-name")
+        yield Static(name_text(self.shown.offer, self.language), classes="offer-name")
         for line in self.lines():
             yield Static(line, classes="offer-line")
 
     def lines(self) -> list[str]:
         """The lines of the card under the name, most useful first: when, where, how to call."""
         offer = self.shown.offer
-        where = ", ".join(x for x in (offer.place, offer.address) if x)
-        terms = " · ".join([
-            self.tr(offer.cost),
-            self.t("offer_appointment" if offer.appointment else "offer_walk_in"),
-            f"{self.t('offer_languages')} {', '.join(offer.languages)}",
-        ])
+        where = ", ".join(x for x in (offer.place, offer.address and str(offer.address)) if x)
         lines = [self.shown.when, where, offer.phone or "", offer.url if not offer.phone else "",
-                 terms]
+                 terms_text(offer, self.language)]
         if offer.accessibility is not None:
             lines.append(self.tr(offer.accessibility))
         return [line for line in lines if line]
