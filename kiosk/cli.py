@@ -255,6 +255,8 @@ def site_import(
         typer.echo(f"{out}: already exists; a site file is never overwritten: choose another "
                    "--out", err=True)
         raise typer.Exit(1) from None
+    except OSError as exc:
+        _cannot_write(out, exc)
     typer.echo(f"{out}: {summary}")
 
 
@@ -299,13 +301,17 @@ def site_export(
     rows, problems = export_rows(site, profile, lines, site_file)
     for problem in problems:
         typer.echo(str(problem), err=True)
-    if out.suffix.lower() == ".json":
-        out.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    else:
-        with out.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=FIELDS)
-            writer.writeheader()
-            writer.writerows(rows)
+    try:
+        if out.suffix.lower() == ".json":
+            out.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n",
+                           encoding="utf-8")
+        else:
+            with out.open("w", encoding="utf-8", newline="") as handle:
+                writer = csv.DictWriter(handle, fieldnames=FIELDS)
+                writer.writeheader()
+                writer.writerows(rows)
+    except OSError as exc:
+        _cannot_write(out, exc)
     typer.echo(f"{out}: {len(rows)} places in the {profile.country} profile of the standard, "
                f"{len(problems)} offers left out")
 
@@ -443,6 +449,11 @@ def _untranslated_screens(languages: list[str]) -> str:
     return ""
 
 
+def _cannot_write(out: Path, exc: OSError) -> NoReturn:
+    typer.echo(f"{out}: cannot be written ({exc.strerror}): choose another --out", err=True)
+    raise typer.Exit(1) from exc
+
+
 def _fail(problems: list[Problem]) -> NoReturn:
     """Print the problems, file by file, and exit 1. A wrong file can have thousands: the
     first ones of each file say what is wrong."""
@@ -517,9 +528,7 @@ def calibrate(
         with target.open("x", encoding="utf-8") as handle:
             yaml.safe_dump(data, handle, allow_unicode=True, sort_keys=False, width=100)
     except OSError as exc:
-        typer.echo(f"{target}: cannot be written ({exc.strerror}): choose another --out",
-                   err=True)
-        raise typer.Exit(1) from exc
+        _cannot_write(target, exc)
     changed = sum(e.changed for e in estimates)
     typer.echo(f"{target}: questionnaire '{loaded.id}' {loaded.version} -> {version}, "
                f"{len(sheets)} stored answer sheets, {changed} of {len(estimates)} items "

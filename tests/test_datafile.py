@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import GENEVA_FILE
 from datafile_checks import HOSTILE, PROBLEM_LINE, Hostile, special_files
 from pydantic import BaseModel
 from typer.testing import CliRunner
@@ -124,6 +125,25 @@ def test_a_table_to_import_is_refused_at_its_line(
     assert code == 1
     assert len(lines) == 1 and lines[0].startswith(f"{path}:{line}: "), lines
     assert says in lines[0]
+
+
+def test_a_file_that_cannot_be_written_is_said_so(tmp_path: Path) -> None:
+    code, lines = invoke("site export {file} --out {dir}", GENEVA_FILE, tmp_path)
+    assert code == 1
+    assert lines[-1] == f"{tmp_path}: cannot be written (Is a directory): choose another --out"
+    places = tmp_path / "places.csv"
+    with_places = GENEVA_FILE.read_text(encoding="utf-8").replace(
+        "  - id: permanence-rive-gauche\n",
+        "  - id: permanence-rive-gauche\n    company_id: CHE-123.456.789\n",
+    )
+    site = tmp_path / "site.yaml"
+    site.write_text(with_places, encoding="utf-8")
+    assert invoke("site export {file} --out {dir}/places.csv", site, tmp_path)[0] == 0
+    code, lines = invoke("site import {file} --out {dir}/no/site.yaml --region CH-GE", places,
+                         tmp_path)
+    assert code == 1
+    assert lines[-1] == (f"{tmp_path}/no/site.yaml: cannot be written (No such file or "
+                         "directory): choose another --out")
 
 
 def test_aliases_repeat_values_and_their_lines(tmp_path: Path) -> None:
