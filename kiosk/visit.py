@@ -3,20 +3,32 @@
 This is the whole assessment without any screen: the UI asks it for the current question, passes
 answers on, and asks for the outcome. Going back replays the answers but the last one, from the
 same seed, so the engine's state is always exactly what the remaining answers imply.
+
+In a guided session (mode ``guided``) a mediator sits with the visitor: questions are phrased
+for the mediator where the bank says how ("La personne sait-elle ..."), the engine may also ask
+observed tasks, and the outcome carries what the mediator recorded from the bank's lists.
 """
 
 from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Literal, TypeVar
 
 from kiosk import paths
-from kiosk.bank.model import AGE_QUESTION, Bank, CanDoItem, ContextQuestion, KnowledgeItem, Option
+from kiosk.bank.model import (
+    AGE_QUESTION,
+    Bank,
+    CanDoItem,
+    ContextQuestion,
+    KnowledgeItem,
+    Option,
+    ScoredItem,
+)
 from kiosk.datafile import DataFileError, Problem, Text, load_model, problem_at
 from kiosk.domain import DOMAIN_IDS, Completion, Mode
 from kiosk.engine.pool import ItemPool
@@ -25,6 +37,7 @@ from kiosk.records import (
     REASON_QUESTION,
     AnswerSheet,
     Counted,
+    GuidedOutcome,
     StoredVisit,
     VisitRecord,
     duration_band,
@@ -89,12 +102,35 @@ class Question:
     """One screen's question, whatever its kind."""
 
     id: str
-    kind: Literal["context", "can_do", "knowledge"]
-    text: Text
+    kind: Literal["context", "can_do", "knowledge", "observed"]
+    text: Text  # in the mediator's words in a guided session, where the bank has them
     options: tuple[Option, ...]
     dont_know: bool
     answers: tuple[str, ...]  # what it accepts: the options, and "je ne sais pas" if offered
     domain: str | None = None
+
+
+@dataclass(frozen=True)
+class MediatorNotes:
+    """What a mediator recorded at the end of a guided session, from the bank's lists."""
+
+    outcome: GuidedOutcome = field(default_factory=GuidedOutcome)
+    themes: tuple[str, ...] = ()
+
+    def problems(self, bank: Bank) -> list[str]:
+        """What is not on the bank's lists (nothing, for notes taken from them)."""
+        lists = bank.mediator
+        if lists is None:
+            return ["this questionnaire has no lists for what a mediator records"]
+        found = [f"unknown theme '{t}'" for t in self.themes
+                 if t not in {o.id for o in lists.themes}]
+        chosen = self.outcome
+        for name, value in (("autonomy", chosen.autonomy), ("redirection", chosen.redirection),
+                            ("length", chosen.length),
+                            ("override_reasons", chosen.override and chosen.override.reason)):
+            if value is not None and value not in {o.id for o in getattr(lists, name)}:
+                found.append(f"'{value}' is not one of the {name} of the questionnaire")
+        return found
 
 
 @dataclass(frozen=True)
@@ -114,6 +150,18 @@ class Outcome:
     def stored(self) -> StoredVisit:
         return StoredVisit(self.record, self.sheet, self.counted)
 
+    def noted(self, bank: Bank, notes: MediatorNotes) -> Outcome:
+        """The same guided visit with what the mediator recorded (the same result id: the
+        result was shown, and its code given, before the notes were taken)."""
+        problems = notes.problems(bank) if self.record.mode == "guided" else [
+            "only a guided session has a mediator's notes"]
+        if problems:
+            raise ValueError("; ".join(problems))
+        record = self.record.model_copy(update={"guided": notes.outcome})
+        counted = self.counted.model_copy(update={"themes": list(notes.themes)})
+        return replace(self, record=VisitRecord.model_validate(record.model_dump()),
+                       counted=counted)
+
 
 class Visit:
     def __init__(
@@ -124,10 +172,14 @@ class Visit:
         seed: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         today: Callable[[], date] = date.today,
+        earlier: Mapping[str, int] | None = None,
     ) -> None:
+        """``earlier``: in a guided session that continues a result the visitor reached alone
+        at the kiosk, that result's levels (the engine starts from them)."""
         self.assessment = assessment
         self.language = language
         self.mode: Mode = mode
+        self.earlier = dict(earlier or {})
         self._seed = secrets.randbits(63) if seed is None else seed
         self._clock = clock
         self._today = today
@@ -142,7 +194,8 @@ class Visit:
         """The question on screen now; None once the assessment is over."""
         pending = self._next_context_question()
         if pending is not None:
-            return Question(pending.id, "context", pending.prompt, tuple(pending.options),
+            prompt = pending.guided if self.guided and pending.guided else pending.prompt
+            return Question(pending.id, "context", prompt, self._phrased(pending.options),
                             pending.dont_know, tuple(pending.answer_ids()))
         item = self._session.current if self._session else None
         return None if item is None else self._item_question(item)
@@ -197,6 +250,10 @@ class Visit:
 
     # -- the result ---------------------------------------------------------------------------
 
+    @property
+    def guided(self) -> bool:
+        return self.mode == "guided"
+
     def outcome(self, completion: Completion = "completed") -> Outcome:
         bank = self.assessment.bank
         estimate = self._session.estimate() if self._session and self._session.asked else None
@@ -221,6 +278,7 @@ class Visit:
             completion=completion,
             levels=levels,
             pathway=decision.pathway,
+            follow_up=bool(self.earlier),
         )
         counted = Counted(
             site_id=record.site_id, iso_week=record.iso_week, language=self.language,
@@ -248,7 +306,8 @@ class Visit:
 
     def _start_engine(self) -> None:
         a = self.assessment
-        self._session = AdaptiveSession(a.pool, a.router, self._context, seed=self._seed)
+        self._session = AdaptiveSession(a.pool, a.router, self._context, seed=self._seed,
+                                        guided=self.guided, earlier=self.earlier)
 
     def _pending_context(self) -> list[ContextQuestion]:
         return [
@@ -261,11 +320,19 @@ class Visit:
         pending = self._pending_context()
         return pending[0] if pending else None
 
-    def _item_question(self, item: CanDoItem | KnowledgeItem) -> Question:
-        scale = self.assessment.bank.scale
-        answers = tuple(item.answer_ids(scale))
+    def _phrased(self, options: Sequence[Option]) -> tuple[Option, ...]:
+        return tuple(option.phrased(self.guided) for option in options)
+
+    def _item_question(self, item: ScoredItem) -> Question:
+        bank = self.assessment.bank
+        answers = tuple(item.answer_ids(bank.scale))
         if isinstance(item, CanDoItem):
-            return Question(item.id, "can_do", item.statement, tuple(scale.options), True, answers,
-                            item.domain)
-        return Question(item.id, "knowledge", item.prompt, tuple(item.options), True, answers,
-                        item.domain)
+            text = item.guided if self.guided and item.guided else item.statement
+            return Question(item.id, "can_do", text, self._phrased(bank.scale.options), True,
+                            answers, item.domain)
+        if isinstance(item, KnowledgeItem):
+            return Question(item.id, "knowledge", item.prompt, tuple(item.options), True,
+                            answers, item.domain)
+        assert bank.observation is not None, "the bank validator requires it"
+        return Question(item.id, "observed", item.task, bank.observation.options(), True,
+                        answers, item.domain)

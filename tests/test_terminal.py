@@ -23,11 +23,12 @@ pytestmark = [
 
 
 class Terminal:
-    """A private tmux server with one 100x40 window running a command."""
+    """A private tmux server with one window (100x40 unless told) running a command."""
 
-    def __init__(self, command: list[str]) -> None:
+    def __init__(self, command: list[str], size: tuple[int, int] = (100, 40)) -> None:
         self.socket = f"kiosk-test-{os.getpid()}"
-        self._tmux("new-session", "-d", "-s", "kiosk", "-x", "100", "-y", "40", *command)
+        self._tmux("new-session", "-d", "-s", "kiosk", "-x", str(size[0]), "-y", str(size[1]),
+                   *command)
 
     def _tmux(self, *args: str) -> str:
         done = subprocess.run(
@@ -83,3 +84,28 @@ def test_full_assessment_in_a_real_terminal(tmp_path: Path, bank: Bank) -> None:
         assert bank.pathway(record.pathway).title.fr not in shown
     finally:
         terminal.close()
+
+
+def test_the_staff_key_and_a_pin_set_by_the_real_command(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    pin = "864209753142"
+    subprocess.run([sys.executable, "-m", "kiosk", "pin", "set", "mediator", "--data-dir",
+                    str(data)], input=pin + "\n", text=True, check=True, capture_output=True)
+    terminal = Terminal([sys.executable, "-m", "kiosk", "run", "--data-dir", str(data)],
+                        size=(80, 24))
+    try:
+        welcome = terminal.wait_for(lambda s: "Bonjour" in s, "the welcome screen")
+        assert "personnel" not in welcome.lower() and "ctrl" not in welcome.lower()
+        terminal.send("C-k")
+        terminal.wait_for(lambda s: "Accès du personnel" in s, "the PIN prompt")
+        terminal.send("1", "2", "3", "4", "5", "6", "Enter")
+        terminal.wait_for(lambda s: "ne convient pas" in s, "a wrong PIN said so")
+        terminal.send(*pin, "Enter")
+        shown = terminal.wait_for(lambda s: "Outils de médiation" in s, "the mediator's area")
+        assert pin not in shown
+        terminal.send("Escape")  # from an area's home: leave staff mode
+        terminal.wait_for(lambda s: "Bonjour" in s and "médiation" not in s, "the welcome again")
+    finally:
+        terminal.close()
+    log = (data / "kiosk.log").read_text()
+    assert pin not in log and "123456" not in log

@@ -3,7 +3,8 @@
 The app holds at most one visit, and all navigation: screens and buttons ask it to move on.
 Every way out of a visit (finish, stop, idle timeout) goes through ``_forget_visit``, which
 drops the visit and replaces every screen, so the next visitor finds nothing of the previous one
-on screen or in memory.
+on screen or in memory. The staff screens, behind the staff key and a PIN, run in a mode of
+their own (``kiosk.ui.staff.mode``).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 
 from kiosk.domain import Completion
+from kiosk.staff import StaffAccess
 from kiosk.storage.saver import SaveQueue
-from kiosk.takeaway import new_result_code
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.confirm import ConfirmScreen
@@ -35,12 +36,17 @@ from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.takeaway import TakeawayScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
+from kiosk.ui.staff.mode import StaffMode
 from kiosk.visit import Assessment, Outcome, Visit
 
 log = logging.getLogger(__name__)
 
 
-class KioskApp(App[None], inherit_bindings=False):
+# Every minute, the result codes of another day are dropped.
+EXPIRE_CODES_EVERY = 60.0
+
+
+class KioskApp(StaffMode, App[None], inherit_bindings=False):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "kiosk"
     ENABLE_COMMAND_PALETTE = False
@@ -61,10 +67,13 @@ class KioskApp(App[None], inherit_bindings=False):
         idle_countdown: float = 30.0,
         now: Callable[[], datetime] = datetime.now,
         clock: Callable[[], float] = time.monotonic,
+        staff: StaffAccess | None = None,
     ) -> None:
         """``now`` is the local time opening hours are read against; ``clock`` measures how
-        long the kiosk has been left alone (both are a test's to set)."""
+        long the kiosk has been left alone (both are a test's to set); ``staff`` the staff
+        files (PINs, audit log, result codes): without them the staff key opens nothing."""
         super().__init__()
+        self.init_staff(staff)
         self.assessment = assessment
         self.saver = saver
         self.first_language = language
@@ -99,6 +108,8 @@ class KioskApp(App[None], inherit_bindings=False):
         # it out of the collector's full passes, which otherwise stall a key press by ~80 ms.
         self.call_after_refresh(gc.freeze)
         self.set_interval(1.0, self.check_presence)
+        self.expire_codes()
+        self.set_interval(EXPIRE_CODES_EVERY, self.expire_codes)
 
     # -- navigation ---------------------------------------------------------------------------
 
@@ -121,8 +132,10 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def complete_visit(self) -> None:
         self._save("completed")
-        # Shown and put in the QR code only; never stored, so it cannot lead back to anyone.
-        self.result_code = new_result_code()
+        assert self.outcome is not None
+        # Linked to the result until midnight, apart from the results, so that a mediator can
+        # open it; never in a record, an export or a log.
+        self.result_code = self.issue_code(self.outcome)
         self.switch_screen(ResultScreen())
 
     def action_stop(self) -> None:
@@ -178,6 +191,8 @@ class KioskApp(App[None], inherit_bindings=False):
     def watch_language(self, language: str) -> None:
         if self.visit is not None:  # the record keeps the language the visitor ended in
             self.visit.language = language
+        if self.staff_session is not None and self.staff_session.guided is not None:
+            self.staff_session.guided.language = language
         if isinstance(self.screen, KioskScreen) and self.screen.is_mounted:
             self.screen.language_changed()
 
@@ -196,6 +211,9 @@ class KioskApp(App[None], inherit_bindings=False):
         """Once a second: after ``idle_after`` seconds without a key or the mouse, ask whether
         the visitor is still there; with no answer within ``idle_countdown``, clear the visit."""
         now = self._clock()
+        if self.staff_session is not None:
+            self.check_staff_presence(now)
+            return
         if self._idle is not None:
             dialog, deadline = self._idle
             if now < deadline:

@@ -18,7 +18,7 @@ FOCUS = [
 ]
 LANGUAGE = [Binding("l", "app.switch_language", show=False, id="switch_language")]
 BACK = [Binding("backspace", "back", show=False, id="back")]
-STOP = [Binding("escape", "app.stop", show=False, id="stop")]
+STOP = [Binding("escape", "stop", show=False, id="stop")]
 SCROLL = [
     Binding("pagedown,space", "scroll(1)", show=False, id="page_down"),
     Binding("pageup", "scroll(-1)", show=False, id="page_up"),
@@ -26,9 +26,15 @@ SCROLL = [
 CLOSE = [Binding("escape", "close", show=False, id="close")]
 # Staff-only: leaving the app. A hardened public kiosk drops it.
 QUIT = [Binding("ctrl+q", "quit", show=False, priority=True, id="quit")]
+# Staff-only: the PIN prompt that opens the staff screens. Shown on no visitor screen (the README
+# tells staff); without the PIN it opens nothing.
+STAFF = [Binding("ctrl+k", "app.staff", show=False, priority=True, id="staff")]
+# Staff screens: Tab and Shift+Tab move between fields and buttons (the arrows move within a
+# list of choices); Esc goes back.
+STAFF_BACK = [Binding("escape", "back", show=False, id="staff_back")]
 
 # What each kind of screen answers to.
 QUESTION = [*ANSWERS, *ANSWER_FOCUS, *BACK, *LANGUAGE, *STOP]
 SCREEN = [*FOCUS, *LANGUAGE]
 DIALOG = [*FOCUS, *CLOSE]
-APP = QUIT
+APP = [*QUIT, *STAFF]
