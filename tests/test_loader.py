@@ -114,6 +114,13 @@ def test_broken_bank_names_file_line_and_fix(
          "finite number"),
         ("params: {a: 1.7, b: [-1.6, -0.6, 0.7]}", "params: {a: true, b: [-1.6, -0.6, 0.7]}",
          "'items.1.params.a' must be a number (1.0e+5, not 1e5), not True"),
+        # An observed task's two thresholds, marked by a mediator, are held to the same.
+        ("params: {a: 2.6, b: [-1.4, -0.4]}", "params: {a: 2.6, b: [-1.4, .inf]}",
+         "must be a finite number"),
+        ("params: {a: 2.6, b: [-1.4, -0.4]}", "params: {a: 2.6, b: [-1.0e+308, -0.4]}",
+         "greater than or equal to -6"),
+        ("params: {a: 2.6, b: [-1.4, -0.4]}", "params: {a: 2.6, b: [-1.4, false]}",
+         "must be a number (1.0e+5, not 1e5), not False"),
         ("  level_cuts: [-1.0, 0.0, 1.0]", "  level_cuts: [-1.0, 0.0, .inf]", "finite number"),
         ("  level_cuts: [-1.0, 0.0, 1.0]", "  level_cuts: [-1.0e+308, 0.0, 1.0]",
          "greater than or equal to -4"),
