@@ -144,6 +144,13 @@ def test_a_file_that_cannot_be_written_is_said_so(tmp_path: Path) -> None:
     assert code == 1
     assert lines[-1] == (f"{tmp_path}/no/site.yaml: cannot be written (No such file or "
                          "directory): choose another --out")
+    assert invoke("demo-data --count 2 --bank {file} --data-dir {dir}/data", paths.default_bank(),
+                  tmp_path)[0] == 0
+    code, lines = invoke("calibrate --bank {file} --data-dir {dir}/data --include-synthetic "
+                         "--out {dir}/no/bank.yaml", paths.default_bank(), tmp_path)
+    assert code == 1
+    assert lines == [f"{tmp_path}/no/bank.yaml: cannot be written (No such file or directory): "
+                     "choose another --out"]
 
 
 def test_aliases_repeat_values_and_their_lines(tmp_path: Path) -> None:
