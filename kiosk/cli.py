@@ -406,7 +406,7 @@ def audit_verify(data_dir: DataDirOption = None) -> None:
     """Check the staff audit log's chain of hashes; exit 1 at the first entry that was edited,
     removed or inserted."""
     staff = _staff(data_dir)
-    check = staff.audit.verify()
+    check = _storage_call(staff.audit.verify)
     if not check.ok:
         typer.echo(f"{staff.audit.path}:{check.first_bad}: entry {check.first_bad}: "
                    f"{check.problem} (the {check.entries} entries before it hold)", err=True)

@@ -3,9 +3,11 @@ mean nothing are refused from every command with one ``file:line: what (how to f
 
 from __future__ import annotations
 
+import os
 import resource
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from kiosk import cli, paths
 from kiosk.bank.model import Bank
 from kiosk.datafile import DataFileError, Texts, read_yaml
 from kiosk.site import Site
+from kiosk.staff.files import MAX_STAFF_FILE_BYTES
 
 # Every command that reads a questionnaire or a site file.
 COMMANDS = (
@@ -151,6 +154,41 @@ def test_a_file_that_cannot_be_written_is_said_so(tmp_path: Path) -> None:
     assert code == 1
     assert lines == [f"{tmp_path}/no/bank.yaml: cannot be written (No such file or directory): "
                      "choose another --out"]
+
+
+def _deep_json(path: Path) -> None:
+    path.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+
+
+def _larger_than_allowed(path: Path) -> None:
+    path.write_bytes(b" " * (MAX_STAFF_FILE_BYTES + 1))
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "damage", "says"),
+    [
+        ("pin status", "pins.json", os.mkfifo, "not a file but a folder, a device or a pipe"),
+        ("pin status", "pins.json", _larger_than_allowed, "larger than 8 MB"),
+        ("pin status", "lockout.json", _deep_json, "damaged (not a JSON object)"),
+        ("audit verify", "audit.jsonl", os.mkfifo, "not a file but a folder, a device or a pipe"),
+        ("audit verify", "audit.jsonl", _deep_json, ":1: entry 1: the entry is not JSON"),
+    ],
+)
+def test_the_staff_files_are_read_within_the_same_limits(
+    tmp_path: Path, command: str, name: str, damage: Callable[[Path], None], says: str
+) -> None:
+    """The kiosk writes its staff files itself, but one replaced by a pipe, a huge file or JSON
+    nested beyond Python's recursion must still give one message, not a hang or a traceback."""
+    (tmp_path / "staff").mkdir()
+    path = tmp_path / "staff" / name
+    damage(path)
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", *command.split(), "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=30, check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and str(path) in lines[0] and says in lines[0], done.stderr
 
 
 def test_aliases_repeat_values_and_their_lines(tmp_path: Path) -> None:

@@ -98,7 +98,12 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
     """The text of a data file (YAML, CSV or JSON; a byte-order mark, as spreadsheets write,
     is dropped); ``DataFileError`` if it is no regular file, is larger than ``max_bytes`` or is
     not UTF-8."""
-    raw = _read_bytes(path, max_bytes)
+    try:
+        raw = read_bytes(path, max_bytes)
+    except OSError as exc:
+        _refuse(path, 0, f"cannot read the file: {exc.strerror}")
+    except Unreadable as exc:
+        _refuse(path, 0, f"{exc}: {exc.fix}")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -106,24 +111,29 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
         _refuse(path, line, f"not UTF-8 text ({exc.reason}): save the file as UTF-8")
 
 
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
+class Unreadable(Exception):
+    """A path that no reader should take in whole: what it is, and the usual fix (``fix``)."""
+
+    def __init__(self, what: str, fix: str) -> None:
+        super().__init__(what)
+        self.fix = fix
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``max_bytes`` of them, without ever
+    waiting: ``Unreadable`` for a pipe, a device, a folder or a larger file; ``OSError`` when
+    the system cannot open or read it. Every file the kiosk reads whole comes through here."""
     # Opened without waiting, then checked: opening a pipe for reading would wait for a writer.
-    try:
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as exc:
-        _refuse(path, 0, f"cannot read the file: {exc.strerror}")
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     if not stat.S_ISREG(os.fstat(handle).st_mode):
         os.close(handle)
-        _refuse(path, 0, "not a file but a folder, a device or a pipe: give the path of a "
-                "data file")
+        raise Unreadable("not a file but a folder, a device or a pipe",
+                         "give the path of a data file")
     with os.fdopen(handle, "rb") as file:
-        try:
-            raw = file.read(max_bytes + 1)
-        except OSError as exc:
-            _refuse(path, 0, f"cannot read the file: {exc.strerror}")
+        raw = file.read(max_bytes + 1)
     if len(raw) > max_bytes:
-        _refuse(path, 0, f"the file is larger than {max_bytes // 2**20} MB, the most a file of "
-                "its kind may be: check that it is the right file")
+        raise Unreadable(f"the file is larger than {max_bytes // 2**20} MB, the most a file of "
+                         "its kind may be", "check that it is the right file")
     return raw
 
 
