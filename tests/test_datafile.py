@@ -156,6 +156,38 @@ def test_a_file_that_cannot_be_written_is_said_so(tmp_path: Path) -> None:
                      "choose another --out"]
 
 
+@pytest.mark.parametrize("owner", ["strings", "staff strings", "words"])
+@pytest.mark.parametrize("hostile", [h for h in HOSTILE if h.name in
+                                     ("billion-laughs", "python-object")],
+                         ids=lambda h: h.name)
+def test_the_screens_words_are_read_within_the_same_limits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_ui: None, owner: str, hostile: Hostile
+) -> None:
+    """The screens' and the core's own words are data files a site may edit: a hostile one
+    stops every command that reads them at its line, like a questionnaire."""
+    from kiosk import words
+    from kiosk.ui import strings
+
+    module, name = {"strings": (strings, "STRINGS_FILE"),
+                    "staff strings": (strings, "STAFF_STRINGS_FILE"),
+                    "words": (words, "WORDS_FILE")}[owner]
+    path = tmp_path / f"{hostile.name}.yaml"
+    path.write_bytes(hostile.text)
+    monkeypatch.setattr(module, name, path)
+    cached = (strings.string_files, strings.strings, words.words)
+    for read in cached:
+        read.cache_clear()
+    try:
+        for command in ("validate {file}", "run --bank {file} --data-dir {dir}"):
+            code, lines = invoke(command, paths.default_bank(), tmp_path)
+            assert code == 1, (command, lines)
+            assert len(lines) == 1 and lines[0].startswith(f"{path}:{hostile.line}: "), lines
+            assert hostile.says in lines[0], lines
+    finally:
+        for read in cached:
+            read.cache_clear()
+
+
 def _deep_json(path: Path) -> None:
     path.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
 
