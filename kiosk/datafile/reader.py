@@ -15,9 +15,7 @@ edit.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -27,12 +25,12 @@ from typing import Any, NoReturn, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from kiosk.bounded_read import MAX_BYTES, Unreadable, read_bytes
 from kiosk.datafile.problems import DataFileError, Inconsistent, Loc, Problem
 
 # The bundled questionnaire is 35 kB and 1,600 values; a site of 2,000 imported places, 1.4 MB
 # and 84,000 values. A file refused at these limits costs at most a few hundred megabytes and
 # two seconds (100,000 wrong values, each with its message).
-MAX_BYTES = 4 * 1024 * 1024
 MAX_VALUES = 100_000
 MAX_DEPTH = 40
 # No value of these files needs more digits; a longer number (in base 60, 1:1:1:...) would take
@@ -109,32 +107,6 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         _refuse(path, line, f"not UTF-8 text ({exc.reason}): save the file as UTF-8")
-
-
-class Unreadable(Exception):
-    """A path that no reader should take in whole: what it is, and the usual fix (``fix``)."""
-
-    def __init__(self, what: str, fix: str) -> None:
-        super().__init__(what)
-        self.fix = fix
-
-
-def read_bytes(path: Path, max_bytes: int) -> bytes:
-    """The bytes of the regular file at ``path``, at most ``max_bytes`` of them, without ever
-    waiting: ``Unreadable`` for a pipe, a device, a folder or a larger file; ``OSError`` when
-    the system cannot open or read it. Every file the kiosk reads whole comes through here."""
-    # Opened without waiting, then checked: opening a pipe for reading would wait for a writer.
-    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    if not stat.S_ISREG(os.fstat(handle).st_mode):
-        os.close(handle)
-        raise Unreadable("not a file but a folder, a device or a pipe",
-                         "give the path of a data file")
-    with os.fdopen(handle, "rb") as file:
-        raw = file.read(max_bytes + 1)
-    if len(raw) > max_bytes:
-        raise Unreadable(f"the file is larger than {max_bytes // 2**20} MB, the most a file of "
-                         "its kind may be", "check that it is the right file")
-    return raw
 
 
 def _refuse(path: Path, line: int, message: str) -> NoReturn:

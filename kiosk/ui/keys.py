@@ -18,13 +18,17 @@ FOCUS = [
 ]
 LANGUAGE = [Binding("l", "app.switch_language", show=False, id="switch_language")]
 BACK = [Binding("backspace", "back", show=False, id="back")]
+# Reads the question and its answers aloud (where a speech program is installed): shown on the
+# question screen's bar.
+READ_ALOUD = [Binding("r", "read_aloud", show=False, id="read_aloud")]
 STOP = [Binding("escape", "stop", show=False, id="stop")]
 SCROLL = [
     Binding("pagedown,space", "scroll(1)", show=False, id="page_down"),
     Binding("pageup", "scroll(-1)", show=False, id="page_up"),
 ]
 CLOSE = [Binding("escape", "close", show=False, id="close")]
-# Staff-only: leaving the app. A hardened public kiosk drops it.
+# Development only: leaving the app. Kiosk mode (the default of `kiosk run`) turns it off; staff
+# then stop the kiosk from their area.
 QUIT = [Binding("ctrl+q", "quit", show=False, priority=True, id="quit")]
 # Staff-only: the PIN prompt that opens the staff screens. Shown on no visitor screen (the README
 # tells staff); without the PIN it opens nothing.
@@ -34,7 +38,7 @@ STAFF = [Binding("ctrl+k", "app.staff", show=False, priority=True, id="staff")]
 STAFF_BACK = [Binding("escape", "back", show=False, id="staff_back")]
 
 # What each kind of screen answers to.
-QUESTION = [*ANSWERS, *ANSWER_FOCUS, *BACK, *LANGUAGE, *STOP]
+QUESTION = [*ANSWERS, *ANSWER_FOCUS, *BACK, *LANGUAGE, *STOP, *READ_ALOUD]
 SCREEN = [*FOCUS, *LANGUAGE]
 DIALOG = [*FOCUS, *CLOSE]
 APP = [*QUIT, *STAFF]

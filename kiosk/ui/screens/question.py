@@ -7,6 +7,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from kiosk.domain import DONT_KNOW
+from kiosk.speech import spoken_question
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.answers import AnswerList
@@ -54,27 +55,77 @@ class QuestionScreen(KioskScreen):
         return self.t("can_do_hint") if question.kind == "can_do" else None
 
     def compose(self) -> ComposeResult:
-        question = self.visit.current
-        assert question is not None, "the question screen needs a question"
-        remaining = self.visit.remaining_estimate()
+        question = self._current()
         options = self._options(question)
         with Horizontal(id="progress"):
             yield Static(self.heading(), classes="title")
-            yield Static(
-                self.t("remaining_many", n=remaining) if remaining > 1 else self.t("remaining_one"),
-                id="remaining",
-            )
+            yield Static(self._remaining(), id="remaining")
         with VerticalScroll(id="question", classes="panel"):
             yield Static(self.tr(question.text), id="prompt")
-            if (hint := self.hint(question)) is not None:
-                yield Static(hint, classes="hint")
+            hint = self.hint(question)
+            shown = Static(hint or "", id="question-hint", classes="hint")
+            shown.display = hint is not None
+            yield shown
             yield AnswerList(question.id, options)
-            yield Static(self.t("keys_hint", n=len(options)), classes="hint")
+            yield Static(self.t("keys_hint", n=len(options)), id="keys-hint", classes="hint")
         yield NavBar([
             ("back", "← " + self.t("back"), "screen.back"),
             ("switch-language", self.t("other_language"), "app.switch_language"),
+            *([("read-aloud", self.t("read_aloud"), "screen.read_aloud")]
+              if self.kiosk.speaker.available else []),
             ("stop", self.t("stop"), "screen.stop"),
         ])
+
+    def on_mount(self) -> None:  # after the base screen's (Textual calls each class's)
+        self._read_if_asked()
+
+    def action_read_aloud(self) -> None:
+        """The question and its answers, aloud, in the visitor's language."""
+        visit = self.current_visit()
+        if visit is None or visit.current is None:
+            return  # the visit ended before this ran
+        labels = [label for _, label in self._options(visit.current)]
+        self.kiosk.speaker.say(spoken_question(
+            self.tr(visit.current.text), labels,
+            lambda n, label: self.t("read_answer", n=n, label=label)), self.language)
+
+    def _read_if_asked(self) -> None:
+        """Every question read as it is shown, where the site asks it (a kiosk setting,
+        never a visitor's)."""
+        if self.kiosk.assessment.site.read_aloud:
+            self.action_read_aloud()
+
+    def _current(self) -> Question:
+        question = self.visit.current
+        assert question is not None, "the question screen needs a question"
+        return question
+
+    def _remaining(self) -> str:
+        remaining = self.visit.remaining_estimate()
+        return self.t("remaining_many", n=remaining) if remaining > 1 else self.t("remaining_one")
+
+    def show_question(self) -> None:
+        """Show the visit's current question in the widgets already there: a new question
+        changes texts and answers, not the screen (building one anew is most of a key
+        press's time). From the screen's own queue, like a recomposition."""
+        self.call_later(self._show_question)
+
+    async def _show_question(self) -> None:
+        if not self.can_compose():
+            return  # the visit ended before this ran
+        question = self._current()
+        options = self._options(question)
+        self.query_one("#remaining", Static).update(self._remaining())
+        self.query_one("#prompt", Static).update(self.tr(question.text))
+        hint = self.hint(question)
+        shown = self.query_one("#question-hint", Static)
+        shown.update(hint or "")
+        shown.display = hint is not None
+        self.query_one("#keys-hint", Static).update(self.t("keys_hint", n=len(options)))
+        await self.query_one(AnswerList).show(question.id, options)
+        self.query_one("#question", VerticalScroll).scroll_home(animate=False)
+        self.focus_default()
+        self._read_if_asked()
 
     def _options(self, question: Question) -> list[tuple[str, str]]:
         options = [(o.id, self.tr(o.label)) for o in question.options]
@@ -101,7 +152,7 @@ class QuestionScreen(KioskScreen):
         if self.visit.finished:
             self.finished()
         else:
-            self.show_again()
+            self.show_question()
 
     def finished(self) -> None:
         self.kiosk.complete_visit()
@@ -113,11 +164,11 @@ class QuestionScreen(KioskScreen):
         # Runs in the queue of the key or button, not the screen's: go back from the screen's.
         self.call_later(self._back)
 
-    def _back(self) -> None:
+    async def _back(self) -> None:
         if self.current_visit() is None:
             return  # the visit ended (stopped, timed out) before this ran
         if self.visit.back():
-            self.show_again()
+            await self._show_question()
         else:
             self.back_before_first()
 

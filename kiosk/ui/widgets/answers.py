@@ -34,6 +34,11 @@ class AnswerButton(Button):
         super().__init__(f"{number}   {label}", id=f"answer-{number}", action=f"choose({number})")
         self.option_id = option_id
 
+    def show(self, number: int, option_id: str, label: str) -> None:
+        """Stand for another answer with the same number."""
+        self.option_id = option_id
+        self.label = f"{number}   {label}"
+
 
 class AnswerList(Vertical):
     DEFAULT_CSS = """
@@ -57,9 +62,31 @@ class AnswerList(Vertical):
         self._question_id = question_id
         self._options = options
 
+    @property
+    def question_id(self) -> str:
+        return self._question_id
+
+    @property
+    def complete(self) -> bool:
+        """Every answer of the question has its button."""
+        return len(self.query(AnswerButton)) == len(self._options)
+
     def compose(self) -> ComposeResult:
         for number, (option_id, label) in enumerate(self._options, start=1):
             yield AnswerButton(number, option_id, label)
+
+    async def show(self, question_id: str, options: list[tuple[str, str]]) -> None:
+        """Answers to another question: the buttons there are relabelled, the missing ones
+        added and the extra ones removed."""
+        self._question_id, self._options = question_id, options
+        buttons = list(self.query(AnswerButton))
+        shared = zip(buttons, options, strict=False)  # as many as both have
+        for number, (button, (option_id, label)) in enumerate(shared, start=1):
+            button.show(number, option_id, label)
+        await self.mount_all([AnswerButton(number, option_id, label) for number, (option_id, label)
+                              in enumerate(options, start=1) if number > len(buttons)])
+        for extra in buttons[len(options):]:
+            await extra.remove()
 
     def action_choose(self, number: int) -> None:
         """Choose the answer shown with this number, if there is one."""
