@@ -50,7 +50,10 @@ async def settle(app: KioskApp, pilot: Pilot[None]) -> None:
     quiet = 0
     for _ in range(200):
         await pilot.pause()
-        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
+        # An export's worker is started from the app's queue: until its result is shown, the
+        # screen says it is exporting even while no worker exists yet.
+        busy = getattr(app.screen, "exporting", False) or any(
+            w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
         quiet = 0 if busy else quiet + 1
         if quiet == 3:
             return
