@@ -53,6 +53,8 @@ _SCALAR_TYPES = {
     f"{_YAML}null": "null",
     f"{_YAML}timestamp": "a date",
 }
+_TOO_DEEP = (f"nested more than {MAX_DEPTH} levels deep, far more than any questionnaire or "
+             "site: check the brackets and the indentation")
 _COLLECTION_TYPES = {yaml.SequenceStartEvent: f"{_YAML}seq", yaml.MappingStartEvent: f"{_YAML}map"}
 _MERGE = f"{_YAML}merge"
 # PyYAML gives "<<" and "=" alone types of their own; anywhere but as a key they are texts.
@@ -152,6 +154,10 @@ class _Builder:
             if mark and self._text_at(mark).startswith("\t"):
                 self._stop(line, "YAML syntax: a tab cannot indent YAML: use spaces")
             what = exc.problem or exc.context or "invalid YAML"
+            # libyaml from 0.2.6 on (PyYAML 6.0.4's wheels) stops deep nesting itself, before
+            # the reader's own limit sees it: the same fault, told the same way.
+            if "nesting depth" in what:
+                self._stop(line, _TOO_DEEP)
             self._stop(line, f"YAML syntax: {what} (check the indentation and quotes)")
         if self.problems:
             raise DataFileError(sorted(self.problems, key=lambda p: p.line))
@@ -177,8 +183,7 @@ class _Builder:
             value = self._scalar(event)
         else:
             if depth >= MAX_DEPTH:
-                self._stop(line, f"nested more than {MAX_DEPTH} levels deep, far more than any "
-                           "questionnaire or site: check the brackets and the indentation")
+                self._stop(line, _TOO_DEEP)
             self._check_collection_tag(event)
             value = (self._mapping(loc, depth + 1) if isinstance(event, yaml.MappingStartEvent)
                      else self._sequence(loc, depth + 1))
