@@ -16,6 +16,14 @@ its calibration beside ``kiosk calibrate``, and its person fit beside the engine
     python benchmarks/engine_quality.py --mirt-visitors 0   # without mirt (its CAT is slow)
     python benchmarks/engine_quality.py --conditions own not_sure_20   # some conditions only
     python benchmarks/engine_quality.py --curve 0.7 0.75 0.8 0.85  # stopping trade-off only
+    python benchmarks/engine_quality.py --visits [--site geneve]   # whole visits, context included
+
+``--visits`` runs whole visits the way a visitor meets them: visitors of the kiosk's population
+(``kiosk.demo_data.Population``: their context answers follow their abilities) answer a real
+``Visit``, context questions included, and the same visitors answer the kiosk as it was until
+now, every context question first (the baseline, in the same run). It reports the questions
+before the result (median, p90), for everyone and for the least at ease (the fifth with the
+lowest true abilities), and the pathway agreement, in each condition.
 """
 
 from __future__ import annotations
@@ -34,17 +42,29 @@ from simulation import (
     Condition,
     Outcome,
     Simulator,
+    VisitLength,
     Visitors,
+    all_first,
     catsim_unidimensional,
     condition_models,
     default_bank,
     dichotomised,
     draw_visitors,
     engine_unidimensional,
+    population_visitors,
     unidimensional_responses,
+    whole_visit,
 )
 
+from kiosk import paths
 from kiosk.bank.model import Bank
+from kiosk.visit import Assessment, load_assessment
+
+# Questions the kiosk asked before the result until now and asks after it now (the reason for
+# the visit and the age band): the baseline asked them first.
+MOVED_AFTER_RESULT = 2
+# Conditions of the whole-visit comparison (visitors of the population, answering thus).
+VISIT_CONDITIONS = ("own", "careless_over", "not_sure_20", "low_skill", "perturbed")
 
 # Claimed certainty bins of the calibration table (the last one includes 1.0).
 BINS = (0.0, 0.5, 0.8, 0.9, 0.95, 1.0)
@@ -206,6 +226,72 @@ def mirt_peer(bank: Bank, context: dict[str, str], args: argparse.Namespace,
     return out
 
 
+def lengths(visits: list[VisitLength], extra: int = 0) -> dict[str, float]:
+    total = np.array([v.total for v in visits]) + extra
+    general = np.array([v.general for v in visits])
+    least = general <= np.percentile(general, 20)
+    return {
+        "total_median": float(np.median(total)),
+        "total_p90": float(np.percentile(total, 90)),
+        "total_max": int(total.max()),
+        "least_at_ease_median": float(np.median(total[least])),
+        "least_at_ease_p90": float(np.percentile(total[least], 90)),
+        "context_mean": float(np.mean([v.context for v in visits])) + extra,
+        "skill_median": float(np.median([v.total - v.context for v in visits])),
+        "skill_p90": float(np.percentile([v.total - v.context for v in visits], 90)),
+        "pathway_agreement": float(np.mean([v.claimed == v.truth for v in visits])),
+        "needs_right": float(np.mean([v.needs_right for v in visits])),
+    }
+
+
+def visit_condition(assessment: Assessment, condition: Condition, n: int, seed: int) -> dict:
+    """The same visitors through the kiosk (after) and with every context question first
+    (before)."""
+    people = population_visitors(n, seed, condition, assessment.bank.engine.level_cuts)
+    models = condition_models(assessment.bank.items, condition, seed)
+    after = [whole_visit(assessment, people, k, seed + k, models) for k in range(n)]
+    baseline = all_first(assessment)
+    before = [whole_visit(baseline, people, k, seed + k, models) for k in range(n)]
+    asked: dict[str, float] = {}
+    for visit in after:
+        for question in visit.asked:
+            asked[question] = asked.get(question, 0.0) + 1.0 / n
+    return {"label": condition.label, "before": lengths(before, MOVED_AFTER_RESULT),
+            "after": lengths(after), "context_asked": asked}
+
+
+def visits(args: argparse.Namespace) -> dict:
+    site = paths.questionnaires_dir() / "sites" / f"{args.site}.yaml" if args.site else None
+    assessment = load_assessment(site=site)
+    chosen = [c for c in CONDITIONS if c.name in args.conditions and c.name in VISIT_CONDITIONS]
+    return {"visitors": args.visitors, "seed": args.seed, "site": assessment.site.id,
+            "conditions": {c.name: visit_condition(assessment, c, args.visitors, args.seed)
+                           for c in chosen}}
+
+
+def print_visits(r: dict) -> None:
+    print(f"whole visits: {r['visitors']} visitors of the population per condition, seed "
+          f"{r['seed']}, site {r['site']}; before: every context question first")
+    print(f"{'condition':16} {'total med/p90 before -> after':>29} {'least at ease':>14} "
+          f"{'context':>11} {'skill':>7} {'agreement':>13} {'needs':>6}")
+    for name, c in r["conditions"].items():
+        b, a = c["before"], c["after"]
+        print(f"{name:16} {b['total_median']:>13.0f}/{b['total_p90']:<3.0f}-> "
+              f"{a['total_median']:>4.0f}/{a['total_p90']:<6.0f} "
+              f"{b['least_at_ease_median']:>5.0f} -> {a['least_at_ease_median']:<4.0f} "
+              f"{b['context_mean']:>4.1f} -> {a['context_mean']:<3.1f} "
+              f"{a['skill_median']:>3.0f}/{a['skill_p90']:<3.0f} "
+              f"{_pct(b['pathway_agreement']):>5} -> {_pct(a['pathway_agreement']):<5} "
+              f"{_pct(a['needs_right']):>6}")
+    print("(total: questions before the result, context included; least at ease: median total "
+          "of the fifth with the lowest true abilities; context: mean context questions; skill: "
+          "skill questions med/p90 after; agreement: claimed pathway = the true levels' pathway "
+          "with every true context answer; needs: access needs shown = the true ones)")
+    for name, c in r["conditions"].items():
+        shares = ", ".join(f"{q} {_pct(v)} %" for q, v in c["context_asked"].items())
+        print(f"{name}: context questions asked: {shares}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--visitors", type=int, default=2000)
@@ -219,9 +305,22 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--curve", type=float, nargs="+", metavar="CERTAINTY",
                         help="only the stopping trade-off at these pathway certainties")
+    parser.add_argument("--visits", action="store_true",
+                        help="only whole visits, context questions included, before and after")
+    parser.add_argument("--site", choices=["example", "geneve"], default=None,
+                        help="the site whose offers the visits rank (default: the bundled one)")
     args = parser.parse_args()
 
     started = time.perf_counter()
+    if args.visits:
+        result = visits(args)
+        result["seconds"] = round(time.perf_counter() - started, 1)
+        if args.json:
+            print(json.dumps(result))
+            return
+        print_visits(result)
+        print(f"({result['seconds']} s)")
+        return
     bank = default_bank()
     context = CONTEXT if args.context == "default" else CONTEXT_URGENT_PHONE
     settings = bank.engine

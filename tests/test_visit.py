@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import date
+from datetime import datetime
 
 import pytest
 
@@ -95,17 +95,20 @@ def test_skip_rules_hide_pointless_questions(bank: Bank, assessment: Assessment)
 def test_back_replays_to_exactly_the_same_state(bank: Bank, assessment: Assessment) -> None:
     context = contexts(bank, 1, seed=6)[0]
     visit = Visit(assessment, "fr", seed=11)
+    answer = visitor(context, highest(bank))
     seen: list[Question] = []
-    for _ in range(len(bank.context) + 4):
+    for _ in range(8):
         question = visit.current
         assert question is not None
         seen.append(question)
-        visit.answer(visitor(context, highest(bank))(question))
+        visit.answer(answer(question))
     after = visit.current
     assert visit.back() and visit.current == seen[-1]
+    assert visit.answer_given == answer(seen[-1]), "the answer given is shown again"
     assert visit.back() and visit.current == seen[-2]
-    visit.answer(highest(bank)(seen[-2]))
-    visit.answer(highest(bank)(seen[-1]))
+    visit.answer(answer(seen[-2]))
+    assert visit.answer_given is None, "a new answer forgets the one undone"
+    visit.answer(answer(seen[-1]))
     assert visit.current == after
     while visit.back():
         pass
@@ -120,10 +123,10 @@ def test_answers_outside_the_question_are_refused(assessment: Assessment) -> Non
 
 
 def test_record_holds_only_allowed_values(bank: Bank, assessment: Assessment) -> None:
-    context = {**contexts(bank, 1, seed=7)[0], "age_band": "65-79"}
+    context = contexts(bank, 1, seed=7)[0]
     clock = iter([100.0, 100.0 + 4 * 60 + 31])
     visit = Visit(
-        assessment, "fr", seed=3, clock=lambda: next(clock), today=lambda: date(2026, 1, 1)
+        assessment, "fr", seed=3, clock=lambda: next(clock), now=lambda: datetime(2026, 1, 1, 10)
     )
     while (question := visit.current) is not None:
         visit.answer(visitor(context, lowest(bank))(question))
@@ -131,8 +134,11 @@ def test_record_holds_only_allowed_values(bank: Bank, assessment: Assessment) ->
     record, sheet = outcome.record, outcome.sheet
     assert record.iso_week == "2026-W01"  # 1 January 2026 is in ISO week 1 of 2026
     assert record.duration == "<5"  # 4 min 31 s
-    # What the visitor says of themselves is only counted in the week's tally.
-    assert outcome.counted.age_band == "65-79"
+    # What the visitor says of themselves is only counted in the week's tally, and the age
+    # band only if given, after the result.
+    assert outcome.counted.age_band == "not_given"
+    visit.answer_after_result("age_band", "65-79")
+    assert visit.counted(outcome).age_band == "65-79"
     assert outcome.counted.iso_week == record.iso_week and outcome.counted.language == "fr"
     assert record.site_id == assessment.site.id
     VisitRecord.model_validate(record.model_dump())

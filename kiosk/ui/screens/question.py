@@ -13,6 +13,9 @@ from kiosk.ui.widgets.answers import AnswerList
 from kiosk.ui.widgets.nav import NavBar
 from kiosk.visit import Question, Visit
 
+# "Almost done" only when at most this many questions can be left: so it shows at most twice.
+ALMOST_DONE = 2
+
 
 class QuestionScreen(KioskScreen):
     BINDINGS = keys.QUESTION
@@ -44,14 +47,10 @@ class QuestionScreen(KioskScreen):
     def compose(self) -> ComposeResult:
         question = self.visit.current
         assert question is not None, "the question screen needs a question"
-        remaining = self.visit.remaining_estimate()
         options = self._options(question)
         with Horizontal(id="progress"):
             yield Static(self.tr(self.kiosk.assessment.bank.title), classes="title")
-            yield Static(
-                self.t("remaining_many", n=remaining) if remaining > 1 else self.t("remaining_one"),
-                id="remaining",
-            )
+            yield Static(self._remaining(), id="remaining")
         with VerticalScroll(id="question", classes="panel"):
             yield Static(self.tr(question.text), id="prompt")
             if question.kind == "can_do":
@@ -63,6 +62,14 @@ class QuestionScreen(KioskScreen):
             ("switch-language", self.t("other_language"), "app.switch_language"),
             ("stop", self.t("stop"), "app.stop"),
         ])
+
+    def _remaining(self) -> str:
+        fewest, most = self.visit.remaining()
+        if most <= ALMOST_DONE:
+            return self.t("remaining_almost")
+        if fewest == most:
+            return self.t("remaining_exact", n=most)
+        return self.t("remaining_range", fewest=fewest, most=most)
 
     def _options(self, question: Question) -> list[tuple[str, str]]:
         options = [(o.id, self.tr(o.label)) for o in question.options]
