@@ -83,6 +83,18 @@ class Offer(Strict):
         return self.address is None
 
 
+class IdleTimes(Strict):
+    """How long the kiosk waits for a visitor who stopped touching it, in seconds."""
+
+    ask_after: float = Field(90, ge=10, le=3600, description="then it asks 'are you still there?'")
+    countdown: float = Field(30, ge=5, le=600, description="then, with no answer, it clears")
+    takeaway_after: float = Field(
+        180, ge=10, le=3600,
+        description="instead of ask_after while the take-away's QR code is on screen: someone "
+                    "scanning it touches nothing",
+    )
+
+
 class Site(Strict):
     id: PlaceId
     name: Text
@@ -91,6 +103,7 @@ class Site(Strict):
         None, description="where public holidays close places: 'CH-GE', 'FR', ..."
     )
     offers: list[Offer] = Field(default_factory=list)
+    idle: IdleTimes = IdleTimes()
 
     @property
     def where(self) -> Region | None:

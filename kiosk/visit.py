@@ -234,8 +234,12 @@ class Visit:
                 if planner.changed(q, self._context, open_questions, moment).all()]
         fewest, most = self._session.remaining()
         if self._session.finished and self._session.could_resume and may:
-            most = self.assessment.bank.engine.max_questions - self._session.asked
-        return max(fewest + len(sure), 1), most + len(may)
+            most = self._session.budget - self._session.asked
+        most += len(may)
+        cap = self.assessment.bank.engine.max_total
+        if cap is not None:
+            most = min(most, cap - len(self._history))
+        return min(max(fewest + len(sure), 1), most), most
 
     # -- after the result ---------------------------------------------------------------------
 
@@ -310,13 +314,24 @@ class Visit:
         if question_id in self._context_ids:
             self._context[question_id] = option_id
             self._session.update_context(self._context)
-            most = self.assessment.bank.engine.max_total
-            if most is not None:
-                self._session.limit(most - len(self._history) - 1 + self._session.asked)
         else:
             self._session.answer(option_id)
         self._history.append((question_id, option_id))
         self._planned = None
+        most = self.assessment.bank.engine.max_total
+        if most is not None:
+            # The skill questions leave room for the context questions answered, and for those
+            # likely to come.
+            asked = len(self._history) - self._session.asked
+            self._session.limit(most - asked - len(self._likely_context()))
+
+    def _likely_context(self) -> list[ContextQuestion]:
+        """The open context questions whose answer, now, matters enough to be asked."""
+        planner, moment = self.assessment.planner, self._moment()
+        open_questions = planner.before_result(self._context)
+        weights = moment.vector_probabilities
+        return [q for q in open_questions if weights[planner.changed(
+            q, self._context, open_questions, moment)].sum() >= planner.settings.ask_at]
 
     def _replay(self) -> None:
         """The answers in ``_history`` applied again to a new session from the same seed; the
@@ -335,7 +350,11 @@ class Visit:
             self._apply(question_id, option_id)
 
     def _context_question(self) -> ContextQuestion | None:
-        """The context question to ask now (computed once per answer)."""
+        """The context question to ask now (computed once per answer); none once the visit
+        has asked the bank's ``max_total``."""
+        most = self.assessment.bank.engine.max_total
+        if most is not None and len(self._history) >= most:
+            return None
         if self._planned is None:
             self._planned = self.assessment.planner.next_question(
                 self._context, self._moment(), self._ranking()

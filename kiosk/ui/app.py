@@ -13,8 +13,9 @@ import logging
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from textual import events
@@ -23,12 +24,15 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 
 from kiosk.domain import Completion
+from kiosk.offers import ShownOffer
+from kiosk.routing import Decision
 from kiosk.storage.saver import SaveQueue
-from kiosk.takeaway import new_result_code
+from kiosk.takeaway import new_result_code, pages, summary
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.confirm import ConfirmScreen
+from kiosk.ui.screens.confirm import ChoiceScreen
 from kiosk.ui.screens.idle import IdleScreen
+from kiosk.ui.screens.improve import ImproveScreen
 from kiosk.ui.screens.notice import NoticeScreen
 from kiosk.ui.screens.out_of_service import OutOfServiceScreen
 from kiosk.ui.screens.question import QuestionScreen
@@ -49,6 +53,8 @@ class KioskApp(App[None], inherit_bindings=False):
     ALLOW_SELECT = False
     BINDINGS = keys.APP
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+    # Set on a screen under a dialog: nothing there may look focused.
+    SUSPENDED_SCREEN_CLASS = "-suspended"
 
     language: reactive[str] = reactive("fr")
 
@@ -57,13 +63,12 @@ class KioskApp(App[None], inherit_bindings=False):
         assessment: Assessment,
         saver: SaveQueue,
         language: str = "fr",
-        idle_after: float = 90.0,
-        idle_countdown: float = 30.0,
         now: Callable[[], datetime] = datetime.now,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """``now`` is the local time opening hours are read against; ``clock`` measures how
-        long the kiosk has been left alone (both are a test's to set)."""
+        long the kiosk has been left alone (both are a test's to set). How long it waits is
+        the site's (``idle`` in the site file)."""
         super().__init__()
         self.assessment = assessment
         self.saver = saver
@@ -75,8 +80,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.result_code = ""
         self.now = now
         self._clock = clock
-        self._idle_after = idle_after
-        self._idle_countdown = idle_countdown
+        self._idle_times = assessment.site.idle
         self._last_input = clock()
         self._idle: tuple[IdleScreen, float] | None = None  # the dialog asking, and its deadline
 
@@ -116,7 +120,7 @@ class KioskApp(App[None], inherit_bindings=False):
     def action_start_visit(self) -> None:
         if not self.may_take_visitors():
             return
-        self.visit = Visit(self.assessment, self.language)
+        self.visit = Visit(self.assessment, self.language, now=self.now)
         self.switch_screen(QuestionScreen())
 
     def complete_visit(self) -> None:
@@ -126,24 +130,52 @@ class KioskApp(App[None], inherit_bindings=False):
         self.switch_screen(ResultScreen())
 
     def action_stop(self) -> None:
-        """The visitor asks to stop: confirm, then keep what the rules allow and clear."""
+        """The visitor asks to stop: go on, or stop and keep the answers (for statistics,
+        nothing that identifies them), or stop and delete them."""
 
-        def stop_if_confirmed(confirmed: bool | None) -> None:
-            if confirmed:
+        def stop(choice: str | None) -> None:
+            if choice == "keep":
                 self.end_visit("abandoned")
+            elif choice == "delete" and self.visit is not None:
+                # Nothing of the visit is kept: only one more stop in the week's count.
+                self.saver.add_abandoned(self.assessment.site.id)
+                self.reset_to_welcome()
 
-        self.push_screen(ConfirmScreen("stop_question", "stop_confirm", "stop_cancel"),
-                         stop_if_confirmed)
+        self.push_screen(ChoiceScreen("stop_question", [
+            ("continue", "stop_cancel"), ("keep", "stop_keep"), ("delete", "stop_delete"),
+        ]), stop)
 
     def end_visit(self, completion: Completion) -> None:
         """The visitor stopped or left: keep what the rules allow, then clear everything."""
         self._save(completion)
         self.reset_to_welcome()
 
-    def show_takeaway(self, summary: str) -> None:
-        self.push_screen(TakeawayScreen(summary, self.result_code))
+    def show_takeaway(self, decision: Decision, offers: Sequence[ShownOffer]) -> None:
+        bank, code = self.assessment.bank, self.result_code
+        fit = partial(pages, bank, decision, offers, self.language, code)
+        ticket = summary(bank, decision, offers, self.language, code)
+        self.push_screen(TakeawayScreen(fit, ticket, code))
 
     def action_finish(self) -> None:
+        """Leave the result, once the visitor says so: one Enter must not wipe it."""
+
+        def finish(choice: str | None) -> None:
+            if choice == "finish":
+                self._after_result()
+
+        self.push_screen(ChoiceScreen("finish_question", [
+            ("result", "finish_cancel"), ("finish", "finish_confirm"),
+        ]), finish)
+
+    def _after_result(self) -> None:
+        """The optional questions that help improve the service, if any; then the next
+        visitor."""
+        if self.visit is not None and self.visit.after_result():
+            self.switch_screen(ImproveScreen())
+        else:
+            self.reset_to_welcome()
+
+    def action_done(self) -> None:
         self.reset_to_welcome()
 
     def reset_to_notice(self) -> None:
@@ -166,6 +198,12 @@ class KioskApp(App[None], inherit_bindings=False):
         self.saver.submit(self.outcome.stored)
 
     def _forget_visit(self) -> None:
+        if self.visit is not None and self.outcome is not None:
+            # The answers given after the result join the week's tally (counted already, as
+            # "not given", when the result was saved).
+            counted = self.visit.counted(self.outcome)
+            if counted != self.outcome.counted:
+                self.saver.recount(self.outcome.counted, counted)
         self.visit = None
         self.outcome = None
         self.result_code = ""
@@ -193,8 +231,9 @@ class KioskApp(App[None], inherit_bindings=False):
         await super().on_event(event)
 
     def check_presence(self) -> None:
-        """Once a second: after ``idle_after`` seconds without a key or the mouse, ask whether
-        the visitor is still there; with no answer within ``idle_countdown``, clear the visit."""
+        """Once a second: after the site's ``ask_after`` seconds without a key or the mouse
+        (``takeaway_after`` while the QR code is shown), ask whether the visitor is still
+        there; with no answer within ``countdown``, clear the visit."""
         now = self._clock()
         if self._idle is not None:
             dialog, deadline = self._idle
@@ -204,15 +243,17 @@ class KioskApp(App[None], inherit_bindings=False):
                 self._idle = None
                 dialog.dismiss(False)
             return
-        if now - self._last_input < self._idle_after:
+        times = self._idle_times
+        wait = times.takeaway_after if isinstance(self.screen, TakeawayScreen) else times.ask_after
+        if now - self._last_input < wait:
             return
         if self.visit is None:
             # Nothing to lose: just make sure the next visitor starts from the French welcome.
             if not isinstance(self.screen, WelcomeScreen) or self.language != self.first_language:
                 self.reset_to_welcome()
             return
-        dialog = IdleScreen(self._idle_countdown)
-        self._idle = (dialog, now + self._idle_countdown)
+        dialog = IdleScreen(times.countdown)
+        self._idle = (dialog, now + times.countdown)
         self.push_screen(dialog, self._idle_answered)
 
     def _idle_answered(self, still_here: bool | None) -> None:

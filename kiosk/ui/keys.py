@@ -19,16 +19,27 @@ FOCUS = [
 LANGUAGE = [Binding("l", "app.switch_language", show=False, id="switch_language")]
 BACK = [Binding("backspace", "back", show=False, id="back")]
 STOP = [Binding("escape", "app.stop", show=False, id="stop")]
+# Buttons side by side in a bar: left and right move between them.
+ROW_FOCUS = [
+    Binding("left", "app.focus_previous", show=False, id="focus_left"),
+    Binding("right", "app.focus_next", show=False, id="focus_right"),
+]
+# A page longer than the screen: up and down scroll it (its buttons are in a row).
 SCROLL = [
-    Binding("pagedown,space", "scroll(1)", show=False, id="page_down"),
-    Binding("pageup", "scroll(-1)", show=False, id="page_up"),
+    Binding("pagedown,space", "scroll_page(1)", show=False, id="page_down"),
+    Binding("pageup", "scroll_page(-1)", show=False, id="page_up"),
+    Binding("down", "scroll_line(1)", show=False, id="line_down"),
+    Binding("up", "scroll_line(-1)", show=False, id="line_up"),
 ]
 CLOSE = [Binding("escape", "close", show=False, id="close")]
+# After the result, Esc ends the visit (the questions there are optional).
+DONE = [Binding("escape", "app.done", show=False, id="done")]
 # Staff-only: leaving the app. A hardened public kiosk drops it.
 QUIT = [Binding("ctrl+q", "quit", show=False, priority=True, id="quit")]
 
 # What each kind of screen answers to.
 QUESTION = [*ANSWERS, *ANSWER_FOCUS, *BACK, *LANGUAGE, *STOP]
 SCREEN = [*FOCUS, *LANGUAGE]
+LONG_PAGE = [*ROW_FOCUS, *SCROLL, *LANGUAGE]
 DIALOG = [*FOCUS, *CLOSE]
 APP = QUIT

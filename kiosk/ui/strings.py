@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from kiosk.datafile import Text, Texts, load_model
+from kiosk.typography import typeset
 
 STRINGS_FILE = Path(__file__).with_name("strings.yaml")
 
@@ -27,7 +28,8 @@ class Speaking(Protocol):
 
 
 class Localized:
-    """Mixed into a screen, dialog or widget: its words in the app's language.
+    """Mixed into a screen, dialog or widget: its words in the app's language, with that
+    language's typography (the one place every word on screen passes).
 
     Read at compose time, so a screen recomposed after a language switch speaks the new one.
     """
@@ -43,8 +45,12 @@ class Localized:
 
     def t(self, key: str, **values: object) -> str:
         """One of the screens' own texts."""
-        return strings().get(key, self.language, **values)
+        return self.say(strings().get(key, self.language, **values))
 
     def tr(self, text: Text) -> str:
         """A text from a data file (questionnaire, site)."""
-        return text.get(self.language)
+        return self.say(text.get(self.language))
+
+    def say(self, words: str) -> str:
+        """Words already in the app's language (the core's words about offers)."""
+        return typeset(words, self.language)

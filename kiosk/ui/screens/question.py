@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Static
 
 from kiosk.domain import DONT_KNOW
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.answers import AnswerList
-from kiosk.ui.widgets.nav import NavBar
+from kiosk.ui.widgets.nav import NavBar, TopBar
+from kiosk.ui.widgets.page import Page
+from kiosk.ui.widgets.words import Words
 from kiosk.visit import Question, Visit
 
 # "Almost done" only when at most this many questions can be left: so it shows at most twice.
@@ -20,15 +20,6 @@ ALMOST_DONE = 2
 class QuestionScreen(KioskScreen):
     BINDINGS = keys.QUESTION
     DEFAULT_CSS = """
-    QuestionScreen #progress {
-        height: 1;
-        padding: 0 2;
-        background: $panel;
-    }
-    QuestionScreen #remaining {
-        width: auto;
-        color: $text-muted;
-    }
     QuestionScreen #prompt {
         text-style: bold;
     }
@@ -47,16 +38,8 @@ class QuestionScreen(KioskScreen):
     def compose(self) -> ComposeResult:
         question = self.visit.current
         assert question is not None, "the question screen needs a question"
-        options = self._options(question)
-        with Horizontal(id="progress"):
-            yield Static(self.tr(self.kiosk.assessment.bank.title), classes="title")
-            yield Static(self._remaining(), id="remaining")
-        with VerticalScroll(id="question", classes="panel"):
-            yield Static(self.tr(question.text), id="prompt")
-            if question.kind == "can_do":
-                yield Static(self.t("can_do_hint"), classes="hint")
-            yield AnswerList(question.id, options)
-            yield Static(self.t("keys_hint", n=len(options)), classes="hint")
+        yield TopBar(self.tr(self.kiosk.assessment.bank.title), self._remaining())
+        yield from ask(self, question, self.visit.answer_given)
         yield NavBar([
             ("back", "← " + self.t("back"), "screen.back"),
             ("switch-language", self.t("other_language"), "app.switch_language"),
@@ -70,12 +53,6 @@ class QuestionScreen(KioskScreen):
         if fewest == most:
             return self.t("remaining_exact", n=most)
         return self.t("remaining_range", fewest=fewest, most=most)
-
-    def _options(self, question: Question) -> list[tuple[str, str]]:
-        options = [(o.id, self.tr(o.label)) for o in question.options]
-        if question.dont_know:
-            options.append((DONT_KNOW, self.t(f"dont_know_{question.kind}")))
-        return options
 
     def focus_default(self) -> None:
         for answers in self.query(AnswerList):  # none while the next question is being built
@@ -108,3 +85,20 @@ class QuestionScreen(KioskScreen):
             self.show_again()
         else:
             self.kiosk.reset_to_notice()
+
+
+def ask(screen: KioskScreen, question: Question, given: str | None = None,
+        lead: str = "") -> ComposeResult:
+    """The page of one question: its words, its numbered answers ("je ne sais pas" last), how
+    to answer. ``lead`` comes first (why it is asked)."""
+    options = [(o.id, screen.tr(o.label)) for o in question.options]
+    if question.dont_know:
+        options.append((DONT_KNOW, screen.t(f"dont_know_{question.kind}")))
+    with Page(id="question"):
+        if lead:
+            yield Words(lead, classes="hint")
+        yield Words(screen.tr(question.text), id="prompt")
+        if question.kind == "can_do":
+            yield Words(screen.t("can_do_hint"), classes="hint")
+        yield AnswerList(question.id, options, given, screen.t("answer_given"))
+        yield Words(screen.t("keys_hint", n=len(options)), classes="hint")

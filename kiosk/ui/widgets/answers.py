@@ -20,12 +20,11 @@ class AnswerButton(Button):
         text-align: left;
         margin: 0;
     }
-    /* On short terminals the answers stay one line each, so seven fit on 80x24. */
+    /* On short terminals the answers stay one line each, so seven fit on 80x24 (their
+       focus look is the app's, with every button's). */
     .-short AnswerButton {
-        height: 1;
-        border: none;
         margin: 0 0 1 0;
-        padding: 0 2;
+        padding: 0 1;
     }
     """
 
@@ -52,13 +51,19 @@ class AnswerList(Vertical):
             self.question_id = question_id
             self.option_id = option_id
 
-    def __init__(self, question_id: str, options: list[tuple[str, str]]) -> None:
+    def __init__(self, question_id: str, options: list[tuple[str, str]],
+                 given: str | None = None, given_label: str = "") -> None:
+        """``given``: the option the visitor had chosen before coming back, marked
+        ``given_label`` and focused first."""
         super().__init__()
         self._question_id = question_id
         self._options = options
+        self._given, self._given_label = given, given_label
 
     def compose(self) -> ComposeResult:
         for number, (option_id, label) in enumerate(self._options, start=1):
+            if option_id == self._given:
+                label = f"{label}   ✓ {self._given_label}"
             yield AnswerButton(number, option_id, label)
 
     def action_choose(self, number: int) -> None:
@@ -67,6 +72,10 @@ class AnswerList(Vertical):
             self.post_message(self.Chosen(self._question_id, self._options[number - 1][0]))
 
     def focus_first(self) -> None:
+        """Focus the answer given before, else the first."""
         buttons = self.query(AnswerButton)
-        if buttons:  # none until the list is composed
+        given = [b for b in buttons if b.option_id == self._given]
+        if given:
+            given[0].focus()
+        elif buttons:  # none until the list is composed
             buttons.first().focus()
