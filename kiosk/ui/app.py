@@ -65,10 +65,13 @@ class KioskApp(App[None], inherit_bindings=False):
         language: str = "fr",
         now: Callable[[], datetime] = datetime.now,
         clock: Callable[[], float] = time.monotonic,
+        seed: int | None = None,
+        result_code: Callable[[], str] = new_result_code,
     ) -> None:
         """``now`` is the local time opening hours are read against; ``clock`` measures how
-        long the kiosk has been left alone (both are a test's to set). How long it waits is
-        the site's (``idle`` in the site file)."""
+        long the kiosk has been left alone; ``seed`` fixes the visits' question draws and
+        ``result_code`` makes the codes (all are a test's to set; by default each visit draws
+        its own). How long the kiosk waits is the site's (``idle`` in the site file)."""
         super().__init__()
         self.assessment = assessment
         self.saver = saver
@@ -80,6 +83,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self.result_code = ""
         self.now = now
         self._clock = clock
+        self._seed = seed
+        self._new_code = result_code
         self._idle_times = assessment.site.idle
         self._last_input = clock()
         self._idle: tuple[IdleScreen, float] | None = None  # the dialog asking, and its deadline
@@ -120,13 +125,13 @@ class KioskApp(App[None], inherit_bindings=False):
     def action_start_visit(self) -> None:
         if not self.may_take_visitors():
             return
-        self.visit = Visit(self.assessment, self.language, now=self.now)
+        self.visit = Visit(self.assessment, self.language, seed=self._seed, now=self.now)
         self.switch_screen(QuestionScreen())
 
     def complete_visit(self) -> None:
         self._save("completed")
         # Shown and put in the QR code only; never stored, so it cannot lead back to anyone.
-        self.result_code = new_result_code()
+        self.result_code = self._new_code()
         self.switch_screen(ResultScreen())
 
     def action_stop(self) -> None:
