@@ -246,7 +246,7 @@ class KioskApp(App[None], inherit_bindings=False):
                 dialog.show_left(deadline - now)
             else:
                 self._idle = None
-                dialog.dismiss(False)
+                dialog.action_answer(False)
             return
         times = self._idle_times
         wait = times.takeaway_after if isinstance(self.screen, TakeawayScreen) else times.ask_after

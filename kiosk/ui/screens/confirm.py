@@ -30,7 +30,7 @@ class ChoiceScreen(Dialog[str]):
             yield Words(self.t(self._question))
             for rank, (answer, words) in enumerate(self._choices):
                 yield Button(self.t(words), id=answer, variant="primary" if rank == 0 else
-                             "default", action=f"screen.dismiss('{answer}')")
+                             "default", action=f"screen.answer('{answer}')")
 
     def action_close(self) -> None:
-        self.dismiss(self._choices[0][0])
+        self.action_answer(self._choices[0][0])

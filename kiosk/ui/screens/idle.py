@@ -31,7 +31,7 @@ class IdleScreen(Dialog[bool]):
             yield Words(self.t("idle_question", n=self._left), id="countdown")
             with Center():
                 yield Button(self.t("idle_continue"), id="here", variant="primary",
-                             action="screen.dismiss(True)")
+                             action="screen.answer(True)")
 
     def show_left(self, seconds: float) -> None:
         """``seconds`` are left before the visit is cleared."""

@@ -18,7 +18,6 @@ from kiosk.ui.widgets.page import Page
 from kiosk.ui.widgets.words import Words
 from kiosk.visit import Outcome
 
-
 LINE_STEP = 2  # lines an arrow key scrolls
 
 

@@ -74,7 +74,7 @@ class TakeawayScreen(Dialog[None]):
                     yield Button(self.t("print_ticket"), id="print", action="screen.print",
                                  classes="-line")
                 yield Button(self.t("close"), id="close", variant="primary",
-                             action="screen.dismiss", classes="-line")
+                             action="screen.answer", classes="-line")
                 yield Words("", id="print-status", classes="hint")
 
     def on_mount(self) -> None:
