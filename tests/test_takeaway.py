@@ -5,10 +5,8 @@ from __future__ import annotations
 import subprocess
 from datetime import datetime
 
-import numpy as np
 import pytest
-import zxingcpp
-from PIL import Image
+from ui_helpers import decode_qr
 
 from kiosk.bank.model import Bank
 from kiosk.offer_text import name_text
@@ -29,29 +27,11 @@ from kiosk.takeaway import (
 )
 
 MON = datetime(2026, 11, 23, 13, 0)
-_CHAR_MODULES = {" ": (0, 0), "▀": (1, 0), "▄": (0, 1), "█": (1, 1)}
-
-
 def _summary(bank: Bank, site: Site, language: str, context: dict[str, str], level: int) -> str:
     levels = dict.fromkeys(bank.domain_ids(), level)
     decision = Router(bank).decide(levels, context)
     offers = choose_offers(site, decision, levels, Visitor(language), MON)[:QR_OFFERS]
     return summary(bank, decision, offers, language, "K7PQ3X")
-
-
-def _decode_text(lines: list[str]) -> str:
-    """Read the QR code back from the characters on screen, as a phone camera would."""
-    rows: list[list[int]] = []
-    for line in lines:
-        pairs = [_CHAR_MODULES[c] for c in line]
-        rows += [[top for top, _ in pairs], [bottom for _, bottom in pairs]]
-    dark = np.array(rows, dtype=np.uint8)
-    pixels = np.where(dark == 1, 0, 255).astype(np.uint8)
-    image = Image.fromarray(pixels).resize((dark.shape[1] * 6, dark.shape[0] * 6),
-                                           Image.Resampling.NEAREST)
-    found = zxingcpp.read_barcodes(image)
-    assert len(found) == 1
-    return found[0].text
 
 
 CASES = [
@@ -67,7 +47,7 @@ def test_the_terminal_qr_code_decodes_to_the_summary(
 ) -> None:
     text = _summary(bank, geneva, language, context, level)
     lines = qr_lines(qr_matrix(text))
-    assert _decode_text(lines) == text
+    assert decode_qr(lines) == text
     # It must fit an 80-column terminal.
     assert max(len(line) for line in lines) <= 80
 

@@ -7,10 +7,12 @@ import gc
 import re
 from collections.abc import Awaitable, Callable
 
+import pytest
 from conftest import TUESDAY_1PM
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button
+from ui_helpers import decode_qr, go_to
 
 from kiosk.records import AnswerSheet, VisitRecord
 from kiosk.storage import ResultStore
@@ -26,6 +28,7 @@ from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.widgets.answers import AnswerButton
 from kiosk.ui.widgets.levels import LevelRow
 from kiosk.ui.widgets.offers import OfferCard
+from kiosk.ui.widgets.takeaway import QrCode
 from kiosk.ui.widgets.words import Words
 from kiosk.visit import Assessment, Outcome, Visit
 
@@ -477,3 +480,29 @@ def test_an_undecided_result_says_so_and_names_the_two_closest_paths(assessment,
         assert app.screen.outcome.record.pathway == "orientation"
 
     drive(app, scenario, size=(100, 40))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)], ids=["80x24", "120x40",
+                                                                         "200x60"])
+def test_the_qr_code_holds_the_first_offer_and_is_never_cut(
+    geneva_assessment: Assessment, store: ResultStore, size: tuple[int, int]
+) -> None:
+    app = KioskApp(geneva_assessment, SaveQueue.of(store), now=lambda: TUESDAY_1PM, seed=3)
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await go_to("takeaway", skill=1)(pilot)  # "with help": offers with an address
+        takeaway = app.screen
+        assert isinstance(takeaway, TakeawayScreen)
+        first = app.screen_stack[-2].query(OfferCard).first().shown
+        qr = takeaway.query_one(QrCode)
+        drawn = qr.content.plain.splitlines()
+        width, height = size
+        region = qr.region
+        assert region.x >= 0 and region.y >= 0 and region.right <= width
+        assert region.bottom <= height and region.height == len(drawn), "never cut"
+        told = decode_qr(drawn)
+        assert told == takeaway.pages[0]
+        assert str(first.offer.address) in told and first.offer.name.fr in told
+        assert first.week.replace("\u2009", " ").replace("\u2013", "-") in told
+
+    drive(app, scenario, size=size)

@@ -19,11 +19,6 @@ ALMOST_DONE = 2
 
 class QuestionScreen(KioskScreen):
     BINDINGS = keys.QUESTION
-    DEFAULT_CSS = """
-    QuestionScreen #prompt {
-        text-style: bold;
-    }
-    """
 
     @property
     def visit(self) -> Visit:
@@ -36,8 +31,10 @@ class QuestionScreen(KioskScreen):
         return self.kiosk.visit is not None and self.kiosk.visit.current is not None
 
     def compose(self) -> ComposeResult:
+        if not self.can_compose():
+            return  # the visit ended before the screen was shown (it is being replaced)
         question = self.visit.current
-        assert question is not None, "the question screen needs a question"
+        assert question is not None
         yield TopBar(self.tr(self.kiosk.assessment.bank.title), self._remaining())
         yield from ask(self, question, self.visit.answer_given)
         yield NavBar([
@@ -97,7 +94,7 @@ def ask(screen: KioskScreen, question: Question, given: str | None = None,
     with Page(id="question"):
         if lead:
             yield Words(lead, classes="hint")
-        yield Words(screen.tr(question.text), id="prompt")
+        yield Words(screen.tr(question.text), id="prompt", classes="prompt")
         if question.kind == "can_do":
             yield Words(screen.t("can_do_hint"), classes="hint")
         yield AnswerList(question.id, options, given, screen.t("answer_given"))

@@ -68,13 +68,11 @@ class TakeawayScreen(Dialog[None]):
                 yield Words(self.t("takeaway_code"), classes="body")
                 yield Words(spaced(self.code), id="result-code")
                 yield Words("", id="page", classes="body")
-                yield Button(self.t("takeaway_next"), id="next", action="screen.next_code",
-                             classes="-line")
+                yield Button(self.t("takeaway_next"), id="next", action="screen.next_code")
                 if shutil.which("lp"):  # offered only where the kiosk has a printer set up
-                    yield Button(self.t("print_ticket"), id="print", action="screen.print",
-                                 classes="-line")
+                    yield Button(self.t("print_ticket"), id="print", action="screen.print")
                 yield Button(self.t("close"), id="close", variant="primary",
-                             action="screen.answer", classes="-line")
+                             action="screen.answer")
                 yield Words("", id="print-status", classes="hint")
 
     def on_mount(self) -> None:
