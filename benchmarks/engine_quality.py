@@ -21,7 +21,8 @@ its calibration beside ``kiosk calibrate``, and its person fit beside the engine
 ``--visits`` runs whole visits the way a visitor meets them: visitors of the kiosk's population
 (``kiosk.demo_data.Population``: their context answers follow their abilities) answer a real
 ``Visit``, context questions included, and the same visitors answer the kiosk as it was until
-now, every context question first (the baseline, in the same run). It reports the questions
+now, every context question first with the engine's settings of then (the baseline, in the
+same run). It reports the questions
 before the result (median, p90), for everyone and for the least at ease (the fifth with the
 lowest true abilities), and the pathway agreement, in each condition.
 """
@@ -44,7 +45,6 @@ from simulation import (
     Simulator,
     VisitLength,
     Visitors,
-    all_first,
     catsim_unidimensional,
     condition_models,
     default_bank,
@@ -53,6 +53,7 @@ from simulation import (
     engine_unidimensional,
     population_visitors,
     unidimensional_responses,
+    until_now,
     whole_visit,
 )
 
@@ -245,12 +246,12 @@ def lengths(visits: list[VisitLength], extra: int = 0) -> dict[str, float]:
 
 
 def visit_condition(assessment: Assessment, condition: Condition, n: int, seed: int) -> dict:
-    """The same visitors through the kiosk (after) and with every context question first
-    (before)."""
+    """The same visitors through the kiosk (after) and through the kiosk as it was until now
+    (before: every context question first, certainty 0.8, no cap)."""
     people = population_visitors(n, seed, condition, assessment.bank.engine.level_cuts)
     models = condition_models(assessment.bank.items, condition, seed)
     after = [whole_visit(assessment, people, k, seed + k, models) for k in range(n)]
-    baseline = all_first(assessment)
+    baseline = until_now(assessment)
     before = [whole_visit(baseline, people, k, seed + k, models) for k in range(n)]
     asked: dict[str, float] = {}
     for visit in after:
@@ -271,7 +272,8 @@ def visits(args: argparse.Namespace) -> dict:
 
 def print_visits(r: dict) -> None:
     print(f"whole visits: {r['visitors']} visitors of the population per condition, seed "
-          f"{r['seed']}, site {r['site']}; before: every context question first")
+          f"{r['seed']}, site {r['site']}; before: the kiosk until now (every context question "
+          "first, certainty 0.8)")
     print(f"{'condition':16} {'total med/p90 before -> after':>29} {'least at ease':>14} "
           f"{'context':>11} {'skill':>7} {'agreement':>13} {'needs':>6}")
     for name, c in r["conditions"].items():

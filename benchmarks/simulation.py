@@ -395,9 +395,11 @@ def synthetic_bank(bank: Bank, size: int, seed: int) -> Bank:
 
 # Offers are ranked (and so the preferred form of help judged) on a Tuesday early afternoon.
 VISIT_TIME = datetime(2026, 11, 24, 13, 0)
-# Until the planner, every context question came first: the six asked before the result now,
-# and the reason for the visit and the age band, asked after it now.
-ALL_FIRST = ContextSettings(ask_at=0.0, early_at=0.0)
+# The kiosk until now (questionnaire 1.1.0): every context question first (the six asked before
+# the result now, and the reason for the visit and the age band, asked after it now), a
+# pathway certainty of 0.8, no cap on the whole visit.
+UNTIL_NOW = {"context": ContextSettings(ask_at=0.0, early_at=0.0), "pathway_certainty": 0.8,
+             "max_total": None}
 
 
 @dataclass(frozen=True)
@@ -479,8 +481,8 @@ def whole_visit(assessment: Assessment, people: PopulationVisitors, k: int, seed
     )
 
 
-def all_first(assessment: Assessment) -> Assessment:
-    """The same questionnaire asking every context question first (the kiosk until now)."""
+def until_now(assessment: Assessment) -> Assessment:
+    """The same questionnaire as the kiosk asked it until now: every context question first."""
     bank = assessment.bank
-    engine = bank.engine.model_copy(update={"context": ALL_FIRST})
+    engine = bank.engine.model_copy(update=UNTIL_NOW)
     return Assessment.from_bank(bank.model_copy(update={"engine": engine}), assessment.site)
