@@ -105,6 +105,7 @@ def visit_latencies(visitors: int, seed: int, data_dir: Path) -> list[float]:
     import numpy as np
 
     from kiosk.storage import ResultStore
+    from kiosk.storage.saver import SaveQueue
     from kiosk.ui.app import KioskApp
     from kiosk.ui.screens.question import QuestionScreen
     from kiosk.ui.screens.welcome import WelcomeScreen
@@ -127,7 +128,7 @@ def visit_latencies(visitors: int, seed: int, data_dir: Path) -> list[float]:
 
     # Built as ``kiosk run`` builds it, on the bundled questionnaire and site.
     assessment = load_assessment()
-    app = TimedKiosk(assessment, ResultStore(data_dir))
+    app = TimedKiosk(assessment, SaveQueue.of(ResultStore(data_dir)))
     rng = np.random.default_rng(seed)
     latencies: list[float] = []
 
@@ -147,7 +148,8 @@ def visit_latencies(visitors: int, seed: int, data_dir: Path) -> list[float]:
                     if isinstance(app.screen, QuestionScreen):
                         assert app.drawn_at is not None, "the next question was never drawn"
                         latencies.append(app.drawn_at - start)
-                await pilot.press("enter")  # "Terminer" on the result: back to the welcome
+                # "Terminer" on the result, confirmed, then no optional question: the welcome
+                await pilot.press("right", "right", "enter", "down", "enter", "escape")
                 await pilot.pause()
                 assert isinstance(app.screen, WelcomeScreen), "a visit did not end"
 

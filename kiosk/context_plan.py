@@ -36,6 +36,7 @@ from kiosk.routing import Router, context_questions
 
 # Pathways less likely than this are not ranked for offers: they cannot reach ``ask_at``.
 LIKELY_PATHWAY = 0.01
+MASKS_KEPT = 256
 
 
 class Offers(Protocol):
@@ -64,6 +65,8 @@ class ContextPlanner:
         self.router = router
         self.settings = bank.engine.context
         self._partners = _partners(bank)
+        # The masks of the moment: the visit asks for them several times between two answers.
+        self._masks: dict[tuple[object, ...], np.ndarray] = {}
 
     def before_result(self, context: Mapping[str, str]) -> list[ContextQuestion]:
         """The questions still open before the result: not answered, not made pointless by a
@@ -113,6 +116,12 @@ class ContextPlanner:
         """(4**D,) bool: the level vectors whose pathway or access needs some answer to
         ``question`` changes, whatever the open questions read with it will be answered."""
         partners = [q for q in open_questions if q.id in self._partners[question.id]]
+        key = (question.id, tuple(sorted(context.items())), tuple(q.id for q in partners),
+               moment.dont_know_share, moment.answered)
+        if key in self._masks:
+            return self._masks[key]
+        if len(self._masks) > MASKS_KEPT:
+            self._masks.clear()
         changed = np.zeros(len(ALL_LEVEL_VECTORS), dtype=bool)
         for answers in product(*(_values(q) for q in partners)):
             given = _with(context, zip((q.id for q in partners), answers, strict=True))
@@ -122,6 +131,7 @@ class ContextPlanner:
                 for value in _values(question)
             ])
             changed |= (outcomes != outcomes[0]).any(axis=0)
+        self._masks[key] = changed
         return changed
 
     def chance_to_change_offers(

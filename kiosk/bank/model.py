@@ -201,12 +201,12 @@ class ContextSettings(Strict):
     the pathway, an access need or the offers shown, under what the answers so far say."""
 
     ask_at: float = Field(
-        0.1, ge=0, le=1,
+        0.3, ge=0, le=1,
         description="asked only from this chance on (at the end of the skill questions, for a "
                     "question that only some levels make matter)",
     )
     early_at: float = Field(
-        0.8, ge=0, le=1,
+        0.6, ge=0, le=1,
         description="asked at once, before the next skill question, from this chance on: a "
                     "question that matters whatever the levels (an access need) comes first; "
                     "0 asks every context question first",
