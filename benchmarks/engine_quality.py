@@ -12,19 +12,25 @@ version of the bank, catsim and the kiosk's estimator run at the same fixed leng
 package mirt (``peer_mirt.py``) runs its multidimensional CAT beside the engine at equal length,
 its calibration beside ``kiosk calibrate``, and its person fit beside the engine's.
 
+Guided sessions: the same simulees alone at the kiosk and with a mediator, who marks the observed
+tasks the engine chooses (the marks follow the task's own model at the visitor's true ability),
+in the conditions where a mediator should help: the engine's own model, over-claimers, and
+statements off by domain.
+
     python benchmarks/engine_quality.py [--visitors 2000] [--seed 7] [--context urgent] [--json]
     python benchmarks/engine_quality.py --mirt-visitors 0   # without mirt (its CAT is slow)
     python benchmarks/engine_quality.py --conditions own not_sure_20   # some conditions only
     python benchmarks/engine_quality.py --curve 0.7 0.75 0.8 0.85  # stopping trade-off only
+    python benchmarks/engine_quality.py --guided   # guided sessions against alone only
     python benchmarks/engine_quality.py --visits [--site geneve]   # whole visits, context included
 
 ``--visits`` runs whole visits the way a visitor meets them: visitors of the kiosk's population
 (``kiosk.demo_data.Population``: their context answers follow their abilities) answer a real
 ``Visit``, context questions included, and the same visitors answer the kiosk as it was until
 now, every context question first with the engine's settings of then (the baseline, in the
-same run). It reports the questions
-before the result (median, p90), for everyone and for the least at ease (the fifth with the
-lowest true abilities), and the pathway agreement, in each condition.
+same run). It reports the questions before the result (median, p90), for everyone and for the
+least at ease (the fifth with the lowest true abilities), and the pathway agreement, in each
+condition.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from simulation import (
     CONDITIONS,
     CONTEXT,
     CONTEXT_URGENT_PHONE,
+    GUIDED_CONDITIONS,
     Condition,
     Outcome,
     Simulator,
@@ -171,6 +178,48 @@ def run_condition(bank: Bank, context: dict[str, str], condition: Condition, vis
                              condition)
     sim = Simulator(bank, context, condition_models(bank.items, condition, seed))
     return {"label": condition.label, **run(sim, visitors, seed)}
+
+
+def guided_comparison(bank: Bank, context: dict[str, str], visitors_n: int,
+                      seed: int) -> dict:
+    """Each guided condition's simulees alone and in a guided session: agreement, levels,
+    length, observed tasks, calibration, and how far over-claimers' levels end too high."""
+    settings = bank.engine
+    out: dict = {}
+    for condition in GUIDED_CONDITIONS:
+        visitors = draw_visitors(visitors_n, settings.domain_correlation, settings.level_cuts,
+                                 seed, condition)
+        sim = Simulator(bank, context, condition_models(bank.items, condition, seed))
+        row: dict = {"label": condition.label}
+        for mode in ("self", "guided"):
+            outcomes = [sim.adaptive(visitors, k, seed + k, mode == "guided")
+                        for k in range(visitors_n)]
+            gap = np.stack([o.levels for o in outcomes]).astype(float) - visitors.levels
+            row[mode] = {
+                **scores(sim, visitors, outcomes),
+                "questions_median": float(np.median([o.asked for o in outcomes])),
+                "observed_mean": float(np.mean([o.observed for o in outcomes])),
+                "to_person": float(np.mean([o.to_person for o in outcomes])),
+                "ece": calibration(sim, visitors, outcomes)["ece"],
+                "level_bias": float(gap.mean()),
+            }
+        out[condition.name] = row
+    return out
+
+
+def print_guided(rows: dict) -> None:
+    print("\nguided sessions against the same simulees alone (agreement in %, level bias: mean "
+          "estimated minus true level):")
+    print(f"{'condition':16} {'agree self':>10} {'guided':>7} {'within1 self':>12} "
+          f"{'guided':>7} {'q med':>9} {'observed':>8} {'person':>11} {'ECE':>11} "
+          f"{'level bias':>13}")
+    for name, row in rows.items():
+        s, g = row["self"], row["guided"]
+        print(f"{name:16} {_pct(s['pathway_agreement']):>10} {_pct(g['pathway_agreement']):>7} "
+              f"{_pct(s['level_within_one']):>12} {_pct(g['level_within_one']):>7} "
+              f"{s['questions_median']:>4.0f}/{g['questions_median']:<4.0f} "
+              f"{g['observed_mean']:>8.1f} {_pct(s['to_person']):>5}/{_pct(g['to_person']):<5} "
+              f"{s['ece']:.3f}/{g['ece']:.3f} {s['level_bias']:>+6.2f}/{g['level_bias']:<+6.2f}")
 
 
 def curve(bank: Bank, context: dict[str, str], visitors: Visitors, seed: int,
@@ -311,35 +360,66 @@ def main() -> None:
                         help="only whole visits, context questions included, before and after")
     parser.add_argument("--site", choices=["example", "geneve"], default=None,
                         help="the site whose offers the visits rank (default: the bundled one)")
+    parser.add_argument("--guided", action="store_true",
+                        help="only guided sessions against the same simulees alone")
     args = parser.parse_args()
 
     started = time.perf_counter()
     if args.visits:
-        result = visits(args)
-        result["seconds"] = round(time.perf_counter() - started, 1)
-        if args.json:
-            print(json.dumps(result))
-            return
-        print_visits(result)
-        print(f"({result['seconds']} s)")
+        run_visits(args, started)
+    elif args.curve:
+        run_curve(args)
+    elif args.guided:
+        run_guided(args, started)
+    else:
+        run_all(args, started)
+
+
+def _context_of(args: argparse.Namespace) -> dict[str, str]:
+    return CONTEXT if args.context == "default" else CONTEXT_URGENT_PHONE
+
+
+def run_visits(args: argparse.Namespace, started: float) -> None:
+    result = visits(args)
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    if args.json:
+        print(json.dumps(result))
         return
-    bank = default_bank()
-    context = CONTEXT if args.context == "default" else CONTEXT_URGENT_PHONE
+    print_visits(result)
+    print(f"({result['seconds']} s)")
+
+
+def run_curve(args: argparse.Namespace) -> None:
+    bank, context = default_bank(), _context_of(args)
     settings = bank.engine
-    if args.curve:
-        visitors = draw_visitors(args.visitors, settings.domain_correlation,
-                                 settings.level_cuts, args.seed)
-        rows = curve(bank, context, visitors, args.seed, args.curve)
-        if args.json:
-            print(json.dumps(rows))
-            return
-        print(f"{'pathway certainty':>17} {'median':>7} {'p90':>5} {'pathway agreement':>18} "
-              f"{'level within one':>17}")
-        for row in rows:
-            print(f"{row['pathway_certainty']:>17.2f} {row['questions_median']:>7.1f} "
-                  f"{row['questions_p90']:>5.1f} {100 * row['pathway_agreement']:>17.1f}% "
-                  f"{100 * row['level_within_one']:>16.1f}%")
+    visitors = draw_visitors(args.visitors, settings.domain_correlation,
+                             settings.level_cuts, args.seed)
+    rows = curve(bank, context, visitors, args.seed, args.curve)
+    if args.json:
+        print(json.dumps(rows))
         return
+    print(f"{'pathway certainty':>17} {'median':>7} {'p90':>5} {'pathway agreement':>18} "
+          f"{'level within one':>17}")
+    for row in rows:
+        print(f"{row['pathway_certainty']:>17.2f} {row['questions_median']:>7.1f} "
+              f"{row['questions_p90']:>5.1f} {100 * row['pathway_agreement']:>17.1f}% "
+              f"{100 * row['level_within_one']:>16.1f}%")
+
+
+def run_guided(args: argparse.Namespace, started: float) -> None:
+    bank, context = default_bank(), _context_of(args)
+    guided = guided_comparison(bank, context, args.visitors, args.seed)
+    if args.json:
+        print(json.dumps({"visitors": args.visitors, "seed": args.seed, "guided": guided}))
+        return
+    print(f"{args.visitors} visitors per condition, seed {args.seed}")
+    print_guided(guided)
+    print(f"({time.perf_counter() - started:.1f} s)")
+
+
+def run_all(args: argparse.Namespace, started: float) -> None:
+    bank, context = default_bank(), _context_of(args)
+    settings = bank.engine
     chosen = [c for c in CONDITIONS if c.name in args.conditions]
     conditions = {c.name: run_condition(bank, context, c, args.visitors, args.seed)
                   for c in chosen}
@@ -359,6 +439,7 @@ def main() -> None:
         result["unidimensional"] = unidimensional(own, sorted({8, length, 12}), args.seed)
     if peer is not None:
         result["mirt"] = peer
+    result["guided"] = guided_comparison(bank, context, args.visitors, args.seed)
     result["seconds"] = round(time.perf_counter() - started, 1)
     if args.json:
         print(json.dumps(result))
@@ -407,6 +488,7 @@ def print_tables(r: dict) -> None:
             extra.append("stops " + ", ".join(f"{k} {_pct(v)} %" for k, v in c["stops"].items()))
         if extra:
             print(f"{name}: " + "; ".join(extra))
+    print_guided(r["guided"])
     if "mirt" in r:
         print_mirt(r["mirt"])
     if "unidimensional" in r:

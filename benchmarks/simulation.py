@@ -22,7 +22,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.bank.model import Bank, CanDoItem, ContextSettings, KnowledgeItem
+from kiosk.bank.model import (
+    OBSERVED_MARKS,
+    Bank,
+    CanDoItem,
+    ContextSettings,
+    KnowledgeItem,
+    ObservedItem,
+    ScoredItem,
+)
 from kiosk.demo_data import Population
 from kiosk.domain import DOMAIN_IDS, DONT_KNOW
 from kiosk.engine.estimator import GridPosterior
@@ -67,6 +75,9 @@ class Condition:
     careless: float = 0.0  # share of visitors who answer at random
     over_claimers: float = 0.0  # share who answer a can-do one step higher half of the time
     not_sure: float = 0.0  # chance that any answer is "not sure"
+    # spread of how far a visitor's statements about one domain are off (each visitor and
+    # domain its own), beyond the over-claimers' general step up
+    domain_claims: float = 0.0
 
 
 CONDITIONS = (
@@ -81,6 +92,15 @@ CONDITIONS = (
     Condition("not_sure_20", "20 % of answers 'not sure'", not_sure=0.2),
     Condition("low_skill", "low-skill audience (ability mean -1)", ability_mean=-1.0),
 )
+# Where a guided session should help: most adults overstate what they can do, in general or
+# in some domains more than others.
+GUIDED_CONDITIONS = (
+    CONDITIONS[0],
+    Condition("over_claiming", "two thirds over-claim (one step up half the time)",
+              over_claimers=2 / 3),
+    Condition("domain_claims", "statements off by N(0, 0.5) in each domain", domain_claims=0.5),
+    CONDITIONS[5],
+)
 
 
 @dataclass(frozen=True)
@@ -91,6 +111,7 @@ class Visitors:
     careless: np.ndarray  # (N,) bool: answers at random
     over_claimer: np.ndarray  # (N,) bool: one step higher half of the time on can-do
     not_sure: float = 0.0  # chance that any answer is "not sure"
+    claim_shift: np.ndarray | None = None  # (N, D) how far statements of each domain are off
 
 
 def default_bank() -> Bank:
@@ -109,11 +130,14 @@ def draw_visitors(
     style = rng.random(n)
     careless = style < condition.careless
     over = (style >= condition.careless) & (style < condition.careless + condition.over_claimers)
-    return Visitors(g + condition.ability_mean, theta, levels, careless, over, condition.not_sure)
+    shift = (rng.normal(0.0, condition.domain_claims, theta.shape)
+             if condition.domain_claims else None)
+    return Visitors(g + condition.ability_mean, theta, levels, careless, over, condition.not_sure,
+                    shift)
 
 
 def condition_models(
-    items: Sequence[CanDoItem | KnowledgeItem], condition: Condition, seed: int
+    items: Sequence[ScoredItem], condition: Condition, seed: int
 ) -> list[Model] | None:
     """The answering models of a condition; None: the bank's own."""
     if condition.parameters == "misfit":
@@ -124,7 +148,7 @@ def condition_models(
 
 
 def perturbed_models(
-    items: Sequence[CanDoItem | KnowledgeItem], seed: int, shift_sd: float = 0.3,
+    items: Sequence[ScoredItem], seed: int, shift_sd: float = 0.3,
     log_scale_sd: float | None = None,
 ) -> list[Model]:
     """Answering models off the bank's: difficulties shifted by N(0, shift_sd), discriminations
@@ -134,7 +158,7 @@ def perturbed_models(
     for item in items:
         shift = rng.normal(0.0, shift_sd)
         scale = rng.lognormal(0.0, log_scale_sd) if log_scale_sd else rng.uniform(0.8, 1.2)
-        if isinstance(item, CanDoItem):
+        if isinstance(item, CanDoItem | ObservedItem):
             thresholds = tuple(b + shift for b in item.params.b)
             out.append(GradedResponse(item.params.a * scale, thresholds))
         else:
@@ -144,7 +168,7 @@ def perturbed_models(
 
 
 def answer_option(
-    item: CanDoItem | KnowledgeItem, model: Model, theta: float, rng: np.random.Generator,
+    item: ScoredItem, model: Model, theta: float, rng: np.random.Generator,
     scale: Sequence[str],
 ) -> str:
     """Option id a visitor of ability ``theta`` picks, drawn from ``model``."""
@@ -152,16 +176,23 @@ def answer_option(
     category = int(rng.choice(probs.size, p=probs / probs.sum()))
     if isinstance(item, CanDoItem):
         return scale[category]
+    if isinstance(item, ObservedItem):
+        return OBSERVED_MARKS[category]
     if category == 1:
         return item.correct
     return next(o.id for o in item.options if o.id != item.correct)
 
 
 def visitor_answer(
-    visitors: Visitors, k: int, item: CanDoItem | KnowledgeItem, model: Model, theta: float,
+    visitors: Visitors, k: int, item: ScoredItem, model: Model, theta: float,
     rng: np.random.Generator, scale: Sequence[str],
 ) -> str:
-    """What visitor ``k`` answers, with the condition's ways of not following the model."""
+    """What visitor ``k`` answers, with the condition's ways of not following the model. A
+    mediator's mark on an observed task follows the task's model: the mediator watched."""
+    if isinstance(item, ObservedItem):
+        return answer_option(item, model, theta, rng, scale)
+    if visitors.claim_shift is not None and isinstance(item, CanDoItem):
+        theta += float(visitors.claim_shift[k, DOMAIN_IDS.index(item.domain)])
     if visitors.not_sure and rng.random() < visitors.not_sure:
         return DONT_KNOW
     options = list(scale) if isinstance(item, CanDoItem) else [o.id for o in item.options]
@@ -191,6 +222,7 @@ class Outcome:
         """The result sends the visitor to a person, as uncertain."""
         return bool(self.uncertain)
     answers: tuple[tuple[int, int], ...] = ()  # (item, scored category), informative ones
+    observed: int = 0  # observed tasks among the questions asked (guided sessions)
 
 
 class Simulator:
@@ -212,16 +244,19 @@ class Simulator:
         table = self.router.pathway_table(self.context, dont_know_share, answered)
         return table[vector_index(np.atleast_2d(levels))]
 
-    def adaptive(self, visitors: Visitors, k: int, seed: int) -> Outcome:
+    def adaptive(self, visitors: Visitors, k: int, seed: int, guided: bool = False) -> Outcome:
+        """Visitor ``k`` through the engine, alone or (``guided``) with a mediator."""
         rng = np.random.default_rng(seed + 1_000_003)
         theta = visitors.theta[k]
-        session = AdaptiveSession(self.pool, self.router, self.context, seed=seed)
+        session = AdaptiveSession(self.pool, self.router, self.context, seed=seed,
+                                  guided=guided)
         while (item := session.current) is not None:
             i = self.pool.index[item.id]
             d = int(self.pool.domain_of[i])
             session.answer(visitor_answer(visitors, k, item, self.answer_models[i], theta[d],
                                           rng, self.scale))
         est = session.estimate()
+        observed = sum(isinstance(self.bank.item(i), ObservedItem) for i, _ in session.answers)
         claims = np.array([est.pathway_probabilities[p] for p in self.router.pathway_ids])
         scored = [(self.pool.index[i], score(self.bank.item(i), o, self.scale))
                   for i, o in session.answers]
@@ -237,6 +272,7 @@ class Simulator:
             str(getattr(est, "stop", "")),
             float(getattr(est, "careless", 0.0)),
             tuple((i, r) for i, r in scored if r >= 0),
+            observed,
         )
 
     def fixed(self, form: Sequence[int], visitors: Visitors, k: int, seed: int) -> Outcome:
@@ -283,14 +319,14 @@ class Simulator:
         return [int(i) for i in np.flatnonzero(self.pool.eligible(self.context))]
 
 
-def as_models(items: Sequence[CanDoItem | KnowledgeItem]) -> list[Model]:
+def as_models(items: Sequence[ScoredItem]) -> list[Model]:
     return [model_of(item) for item in items]
 
 
 # -- the unidimensional comparison with catsim -----------------------------------------------
 
 
-def dichotomised(items: Sequence[CanDoItem | KnowledgeItem]) -> np.ndarray:
+def dichotomised(items: Sequence[ScoredItem]) -> np.ndarray:
     """A 2PL version of the bank, (I, 2) columns a, b: a can-do statement becomes "does it
     alone or better" (its middle threshold), a knowledge check drops its guessing."""
     rows = [
@@ -376,7 +412,7 @@ def synthetic_bank(bank: Bank, size: int, seed: int) -> Bank:
     """A bank of ``size`` items made of perturbed copies of the bank's own items (same domains,
     kinds and skip rules), for speed measurements only."""
     rng = np.random.default_rng(seed)
-    items: list[CanDoItem | KnowledgeItem] = []
+    items: list[ScoredItem] = []
     for k in range(size):
         item = bank.items[k % len(bank.items)]
         shift, scale = float(rng.normal(0.0, 0.3)), float(rng.uniform(0.8, 1.2))

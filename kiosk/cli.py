@@ -19,6 +19,7 @@ from kiosk.site import Site
 
 if TYPE_CHECKING:
     from kiosk.opendata.lmn import Imported, Target
+    from kiosk.staff import StaffAccess
     from kiosk.storage import ResultStore
     from kiosk.visit import Assessment
 
@@ -86,7 +87,8 @@ def run(
     # trying; quitting then says it here too.
     saver = SaveQueue(lambda: ResultStore(directory))
     saver.start()
-    code = run_until_quit(lambda: KioskApp(assessment, saver, language=language))
+    staff = _staff_access(directory)
+    code = run_until_quit(lambda: KioskApp(assessment, saver, language=language, staff=staff))
     status = saver.close()
     if status.waiting or not status.ready:
         lost = f"{status.waiting} results could not be saved; " if status.waiting else ""
@@ -96,6 +98,19 @@ def run(
         typer.echo(f"the kiosk stopped after repeated errors: see {directory / 'kiosk.log'}",
                    err=True)
         raise typer.Exit(code)
+
+
+def _staff_access(directory: Path) -> StaffAccess | None:
+    """The staff files, or None (and a line in the log) when the folder cannot hold them:
+    the kiosk then shows staff the folder's problem on its out-of-service screen."""
+    from kiosk.staff import StaffAccess
+    from kiosk.storage import StorageError
+
+    try:
+        return StaffAccess(directory)
+    except StorageError as exc:
+        logging.getLogger(__name__).error("no staff access: %s", exc)
+        return None
 
 
 def _log_to(path: Path) -> None:
@@ -174,12 +189,13 @@ def _summary(path: Path) -> str:
     if untranslated:
         _, lines = read_yaml(path)
         raise DataFileError([Problem(path, lines.get(("languages",), 1), untranslated)])
-    kinds = {"can_do": 0, "knowledge": 0}
+    kinds = {"can_do": 0, "knowledge": 0, "observed": 0}
     for item in bank.items:
         kinds[item.kind] += 1
     return (
         f"questionnaire '{bank.id}' {bank.version}: {len(bank.domains)} domains, "
-        f"{len(bank.items)} items ({kinds['can_do']} can-do, {kinds['knowledge']} knowledge), "
+        f"{len(bank.items)} items ({kinds['can_do']} can-do, {kinds['knowledge']} knowledge, "
+        f"{kinds['observed']} observed tasks), "
         f"{len(bank.context)} context questions, {len(bank.routing)} routing rules, "
         f"languages {', '.join(bank.languages)}"
     )
@@ -326,6 +342,84 @@ def site_upgrade(
     _each_file(files, lambda path: f"{upgrade(path, closed_on_public_holidays)} values rewritten")
 
 
+# -- Staff: PINs and the audit log -------------------------------------------------------------
+
+pin_app = typer.Typer(no_args_is_help=True, help="Staff PINs (mediator, coordinator).")
+app.add_typer(pin_app, name="pin")
+audit_app = typer.Typer(no_args_is_help=True, help="The staff audit log.")
+app.add_typer(audit_app, name="audit")
+
+
+@pin_app.command("set")
+def pin_set(
+    role: Annotated[str, typer.Argument(help="mediator or coordinator")],
+    data_dir: DataDirOption = None,
+) -> None:
+    """Set a role's PIN: typed twice at the terminal, or one line on standard input when it is
+    not a terminal. Stored only as a slow salted hash; it also lifts a lockout."""
+    from kiosk.domain import ROLES
+    from kiosk.staff import PinError
+
+    if role not in ROLES:
+        typer.echo(f"unknown role '{role}': use one of {', '.join(ROLES)}", err=True)
+        raise typer.Exit(2)
+    pin = _read_pin()
+    staff = _staff(data_dir)
+    try:
+        _storage_call(lambda: staff.pins.set(role, pin))  # type: ignore[arg-type]
+    except PinError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    _storage_call(staff.lockout.succeeded)
+    _storage_call(lambda: staff.audit.add("pin_set", role))  # type: ignore[arg-type]
+    typer.echo(f"the {role} PIN is set (kept as a slow salted hash in {staff.pins.file.path})")
+
+
+def _read_pin() -> str:
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().strip()
+    first = getpass.getpass("New PIN (6 to 12 digits): ")
+    if getpass.getpass("The same PIN again: ") != first:
+        typer.echo("the two PINs differ: nothing was changed", err=True)
+        raise typer.Exit(1)
+    return first
+
+
+@pin_app.command("status")
+def pin_status(data_dir: DataDirOption = None) -> None:
+    """Which roles have a PIN, and whether wrong PINs have locked the prompt."""
+    staff = _staff(data_dir)
+    roles = _storage_call(staff.pins.roles)
+    state = _storage_call(staff.lockout.state)
+    typer.echo(f"PIN set for: {', '.join(roles) or 'no role (the staff screens cannot open)'}")
+    typer.echo(f"wrong PINs in a row: {state.failures}"
+               + (f"; the prompt is locked for {state.wait:.0f} s more" if state.wait else ""))
+
+
+@audit_app.command("verify")
+def audit_verify(data_dir: DataDirOption = None) -> None:
+    """Check the staff audit log's chain of hashes; exit 1 at the first entry that was edited,
+    removed or inserted."""
+    staff = _staff(data_dir)
+    check = staff.audit.verify()
+    if not check.ok:
+        typer.echo(f"{staff.audit.path}:{check.first_bad}: entry {check.first_bad}: "
+                   f"{check.problem} (the {check.entries} entries before it hold)", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{staff.audit.path}: {check.entries} entries, every one chained to the one "
+               f"before; last hash {check.last_hash}")
+
+
+def _staff(data_dir: Path | None) -> StaffAccess:
+    from kiosk.staff import StaffAccess
+    from kiosk.storage.disk import private_umask
+
+    private_umask()
+    return _storage_call(lambda: StaffAccess(paths.data_dir(data_dir)))
+
+
 # -- Storage tools ----------------------------------------------------------------------------
 
 
@@ -419,10 +513,10 @@ def _load(bank: Path | None, site: Path | None) -> Assessment:
 
 def _untranslated_screens(languages: list[str]) -> str:
     """What the kiosk's own screens and words cannot say in the questionnaire's languages, or ''."""
-    from kiosk.ui.strings import STRINGS_FILE, strings
+    from kiosk.ui.strings import string_files
     from kiosk.words import WORDS_FILE, words
 
-    for path, texts in ((STRINGS_FILE, strings()), (WORDS_FILE, words())):
+    for path, texts in (*string_files(), (WORDS_FILE, words())):
         missing = texts.missing(languages)
         if missing:
             return (

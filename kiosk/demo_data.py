@@ -5,7 +5,10 @@ French speakers, many older people, most of them there for an online procedure),
 per-domain abilities from a normal law with correlation 0.7 between domains (digital skills go
 together) whose mean falls with age. Each visitor answers the context questions from the
 population's shares and each question the engine asks by sampling from that item's own model at
-their ability (with a few "je ne sais pas"). Every record is flagged ``synthetic``.
+their ability (with a few "je ne sais pas"). A share of visits are guided sessions, where the
+mediator marks the observed tasks from their own model too and then records, from the bank's
+lists, themes, autonomy, orientation, length and now and then another pathway. Every record is
+flagged ``synthetic``.
 
 The engine takes about 15 ms per visitor, so at most ``engine_visits`` visitors are simulated
 in full; a larger count is reached by resampling those results with new random ids and weeks
@@ -20,10 +23,10 @@ from datetime import date, datetime, time, timedelta
 
 import numpy as np
 
-from kiosk.bank.model import AGE_QUESTION, DONT_KNOW, CanDoItem
-from kiosk.domain import DOMAIN_IDS
-from kiosk.records import StoredVisit, iso_week
-from kiosk.visit import Assessment, Outcome, Question, Visit
+from kiosk.bank.model import AGE_QUESTION, DONT_KNOW, OBSERVED_MARKS, Bank, CanDoItem, ObservedItem
+from kiosk.domain import DOMAIN_IDS, Mode
+from kiosk.records import GuidedOutcome, PathwayOverride, StoredVisit, iso_week
+from kiosk.visit import Assessment, MediatorNotes, Outcome, Question, Visit
 
 ENGINE_VISITS = 1000
 CORRELATION = 0.7
@@ -56,6 +59,8 @@ class Population:
         "urgency": {"today": 0.25, "later": 0.35, "no": 0.40},
         "help_preference": {"individual": 0.5, "group": 0.15, "either": 0.35},
     })
+    guided_share: float = 0.15  # visits a mediator guides, at the desk
+    override_share: float = 0.1  # guided sessions where the mediator chooses another pathway
 
     def draw(self, rng: np.random.Generator) -> tuple[str, dict[str, str], np.ndarray]:
         """One visitor: language, context answers, true abilities."""
@@ -96,18 +101,52 @@ def simulated_visit(
     assessment: Assessment, rng: np.random.Generator, day: date,
     population: Population | None = None,
 ) -> Outcome:
-    return visit_of(assessment, rng, day, *(population or Population()).draw(rng))
+    population = population or Population()
+    guided = rng.random() < population.guided_share
+    outcome = visit_of(assessment, rng, day, *population.draw(rng),
+                       mode="guided" if guided else "self")
+    if guided and outcome.record.completion == "completed" and assessment.bank.mediator:
+        outcome = outcome.noted(assessment.bank, mediator_notes(
+            assessment.bank, outcome.record.pathway, rng, population.override_share))
+    return outcome
+
+
+def mediator_notes(bank: Bank, pathway: str, rng: np.random.Generator,
+                   override_share: float) -> MediatorNotes:
+    """What a mediator might record, drawn from the bank's lists."""
+    lists = bank.mediator
+    assert lists is not None
+
+    def one(options: list[str]) -> str:
+        return options[int(rng.integers(len(options)))]
+
+    themes = [o.id for o in lists.themes]
+    others = [p.id for p in bank.pathways if p.id != pathway]
+    override = None
+    if rng.random() < override_share:
+        override = PathwayOverride(pathway=one(others),  # type: ignore[arg-type]
+                                   reason=one([o.id for o in lists.override_reasons]))
+    return MediatorNotes(
+        GuidedOutcome.model_validate({
+            "autonomy": one([o.id for o in lists.autonomy]),
+            "redirection": one([o.id for o in lists.redirection]) if rng.random() < 0.5
+            else None,
+            "length": one([o.id for o in lists.length]),
+            "override": override,
+        }),
+        tuple(rng.choice(themes, size=int(rng.integers(1, 3)), replace=False).tolist()),
+    )
 
 
 def visit_of(
     assessment: Assessment, rng: np.random.Generator, day: date, language: str,
-    context: Mapping[str, str], ability: np.ndarray,
+    context: Mapping[str, str], ability: np.ndarray, mode: Mode = "self",
 ) -> Outcome:
     """The outcome of one simulated visitor's assessment, flagged synthetic."""
     minutes = float(rng.gamma(4.0, 1.0))
     clock = iter([0.0, minutes * 60]).__next__
     noon = datetime.combine(day, time(12))
-    visit = Visit(assessment, language, seed=int(rng.integers(2**62)), clock=clock,
+    visit = Visit(assessment, language, mode=mode, seed=int(rng.integers(2**62)), clock=clock,
                   now=lambda: noon)
     leaves_after = int(rng.integers(1, 12)) if rng.random() < ABANDON_RATE else None
     while (question := visit.current) is not None and visit.answered != leaves_after:
@@ -142,6 +181,8 @@ def answer_as(
     response = int(rng.choice(len(probabilities), p=probabilities / probabilities.sum()))
     if isinstance(item, CanDoItem):
         return assessment.bank.scale.options[response].id
+    if isinstance(item, ObservedItem):
+        return OBSERVED_MARKS[response]
     wrong = [o.id for o in item.options if o.id != item.correct]
     return item.correct if response == 1 else wrong[rng.integers(len(wrong))]
 

@@ -16,10 +16,11 @@ joined.
   to its visit, or tells who came after whom.
 
 Each allows exactly its fields (``extra="forbid"``): no name, no free text, no timestamp, no
-sequential id. Mediators' guided sessions will add optional fields (themes, autonomy after the
-session, orientation given, pathway override and its reason): the ones about the session's
-outcome to ``VisitRecord``, the ones about the person to ``Tally``, with a schema version and a
-migration.
+sequential id. A mediator's guided session adds what the mediator recorded from the bank's fixed
+lists (schema 3): what came out of the session (the person's autonomy after it, the orientation
+given, its length, a pathway chosen instead of the recommended one and why) to the record, as
+:class:`GuidedOutcome`; the themes worked on, which tell what the person came for as much as the
+reason for the visit does, are counted in the week's tally like the reason.
 """
 
 from __future__ import annotations
@@ -28,12 +29,13 @@ import secrets
 from datetime import date
 from typing import Annotated, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kiosk.domain import (
     DONT_KNOW,
     AccessNeed,
     AgeBand,
+    Autonomy,
     Completion,
     DomainId,
     Identifier,
@@ -43,9 +45,12 @@ from kiosk.domain import (
     OptionId,
     PathwayId,
     PlaceId,
+    Redirection,
+    SessionLength,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+SchemaVersion = Literal[3]
 
 IsoWeek = Annotated[str, Field(pattern=r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")]
 Quarter = Annotated[str, Field(pattern=r"^\d{4}-Q[1-4]$")]
@@ -78,12 +83,33 @@ def duration_band(minutes: float) -> DurationBand:
     return "<5" if minutes < 5 else "5-9" if minutes < 10 else "10-19" if minutes < 20 else "20+"
 
 
+class PathwayOverride(BaseModel):
+    """The pathway a mediator chose instead of the recommended one, and the reason's code."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pathway: PathwayId
+    reason: OptionId  # one of the bank's override reasons
+
+
+class GuidedOutcome(BaseModel):
+    """What a mediator recorded at the end of a guided session, each from a fixed list; None
+    where the mediator recorded nothing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    autonomy: Autonomy | None = None  # the person's autonomy after the session
+    redirection: Redirection | None = None  # the kind of place the person was sent to
+    length: SessionLength | None = None  # of the whole session, in the report's ranges
+    override: PathwayOverride | None = None
+
+
 class VisitRecord(BaseModel):
     """One assessment, for statistics by week, site, mode, completion, level and pathway."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    schema_version: Literal[2] = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     result_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]  # merges count a visit once
     questionnaire_id: str
     questionnaire_version: str
@@ -94,8 +120,18 @@ class VisitRecord(BaseModel):
     questions_asked: Annotated[int, Field(ge=0, le=200)]
     completion: Completion
     levels: dict[DomainId, Level]
-    pathway: PathwayId
+    pathway: PathwayId  # the one the kiosk recommended (a mediator's choice is in ``guided``)
+    guided: GuidedOutcome | None = None  # only in guided mode, once the mediator recorded it
+    # A guided session that continued a result the visitor reached alone at the kiosk (that
+    # result is a record of its own: the two are one person's, and nothing links them).
+    follow_up: bool = False
     synthetic: bool = False
+
+    @model_validator(mode="after")
+    def _guided_only_in_guided_mode(self) -> VisitRecord:
+        if (self.guided is not None or self.follow_up) and self.mode != "guided":
+            raise ValueError("only a guided session has what a mediator recorded")
+        return self
 
 
 class AnswerSheet(BaseModel):
@@ -103,7 +139,7 @@ class AnswerSheet(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    schema_version: Literal[2] = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     questionnaire_id: str
     questionnaire_version: str
     quarter: Quarter  # only so that retention can delete old sheets
@@ -130,6 +166,7 @@ class Counted(BaseModel):
     reason: OptionId = NOT_GIVEN
     needs: list[AccessNeed]
     pathway: PathwayId
+    themes: list[OptionId] = Field(default_factory=list)  # worked on in a guided session
 
 
 class Tally(BaseModel):
@@ -146,10 +183,12 @@ class Tally(BaseModel):
     age_band: Counts = Field(default_factory=dict)
     reason: Counts = Field(default_factory=dict)
     need: Counts = Field(default_factory=dict)  # visits with this need
-    # "pathway value": who was sent where, by age band, reason and need
+    theme: Counts = Field(default_factory=dict)  # guided sessions that worked on this theme
+    # "pathway value": who was sent where, by age band, reason, need and theme
     pathway_by_age_band: Counts = Field(default_factory=dict)
     pathway_by_reason: Counts = Field(default_factory=dict)
     pathway_by_need: Counts = Field(default_factory=dict)
+    pathway_by_theme: Counts = Field(default_factory=dict)
 
     def add(self, visit: Counted, times: int = 1) -> None:
         """Count ``visit`` in (``times=-1``: out again, never below zero)."""
@@ -160,7 +199,10 @@ class Tally(BaseModel):
                             (self.pathway_by_reason, f"{visit.pathway} {visit.reason}"),
                             *((self.need, need) for need in visit.needs),
                             *((self.pathway_by_need, f"{visit.pathway} {need}")
-                              for need in visit.needs)):
+                              for need in visit.needs),
+                            *((self.theme, theme) for theme in visit.themes),
+                            *((self.pathway_by_theme, f"{visit.pathway} {theme}")
+                              for theme in visit.themes)):
             count = counts.get(key, 0) + times
             if count > 0:
                 counts[key] = count
@@ -173,7 +215,7 @@ class Tallies(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    schema_version: Literal[2] = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     weeks: list[Tally] = Field(default_factory=list)
     migrated: list[str] = Field(default_factory=list)  # generations of split schema-1 files
 

@@ -6,20 +6,32 @@ something for this visitor (``kiosk.context_plan``), some first, some between or
 questions; the ones that serve statistics only come after the result, optional. Going back
 replays the answers but the last one, from the same seed, so the engine's state is always
 exactly what the remaining answers imply.
+
+In a guided session (mode ``guided``) a mediator sits with the visitor: questions are phrased
+for the mediator where the bank says how ("La personne sait-elle ..."), the engine may also ask
+observed tasks, and the outcome carries what the mediator recorded from the bank's lists.
 """
 
 from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Literal, TypeVar
 
 from kiosk import paths
-from kiosk.bank.model import AGE_QUESTION, Bank, CanDoItem, ContextQuestion, KnowledgeItem, Option
+from kiosk.bank.model import (
+    AGE_QUESTION,
+    Bank,
+    CanDoItem,
+    ContextQuestion,
+    KnowledgeItem,
+    Option,
+    ScoredItem,
+)
 from kiosk.context_plan import ContextPlanner, Moment
 from kiosk.datafile import DataFileError, Problem, Text, load_model
 from kiosk.domain import DOMAIN_IDS, Completion, Mode
@@ -30,6 +42,7 @@ from kiosk.records import (
     REASON_QUESTION,
     AnswerSheet,
     Counted,
+    GuidedOutcome,
     StoredVisit,
     VisitRecord,
     duration_band,
@@ -87,17 +100,44 @@ class Question:
     """One screen's question, whatever its kind."""
 
     id: str
-    kind: Literal["context", "can_do", "knowledge"]
-    text: Text
+    kind: Literal["context", "can_do", "knowledge", "observed"]
+    text: Text  # in the mediator's words in a guided session, where the bank has them
     options: tuple[Option, ...]
     dont_know: bool
     answers: tuple[str, ...]  # what it accepts: the options, and "je ne sais pas" if offered
     domain: str | None = None
 
     @classmethod
-    def of_context(cls, question: ContextQuestion) -> Question:
-        return cls(question.id, "context", question.prompt, tuple(question.options),
+    def of_context(cls, question: ContextQuestion, guided: bool = False) -> Question:
+        """A context question, in the mediator's words in a guided session where the bank
+        has them."""
+        prompt = question.guided if guided and question.guided else question.prompt
+        return cls(question.id, "context", prompt,
+                   tuple(option.phrased(guided) for option in question.options),
                    question.dont_know, tuple(question.answer_ids()))
+
+
+@dataclass(frozen=True)
+class MediatorNotes:
+    """What a mediator recorded at the end of a guided session, from the bank's lists."""
+
+    outcome: GuidedOutcome = field(default_factory=GuidedOutcome)
+    themes: tuple[str, ...] = ()
+
+    def problems(self, bank: Bank) -> list[str]:
+        """What is not on the bank's lists (nothing, for notes taken from them)."""
+        lists = bank.mediator
+        if lists is None:
+            return ["this questionnaire has no lists for what a mediator records"]
+        found = [f"unknown theme '{t}'" for t in self.themes
+                 if t not in {o.id for o in lists.themes}]
+        chosen = self.outcome
+        for name, value in (("autonomy", chosen.autonomy), ("redirection", chosen.redirection),
+                            ("length", chosen.length),
+                            ("override_reasons", chosen.override and chosen.override.reason)):
+            if value is not None and value not in {o.id for o in getattr(lists, name)}:
+                found.append(f"'{value}' is not one of the {name} of the questionnaire")
+        return found
 
 
 @dataclass(frozen=True)
@@ -116,6 +156,18 @@ class Outcome:
     @property
     def stored(self) -> StoredVisit:
         return StoredVisit(self.record, self.sheet, self.counted)
+
+    def noted(self, bank: Bank, notes: MediatorNotes) -> Outcome:
+        """The same guided visit with what the mediator recorded (the same result id: the
+        result was shown, and its code given, before the notes were taken)."""
+        problems = notes.problems(bank) if self.record.mode == "guided" else [
+            "only a guided session has a mediator's notes"]
+        if problems:
+            raise ValueError("; ".join(problems))
+        record = self.record.model_copy(update={"guided": notes.outcome})
+        counted = self.counted.model_copy(update={"themes": list(notes.themes)})
+        return replace(self, record=VisitRecord.model_validate(record.model_dump()),
+                       counted=counted)
 
 
 @dataclass(frozen=True)
@@ -143,12 +195,16 @@ class Visit:
         seed: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = datetime.now,
+        earlier: Mapping[str, int] | None = None,
     ) -> None:
         """``clock`` measures the visit's duration; ``now`` is the local time, for the week
-        stored and the opening hours of the offers (both are a test's to set)."""
+        stored and the opening hours of the offers (both are a test's to set); ``earlier``: in
+        a guided session that continues a result the visitor reached alone at the kiosk, that
+        result's levels (the engine starts from them)."""
         self.assessment = assessment
         self._language = language
         self.mode: Mode = mode
+        self.earlier = dict(earlier or {})
         self._seed = secrets.randbits(63) if seed is None else seed
         self._clock = clock
         self._now = now
@@ -173,7 +229,7 @@ class Visit:
         """The question on screen now; None once the assessment is over."""
         asking = self._context_question()
         if asking is not None:
-            return Question.of_context(asking)
+            return Question.of_context(asking, self.guided)
         item = self._session.current
         return None if item is None else self._item_question(item)
 
@@ -226,6 +282,10 @@ class Visit:
         included: a range that never promises less than may come."""
         if self.finished:
             return 0, 0
+        if self.guided:
+            fewest, most = self._session.remaining()
+            left = len(self._unasked_context())
+            return fewest + left, most + left
         moment = self._moment()
         planner = self.assessment.planner
         open_questions = planner.before_result(self._context)
@@ -236,7 +296,7 @@ class Visit:
         if self._session.finished and self._session.could_resume and may:
             most = self._session.budget - self._session.asked
         most += len(may)
-        cap = self.assessment.bank.engine.max_total
+        cap = self._max_total
         if cap is not None:
             most = min(most, cap - len(self._history))
         return min(max(fewest + len(sure), 1), most), most
@@ -246,7 +306,7 @@ class Visit:
     def after_result(self) -> list[Question]:
         """The optional questions asked after the result (to help improve the service), those
         not answered yet."""
-        return [Question.of_context(q) for q in self.assessment.bank.context
+        return [Question.of_context(q, self.guided) for q in self.assessment.bank.context
                 if q.after_result and q.id not in self._context
                 and not q.is_skipped(self._context)]
 
@@ -266,6 +326,10 @@ class Visit:
         })
 
     # -- the result ---------------------------------------------------------------------------
+
+    @property
+    def guided(self) -> bool:
+        return self.mode == "guided"
 
     def outcome(self, completion: Completion = "completed") -> Outcome:
         bank = self.assessment.bank
@@ -294,6 +358,7 @@ class Visit:
             completion=completion,
             levels=levels,
             pathway=decision.pathway,
+            follow_up=bool(self.earlier),
         )
         counted = Counted(
             site_id=record.site_id, iso_week=record.iso_week, language=self.language,
@@ -310,6 +375,13 @@ class Visit:
 
     # -- internals ----------------------------------------------------------------------------
 
+    @property
+    def _max_total(self) -> int | None:
+        """The most questions before the result, context included: a visitor alone keeps the
+        visit short; a mediator's session may use the engine's whole budget, which its watched
+        tasks need."""
+        return None if self.guided else self.assessment.bank.engine.max_total
+
     def _apply(self, question_id: str, option_id: str) -> None:
         if question_id in self._context_ids:
             self._context[question_id] = option_id
@@ -318,7 +390,7 @@ class Visit:
             self._session.answer(option_id)
         self._history.append((question_id, option_id))
         self._planned = None
-        most = self.assessment.bank.engine.max_total
+        most = self._max_total
         if most is not None:
             # The skill questions leave room for the context questions answered, and for those
             # likely to come.
@@ -340,7 +412,8 @@ class Visit:
         self._context: dict[str, str] = {}
         a = self.assessment
         self._context_ids = {q.id for q in a.bank.context}
-        self._session = AdaptiveSession(a.pool, a.router, {}, seed=self._seed)
+        self._session = AdaptiveSession(a.pool, a.router, {}, seed=self._seed,
+                                        guided=self.guided, earlier=self.earlier)
         # The planner's answer for the moment: None until asked, False for "no question".
         self._planned: ContextQuestion | Literal[False] | None = None
         for question_id, option_id in history:
@@ -352,14 +425,23 @@ class Visit:
     def _context_question(self) -> ContextQuestion | None:
         """The context question to ask now (computed once per answer); none once the visit
         has asked the bank's ``max_total``."""
-        most = self.assessment.bank.engine.max_total
+        most = self._max_total
         if most is not None and len(self._history) >= most:
             return None
+        if self.guided:
+            # The mediator asks every context question first, as a conversation: the session
+            # is not the visitor's alone at a screen, and the tasks to watch are then chosen
+            # knowing the whole context.
+            return next(iter(self._unasked_context()), None)
         if self._planned is None:
             self._planned = self.assessment.planner.next_question(
                 self._context, self._moment(), self._ranking()
             ) or False
         return self._planned or None
+
+    def _unasked_context(self) -> list[ContextQuestion]:
+        return [q for q in self.assessment.bank.context
+                if q.id not in self._context and not q.is_skipped(self._context)]
 
     def _moment(self) -> Moment:
         session = self._session
@@ -369,11 +451,19 @@ class Visit:
     def _ranking(self) -> Ranking:
         return Ranking(self.assessment, self.language, self._now())
 
-    def _item_question(self, item: CanDoItem | KnowledgeItem) -> Question:
-        scale = self.assessment.bank.scale
-        answers = tuple(item.answer_ids(scale))
+    def _phrased(self, options: Sequence[Option]) -> tuple[Option, ...]:
+        return tuple(option.phrased(self.guided) for option in options)
+
+    def _item_question(self, item: ScoredItem) -> Question:
+        bank = self.assessment.bank
+        answers = tuple(item.answer_ids(bank.scale))
         if isinstance(item, CanDoItem):
-            return Question(item.id, "can_do", item.statement, tuple(scale.options), True, answers,
-                            item.domain)
-        return Question(item.id, "knowledge", item.prompt, tuple(item.options), True, answers,
-                        item.domain)
+            text = item.guided if self.guided and item.guided else item.statement
+            return Question(item.id, "can_do", text, self._phrased(bank.scale.options), True,
+                            answers, item.domain)
+        if isinstance(item, KnowledgeItem):
+            return Question(item.id, "knowledge", item.prompt, tuple(item.options), True,
+                            answers, item.domain)
+        assert bank.observation is not None, "the bank validator requires it"
+        return Question(item.id, "observed", item.task, bank.observation.options(), True,
+                        answers, item.domain)

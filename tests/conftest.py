@@ -12,11 +12,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 from kiosk import paths
 from kiosk.bank.model import Bank
 from kiosk.datafile import load_model
 from kiosk.site import Site
+from kiosk.staff import StaffAccess
 from kiosk.storage import ResultStore
 from kiosk.storage.saver import SaveQueue
 from kiosk.ui.app import KioskApp
@@ -25,6 +27,9 @@ from kiosk.visit import Assessment, load_assessment
 # A Tuesday at 13:00, when the Geneva "Rive gauche" permanence is open.
 TUESDAY_1PM = datetime(2026, 11, 24, 13, 0)
 GENEVA_FILE = paths.questionnaires_dir() / "sites" / "geneve.yaml"
+# PIN hashing far cheaper than the kiosk's (which takes a quarter of a second on purpose), for
+# tests that are not about the hashing itself.
+FAST_PINS = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 @pytest.fixture(scope="session")
@@ -60,8 +65,16 @@ def store(tmp_path: Path) -> ResultStore:
 
 
 @pytest.fixture
-def make_app(assessment: Assessment, store: ResultStore) -> Callable[..., KioskApp]:
+def staff(store: ResultStore) -> StaffAccess:
+    """The staff files beside the store, no PIN set, on the Tuesday of ``TUESDAY_1PM``."""
+    return StaffAccess(store.data_dir, hasher=FAST_PINS, today=TUESDAY_1PM.date)
+
+
+@pytest.fixture
+def make_app(assessment: Assessment, store: ResultStore,
+             staff: StaffAccess) -> Callable[..., KioskApp]:
     def build(**options: object) -> KioskApp:
+        options.setdefault("staff", staff)
         return KioskApp(assessment, SaveQueue.of(store), now=lambda: TUESDAY_1PM, **options)  # type: ignore[arg-type]
 
     return build

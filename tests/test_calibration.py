@@ -10,7 +10,7 @@ from storage_checks import example_record, example_sheet
 from typer.testing import CliRunner
 
 from kiosk import paths
-from kiosk.bank.model import Bank, CanDoItem
+from kiosk.bank.model import OBSERVED_MARKS, Bank, CanDoItem, ObservedItem
 from kiosk.cli import app
 from kiosk.datafile import load_model
 from kiosk.engine.calibration import MIN_ANSWERS, calibrate, next_version, responses_by_item
@@ -36,6 +36,8 @@ def simulated_answers(bank: Bank, visitors: int, seed: int) -> list[dict[str, st
             k = int(rng.choice(p.size, p=p / p.sum()))
             if isinstance(item, CanDoItem):
                 answers[item.id] = scale[k]
+            elif isinstance(item, ObservedItem):
+                answers[item.id] = OBSERVED_MARKS[k]
             else:
                 wrong = next(o.id for o in item.options if o.id != item.correct)
                 answers[item.id] = item.correct if k == 1 else wrong
@@ -47,7 +49,7 @@ def neutral(bank: Bank) -> Bank:
     """The same bank with every item reset to a = 1 and central difficulties."""
     items = []
     for item in bank.items:
-        b = (-1.0, 0.0, 1.0) if isinstance(item, CanDoItem) else 0.0
+        b = {"can_do": (-1.0, 0.0, 1.0), "observed": (-0.5, 0.5)}.get(item.kind, 0.0)
         items.append(item.model_copy(
             update={"params": item.params.model_copy(update={"a": 1.0, "b": b})}))
     return bank.model_copy(update={"items": items})

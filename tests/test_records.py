@@ -21,7 +21,7 @@ from kiosk.visit import Assessment, Visit
 STATISTICAL = {
     "schema_version", "result_id", "questionnaire_id", "questionnaire_version", "site_id",
     "mode", "iso_week", "duration", "questions_asked", "completion",
-    "levels", "pathway", "synthetic",
+    "levels", "pathway", "guided", "follow_up", "synthetic",
 }
 ANSWERS = {"schema_version", "questionnaire_id", "questionnaire_version", "quarter", "answers",
            "synthetic"}

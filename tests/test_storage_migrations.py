@@ -8,13 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from storage_checks import example_record, example_sheet
+from storage_checks import example_counted, example_record, example_sheet
 from tinydb import TinyDB
 
-from kiosk.records import VisitRecord
+from kiosk.records import SCHEMA_VERSION, VisitRecord
 from kiosk.storage import ResultStore, SchemaVersionError
-from kiosk.storage.journal import Header, entry_line
-from kiosk.storage.migrations import Migrated, migrate, split_v1
+from kiosk.storage.journal import Header, entry_line, parse_entry, parse_header
+from kiosk.storage.migrations import Migrated, add_guided_fields, migrate, split_v1
+
+NEWER = SCHEMA_VERSION + 1
 
 
 def v1_record(**changes: Any) -> dict[str, Any]:
@@ -52,9 +54,9 @@ def test_a_current_file_opens_unchanged(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("damage", ["none", "torn tail", "broken header"])
 def test_a_file_from_a_newer_kiosk_is_refused_and_left_alone(tmp_path: Path, damage: str) -> None:
-    raw = example_record().model_dump(mode="json") | {"schema_version": 3}
+    raw = example_record().model_dump(mode="json") | {"schema_version": NEWER}
     path = tmp_path / "results.jsonl"
-    write_journal(path, 3, [raw, raw | {"result_id": example_record().result_id}],
+    write_journal(path, NEWER, [raw, raw | {"result_id": example_record().result_id}],
                   tail=b"0000abcd half a li" if damage == "torn tail" else b"")
     if damage == "broken header":
         path.write_bytes(b"XXXXXXXX" + path.read_bytes()[8:])
@@ -122,7 +124,10 @@ def test_migrate_applies_each_step_and_refuses_gaps() -> None:
     v1 = v1_record()
     done = migrate(v1)
     VisitRecord.model_validate(done.record)
-    assert done == split_v1(v1)
+    split = split_v1(v1)
+    assert done.record == add_guided_fields(split.record).record
+    assert done.sheets == [add_guided_fields(sheet).record for sheet in split.sheets]
+    assert done.counted == split.counted
     assert len(done.sheets) == len(done.counted) == 1
     current = example_record().model_dump(mode="json")
     assert migrate(current) == Migrated(current)  # current records pass untouched
@@ -131,7 +136,7 @@ def test_migrate_applies_each_step_and_refuses_gaps() -> None:
     with pytest.raises(SchemaVersionError, match="did not reach 2"):
         migrate(v1, {1: Migrated})
     with pytest.raises(SchemaVersionError, match="newer kiosk"):
-        migrate(current | {"schema_version": 3})
+        migrate(current | {"schema_version": NEWER})
 
 
 def test_the_prototype_tinydb_file_is_imported_once_and_kept(tmp_path: Path) -> None:
@@ -156,11 +161,51 @@ def test_the_prototype_tinydb_file_is_imported_once_and_kept(tmp_path: Path) -> 
 def test_a_state_file_from_a_newer_kiosk_is_refused_and_left_alone(tmp_path: Path) -> None:
     ResultStore(tmp_path).add_abandoned("example")
     state = tmp_path / "state.jsonl"
-    body = state.read_bytes().split(b"\n", 1)[1].replace(b'"schema_version":2',
-                                                          b'"schema_version":3')
-    newer = Header.fresh(3).line() + body
+    body = state.read_bytes().split(b"\n", 1)[1].replace(
+        b'"schema_version":%d' % SCHEMA_VERSION, b'"schema_version":%d' % NEWER)
+    newer = Header.fresh(NEWER).line() + body
     state.write_bytes(newer)
     with pytest.raises(SchemaVersionError, match="newer kiosk"):
         ResultStore(tmp_path)
     assert state.read_bytes() == newer
     assert not list(tmp_path.glob("state.jsonl.damaged-*"))
+
+
+def as_schema_2(directory: Path) -> None:
+    """Rewrite a data directory as a kiosk of schema 2 left it: version-2 headers and entries,
+    without the fields version 3 added."""
+    added = {"guided", "theme", "pathway_by_theme"}
+    for path in [directory / n for n in ("results.jsonl", "answers.jsonl", "state.jsonl")]:
+        lines = path.read_bytes().splitlines(keepends=True)
+        out = [Header.fresh(2).line()]
+        for line in lines[1:]:
+            entry = parse_entry(line)
+            assert entry is not None
+            raw = {k: v for k, v in json.loads(entry.json).items() if k not in added}
+            if "schema_version" in raw:
+                raw["schema_version"] = 2
+            out.append(entry_line(entry.id, entry.kind, entry.synthetic, json.dumps(raw).encode()))
+        path.write_bytes(b"".join(out))
+
+
+def test_a_schema_2_store_is_upgraded_in_place_even_after_a_crash_midway(tmp_path: Path) -> None:
+    store = ResultStore(tmp_path)
+    saved = [example_record().model_copy(update={"result_id": f"{n:032x}"}) for n in range(25)]
+    for record in saved:  # 20 reach the journals, 5 wait in the state file
+        store.save(record, example_sheet(), example_counted())
+    as_schema_2(tmp_path)
+    old_results = (tmp_path / "results.jsonl").read_bytes()
+
+    ResultStore(tmp_path)  # upgrades; then a crash "before the results": put them back
+    (tmp_path / "results.jsonl").write_bytes(old_results)
+    store = ResultStore(tmp_path)
+
+    assert {r.result_id for r in store.records()} == {r.result_id for r in saved}
+    assert all(r.schema_version == SCHEMA_VERSION and r.guided is None for r in store.records())
+    assert len(list(store.sheets())) == 25
+    [week] = store.tallies().weeks
+    assert week.visits == 25 and week.theme == {}
+    for name in ("results.jsonl", "answers.jsonl", "state.jsonl"):
+        header = parse_header((tmp_path / name).read_bytes().splitlines(keepends=True)[0])
+        assert header is not None and header.schema_version == SCHEMA_VERSION
+    assert store.incidents == []

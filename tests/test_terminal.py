@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import GENEVA_FILE
 
-from kiosk.bank.model import Bank, KnowledgeItem
+from kiosk.bank.model import Bank, CanDoItem, KnowledgeItem
 from kiosk.offer_text import name_text, when_text
 from kiosk.offers import Visitor, choose_offers
 from kiosk.storage import ResultStore
@@ -105,7 +105,8 @@ def question_on(screen: str, bank: Bank) -> tuple[str, int] | None:
     if "Votre résultat" in text or "Your result" in text:
         return None
     prompts = {q.id: q.prompt for q in bank.context}
-    prompts |= {i.id: i.statement if i.kind == "can_do" else i.prompt for i in bank.items}
+    prompts |= {i.id: i.statement for i in bank.items if isinstance(i, CanDoItem)}
+    prompts |= {i.id: i.prompt for i in bank.items if isinstance(i, KnowledgeItem)}
     for question_id, prompt in prompts.items():
         if any(flat(prompt.get(lang))[:40] in text for lang in bank.languages):
             keys = text.split("Touches 1 à ")[-1] if "Touches" in text else text.split(
@@ -228,3 +229,28 @@ def test_full_assessment_then_take_away_and_finish(tmp_path: Path, bank: Bank) -
         assert bank.pathway(record.pathway).title.fr not in shown
     finally:
         terminal.close()
+
+
+def test_the_staff_key_and_a_pin_set_by_the_real_command(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    pin = "864209753142"
+    subprocess.run([sys.executable, "-m", "kiosk", "pin", "set", "mediator", "--data-dir",
+                    str(data)], input=pin + "\n", text=True, check=True, capture_output=True)
+    terminal = Terminal([sys.executable, "-m", "kiosk", "run", "--data-dir", str(data)],
+                        size=(80, 24))
+    try:
+        welcome = terminal.wait_for(lambda s: "Bonjour" in s, "the welcome screen")
+        assert "personnel" not in welcome.lower() and "ctrl" not in welcome.lower()
+        terminal.send("C-k")
+        terminal.wait_for(lambda s: "Accès du personnel" in s, "the PIN prompt")
+        terminal.send("1", "2", "3", "4", "5", "6", "Enter")
+        terminal.wait_for(lambda s: "ne convient pas" in s, "a wrong PIN said so")
+        terminal.send(*pin, "Enter")
+        shown = terminal.wait_for(lambda s: "Outils de médiation" in s, "the mediator's area")
+        assert pin not in shown
+        terminal.send("Escape")  # from an area's home: leave staff mode
+        terminal.wait_for(lambda s: "Bonjour" in s and "médiation" not in s, "the welcome again")
+    finally:
+        terminal.close()
+    log = (data / "kiosk.log").read_text()
+    assert pin not in log and "123456" not in log

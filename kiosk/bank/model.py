@@ -6,6 +6,7 @@ the kiosk reads only these models, never the raw file.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from typing import Annotated, Literal
 
@@ -17,10 +18,13 @@ from kiosk.datafile import Loc, Problems, Strict, Text, check_translations
 from kiosk.domain import (
     ACCESS_NEEDS,
     AGE_BANDS,
+    AUTONOMY_IDS,
     DOMAIN_IDS,
     DONT_KNOW,
     LEVEL_IDS,
     PATHWAY_IDS,
+    REDIRECTION_IDS,
+    SESSION_LENGTHS,
     AccessNeed,
     DomainId,
     Identifier,
@@ -33,11 +37,24 @@ from kiosk.domain import (
 
 # The one context question stored apart from the others, as the record's optional age band.
 AGE_QUESTION = "age_band"
+# A mediator's marks on an observed task, scored 0 to 2 in this order; "not tried" is the
+# task's "je ne sais pas" (no information about the person).
+OBSERVED_MARKS = ("not_done", "with_help", "done")
 
 
 class Option(Strict):
     id: OptionId
     label: Text
+    guided: Text | None = Field(
+        None, description="the label as a mediator reads it in a guided session, where the "
+                          "visitor's words ('mon appareil') would not fit",
+    )
+
+    def phrased(self, guided: bool) -> Option:
+        """This option as shown: in a guided session, in the mediator's words if it has them."""
+        if guided and self.guided is not None:
+            return self.model_copy(update={"label": self.guided})
+        return self
 
 
 class Domain(Strict):
@@ -72,6 +89,7 @@ class ContextQuestion(Skippable):
 
     id: Identifier
     prompt: Text
+    guided: Text | None = Field(None, description="the prompt as a mediator asks it")
     options: list[Option] = Field(min_length=2)
     dont_know: bool = Field(True, description="offer 'je ne sais pas / je préfère ne pas répondre'")
     after_result: bool = Field(
@@ -102,10 +120,18 @@ class CanDoParams(Strict):
 
     @field_validator("b")
     @classmethod
-    def _ordered(cls, b: tuple[float, float, float]) -> tuple[float, float, float]:
-        if not b[0] < b[1] < b[2]:
-            raise ValueError("thresholds b must increase, e.g. [-1.5, -0.2, 1.0]")
+    def _ordered(cls, b: tuple[float, ...]) -> tuple[float, ...]:
+        if any(low >= high for low, high in itertools.pairwise(b)):
+            example = ", ".join(f"{x:.1f}" for x in (-1.5, -0.2, 1.0)[: len(b)])
+            raise ValueError(f"thresholds b must increase, e.g. [{example}]")
         return b
+
+
+class ObservedParams(CanDoParams):
+    """Graded response model on a mediator's three marks: discrimination ``a`` and two ordered
+    thresholds ``b`` (not done | done with help, then done with help | done alone)."""
+
+    b: tuple[float, float]  # type: ignore[assignment]
 
 
 class KnowledgeParams(Strict):
@@ -124,6 +150,9 @@ class CanDoItem(Skippable):
     id: Identifier
     domain: DomainId
     statement: Text
+    guided: Text | None = Field(
+        None, description="the statement as a mediator asks it: 'La personne sait-elle ...'"
+    )
     params: CanDoParams
 
     def answer_ids(self, scale: Scale) -> list[str]:
@@ -155,7 +184,66 @@ class KnowledgeItem(Skippable):
         return self
 
 
-Item = Annotated[CanDoItem | KnowledgeItem, Field(discriminator="kind")]
+class ObservedItem(Skippable):
+    """A task the mediator asks the visitor to do and watches, in a guided session only: the
+    mediator marks it done, done with help, not done, or not tried."""
+
+    kind: Literal["observed"]
+    id: Identifier
+    domain: DomainId
+    task: Text = Field(description="what the mediator asks the visitor to do, and watches")
+    params: ObservedParams
+
+    def answer_ids(self, scale: Scale) -> list[str]:
+        """The marks it accepts, "not tried" (``dont_know``) included."""
+        return [*OBSERVED_MARKS, DONT_KNOW]
+
+
+ScoredItem = CanDoItem | KnowledgeItem | ObservedItem
+Item = Annotated[ScoredItem, Field(discriminator="kind")]
+
+
+class Observation(Strict):
+    """How an observed task's marks read, best first (as the mediator sees them)."""
+
+    done: Text
+    with_help: Text
+    not_done: Text
+
+    def options(self) -> tuple[Option, ...]:
+        return tuple(Option(id=mark, label=getattr(self, mark))
+                     for mark in reversed(OBSERVED_MARKS))
+
+
+class MediatorLists(Strict):
+    """What a mediator records at the end of a guided session, each from a fixed list (never
+    free text), in the vocabulary of the national mediators' activity report where it has
+    one: ``autonomy`` its ``autonomie``, ``redirection`` its ``structureDeRedirection``,
+    ``length`` its duration ranges, ``themes`` its ``thematiques``."""
+
+    themes: list[Option] = Field(min_length=1)
+    autonomy: list[Option] = Field(min_length=1)
+    redirection: list[Option] = Field(min_length=1)
+    length: list[Option] = Field(min_length=1)
+    override_reasons: list[Option] = Field(
+        min_length=1, description="why a mediator chose another pathway than the recommended one"
+    )
+
+    def check(self, problems: Problems) -> None:
+        fixed = {"autonomy": AUTONOMY_IDS, "redirection": REDIRECTION_IDS,
+                 "length": SESSION_LENGTHS}
+        for name in ("themes", "autonomy", "redirection", "length", "override_reasons"):
+            options: list[Option] = getattr(self, name)
+            seen: set[str] = set()
+            for i, option in enumerate(options):
+                if option.id in seen:
+                    problems.add(("mediator", name, i, "id"),
+                                 f"duplicate {name} id '{option.id}': give each its own id")
+                seen.add(option.id)
+                if name in fixed and option.id not in fixed[name]:
+                    problems.add(("mediator", name, i, "id"),
+                                 f"'{option.id}' is not stored: the {name} ids are "
+                                 f"{', '.join(fixed[name])}")
 
 
 class Pathway(Strict):
@@ -245,6 +333,13 @@ class EngineSettings(Strict):
                     "do (ability units), the same in every domain; 0: self-reports are taken "
                     "at face value",
     )
+    domain_bias: float = Field(
+        0.0, ge=0, le=2,
+        description="in a guided session, standard deviation of how far a visitor over- or "
+                    "under-states one domain beyond their general bias, shared by that "
+                    "domain's statements (ability units): it keeps many statements from "
+                    "outweighing the tasks the mediator watched there",
+    )
     careless_share: float = Field(
         0.0, ge=0, lt=0.5,
         description="prior share of visitors who answer without reading (at random)",
@@ -290,6 +385,12 @@ class Bank(Strict):
     scale: Scale
     context: list[ContextQuestion]
     items: list[Item]
+    observation: Observation | None = Field(
+        None, description="how an observed task's marks read (needed once there is one)"
+    )
+    mediator: MediatorLists | None = Field(
+        None, description="what a mediator records after a guided session"
+    )
     pathways: list[Pathway]
     needs: list[NeedDefinition] = []
     routing: list[RoutingRule] = Field(min_length=1)
@@ -299,7 +400,7 @@ class Bank(Strict):
     def domain_ids(self) -> list[str]:
         return [d.id for d in self.domains]
 
-    def item(self, item_id: str) -> CanDoItem | KnowledgeItem:
+    def item(self, item_id: str) -> ScoredItem:
         return self._items_by_id[item_id]
 
     def context_question(self, question_id: str) -> ContextQuestion:
@@ -319,7 +420,7 @@ class Bank(Strict):
         return {q.id: q.answer_ids() for q in self.context}
 
     @property
-    def _items_by_id(self) -> dict[str, CanDoItem | KnowledgeItem]:
+    def _items_by_id(self) -> dict[str, ScoredItem]:
         return {i.id: i for i in self.items}
 
     @property
@@ -330,6 +431,7 @@ class Bank(Strict):
     def _coherent(self) -> Bank:
         problems = Problems()
         self._check_ids(problems)
+        self._check_guided(problems)
         check_translations(self, self.languages, problems, unlisted=True)
         self._check_references(problems)
         self._check_skip_rules(problems)
@@ -370,6 +472,15 @@ class Bank(Strict):
         missing_n = set(ACCESS_NEEDS) - {n.id for n in self.needs}
         if self.need_rules and missing_n:
             problems.add(("needs",), f"missing access need(s): {', '.join(sorted(missing_n))}")
+
+    def _check_guided(self, problems: Problems) -> None:
+        observed = [i for i, item in enumerate(self.items) if isinstance(item, ObservedItem)]
+        if observed and self.observation is None:
+            problems.add(("items", observed[0]),
+                         "an observed task needs the bank's 'observation' labels (done, "
+                         "with_help, not_done): add them")
+        if self.mediator is not None:
+            self.mediator.check(problems)
 
     def _check_references(self, problems: Problems) -> None:
         answers = self.context_answers()

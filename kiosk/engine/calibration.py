@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kiosk.bank.model import Bank, CanDoItem, Estimated, KnowledgeItem
+from kiosk.bank.model import Bank, Estimated, KnowledgeItem, ScoredItem
 from kiosk.engine.irt import NO_INFORMATION, GradedResponse, KnowsOrGuesses, score
 
 NODES = np.linspace(-4.0, 4.0, 31)
@@ -81,7 +81,7 @@ def calibrated_bank(bank: Bank, estimates: list[ItemEstimate], version: str) -> 
             continue
         estimated = Estimated(answers=est.answers, se_a=round(est.se_a, 4),
                               se_b=round(max(est.se_b), 4))
-        b = est.b if isinstance(item, CanDoItem) else est.b[0]
+        b = est.b[0] if isinstance(item, KnowledgeItem) else est.b
         params = item.params.model_copy(update={"a": est.a, "b": b, "estimated": estimated})
         items.append(item.model_copy(update={"params": params}))
     return bank.model_copy(update={"items": items, "version": version})
@@ -97,20 +97,20 @@ def next_version(version: str) -> str:
 # -- EM ------------------------------------------------------------------------------------------
 
 
-def _model(item: CanDoItem | KnowledgeItem, x: np.ndarray) -> GradedResponse | KnowsOrGuesses:
-    """The model for unconstrained parameters ``x``: log a, then b (GRM: b1 and log gaps)."""
+def _model(item: ScoredItem, x: np.ndarray) -> GradedResponse | KnowsOrGuesses:
+    """The model for unconstrained parameters ``x``: log a, then b (graded: b1 and log gaps)."""
     a = float(np.exp(x[0]))
-    if isinstance(item, CanDoItem):
-        b = np.cumsum([x[1], *np.exp(x[2:])])
-        return GradedResponse(a, tuple(float(v) for v in b))
-    return KnowsOrGuesses(a, float(x[1]), item.params.c)
+    if isinstance(item, KnowledgeItem):
+        return KnowsOrGuesses(a, float(x[1]), item.params.c)
+    b = np.cumsum([x[1], *np.exp(x[2:])])
+    return GradedResponse(a, tuple(float(v) for v in b))
 
 
-def _start(item: CanDoItem | KnowledgeItem) -> np.ndarray:
-    if isinstance(item, CanDoItem):
-        b = item.params.b
-        return np.array([np.log(item.params.a), b[0], np.log(b[1] - b[0]), np.log(b[2] - b[1])])
-    return np.array([np.log(item.params.a), item.params.b])
+def _start(item: ScoredItem) -> np.ndarray:
+    if isinstance(item, KnowledgeItem):
+        return np.array([np.log(item.params.a), item.params.b])
+    b = np.array(item.params.b)
+    return np.array([np.log(item.params.a), b[0], *np.log(np.diff(b))])
 
 
 def _calibrate_domain(
@@ -158,7 +158,7 @@ def _calibrate_domain(
 
 
 def _standard_errors(
-    item: CanDoItem | KnowledgeItem, x: np.ndarray, answers: np.ndarray, post: np.ndarray
+    item: ScoredItem, x: np.ndarray, answers: np.ndarray, post: np.ndarray
 ) -> tuple[float, tuple[float, ...]]:
     """Standard errors of a and of each b: the inverse of the cross-product of the visitors'
     scores in the unconstrained parameters (plus the prior on log a), by the delta method."""

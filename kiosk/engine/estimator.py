@@ -7,6 +7,11 @@ marginalising that domain's specific part gives ``M_d(p)``, and the posterior of
 is ``prior(p) · Π_d M_d(p)``. Everything else (domain means, level probabilities, the
 probability of every level vector) follows from these arrays.
 
+In a guided session a visitor's statements about one domain may all be off by the same amount
+beyond their general bias (a domain they over- or under-state): their likelihoods are kept
+apart, on one more axis of nodes of that shared part, and integrated over it, so that many
+statements of one domain cannot outvote what the mediator saw there.
+
 Person fit is the same computation one level up: a careless visitor (a small prior share) picks
 answers at random, so their likelihood is ``Π 1/K``; the posterior chance of that, against the
 model's marginal likelihood, says how far the answers fit together. The estimate is the mixture
@@ -18,16 +23,20 @@ from __future__ import annotations
 import numpy as np
 
 from kiosk.domain import LEVEL_IDS
-from kiosk.engine.prior import BifactorGrid
+from kiosk.engine.prior import CLAIM_LOG_WEIGHTS, BifactorGrid
 
 LEVELS = len(LEVEL_IDS)
 
 
 class GridPosterior:
-    def __init__(self, grid: BifactorGrid, domains: int, careless_share: float = 0.0) -> None:
+    def __init__(self, grid: BifactorGrid, domains: int, careless_share: float = 0.0,
+                 shared_claims: bool = False) -> None:
+        """``shared_claims``: statements come with a part shared within their domain (their
+        likelihoods then have one more axis, ``CLAIM_NODES``)."""
         self.grid = grid
         shape = (domains, *grid.theta.shape)
         self._log_lik = np.zeros(shape)
+        self._claims = np.zeros((*shape, CLAIM_LOG_WEIGHTS.size)) if shared_claims else None
         # log Σ_s prior(s) L_d(p, s): with no answer yet this is 0 for every p.
         self._log_marginal = np.zeros((domains, grid.g.size))
         self._level_of_node = np.eye(LEVELS)[grid.level]  # (P, S, 4) one-hot
@@ -49,14 +58,21 @@ class GridPosterior:
 
     def update(self, domain: int, log_likelihood: np.ndarray, careless: float = 0.0) -> None:
         """Multiply in one answer's likelihood (``careless``: its log-likelihood for a visitor
-        answering at random)."""
-        self._log_lik[domain] += log_likelihood
+        answering at random). A statement's likelihood in a session with shared claims has the
+        claims axis last."""
+        if log_likelihood.ndim == self._log_lik.ndim:
+            assert self._claims is not None, "a likelihood over shared claims needs them"
+            self._claims[domain] += log_likelihood
+        else:
+            self._log_lik[domain] += log_likelihood
         self._careless_log_lik += careless
         self._refresh(domain)
         self._cached = None
 
     def _refresh(self, d: int) -> None:
         joint = self._log_lik[d] + self.grid.log_prior_s[None, :]
+        if self._claims is not None:
+            joint = joint + _log_sum_exp(self._claims[d] + CLAIM_LOG_WEIGHTS, axis=-1)
         self._log_marginal[d] = _log_sum_exp(joint, axis=1)
         conditional = np.exp(joint - self._log_marginal[d][:, None])
         self._conditional[d] = conditional

@@ -9,6 +9,9 @@
   answer (which would give it the guessing term) nor ignored (which would reward not answering).
 - "Je ne sais pas" on a can-do statement carries no information about ability: it is ignored by
   the estimate and counted only for the orientation rule.
+- Observed tasks (guided sessions only): the graded response model on the mediator's three
+  marks (not done, done with help, done alone). The mediator watched: the mark follows ability
+  alone, without the visitor's self-assessment bias, and "not tried" tells nothing.
 
 Item parameters are uncertain (an expert's guess, or an estimate with its standard error). For
 one visitor every item is answered once, so the exact likelihood of an answer is the model
@@ -18,8 +21,8 @@ guessed item therefore counts for less than a well-estimated one.
 
 Each item kind (``ITEM_KINDS``) says which model reads it, how an answer is scored, and how much
 of the visitor's self-assessment bias its answers carry (1 for a self-report, 0 for a question
-with a right answer; a task a mediator watches would sit near 0). A new kind of item is one more
-entry there.
+with a right answer or a task a mediator watches), and whether only a guided session asks it. A
+new kind of item is one more entry there.
 
 All functions take ability as a numpy array of any shape and return arrays of that shape.
 """
@@ -32,15 +35,20 @@ from typing import Protocol
 
 import numpy as np
 
-from kiosk.bank.model import CanDoItem, ExpertUncertainty, KnowledgeItem
+from kiosk.bank.model import (
+    OBSERVED_MARKS,
+    CanDoItem,
+    ExpertUncertainty,
+    KnowledgeItem,
+    ObservedItem,
+    ScoredItem,
+)
 from kiosk.domain import DONT_KNOW
 
 # Responses: a category 0..3 for can-do, 1/0 for knowledge, or one of these markers.
 Response = int
 NO_INFORMATION = -1
 DECLARED_UNKNOWN = -2
-
-ScoredItem = CanDoItem | KnowledgeItem
 
 
 def _logistic(x: np.ndarray) -> np.ndarray:
@@ -146,10 +154,14 @@ class ItemKind:
     model: Callable[[ScoredItem, Spread], ItemModel]
     score: Callable[[ScoredItem, str, Sequence[str]], Response]
     bias_loading: float  # share of the self-assessment bias in what the answer follows
+    guided_only: bool = False  # asked only in a mediator's guided session
+    # The visitor's own answer: its "je ne sais pas" counts towards the "too many not sure"
+    # rule, and a careless visitor could have given it at random.
+    by_visitor: bool = True
 
 
-def _can_do_model(item: ScoredItem, spread: Spread) -> ItemModel:
-    assert isinstance(item, CanDoItem)
+def _graded_model(item: ScoredItem, spread: Spread) -> ItemModel:
+    assert isinstance(item, CanDoItem | ObservedItem)
     return GradedResponse(item.params.a, tuple(item.params.b), spread)
 
 
@@ -163,6 +175,10 @@ def _can_do_score(item: ScoredItem, option_id: str, scale: Sequence[str]) -> Res
     return NO_INFORMATION if option_id == DONT_KNOW else list(scale).index(option_id)
 
 
+def _observed_score(item: ScoredItem, option_id: str, scale: Sequence[str]) -> Response:
+    return NO_INFORMATION if option_id == DONT_KNOW else OBSERVED_MARKS.index(option_id)
+
+
 def _knowledge_score(item: ScoredItem, option_id: str, scale: Sequence[str]) -> Response:
     assert isinstance(item, KnowledgeItem)
     if option_id == DONT_KNOW:
@@ -171,8 +187,9 @@ def _knowledge_score(item: ScoredItem, option_id: str, scale: Sequence[str]) -> 
 
 
 ITEM_KINDS: dict[str, ItemKind] = {
-    "can_do": ItemKind(_can_do_model, _can_do_score, 1.0),
+    "can_do": ItemKind(_graded_model, _can_do_score, 1.0),
     "knowledge": ItemKind(_knowledge_model, _knowledge_score, 0.0),
+    "observed": ItemKind(_graded_model, _observed_score, 0.0, guided_only=True, by_visitor=False),
 }
 
 

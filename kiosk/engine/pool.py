@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kiosk.bank.model import Bank, CanDoItem, KnowledgeItem
+from kiosk.bank.model import Bank, KnowledgeItem, ScoredItem
 from kiosk.domain import DOMAIN_IDS
 from kiosk.engine.irt import ITEM_KINDS, ItemModel, model_of
-from kiosk.engine.prior import BifactorGrid
+from kiosk.engine.prior import CLAIM_NODES, BifactorGrid
 
 # Fixed ability points on which item information is tabulated once per bank; the posterior of
 # each domain is projected onto them at every step, so scoring N items is one product.
@@ -22,11 +22,13 @@ _CACHED_ANSWERS = 1024
 @dataclass(frozen=True)
 class ItemPool:
     bank: Bank
-    items: tuple[CanDoItem | KnowledgeItem, ...]
+    items: tuple[ScoredItem, ...]
     models: tuple[ItemModel, ...]  # averaged over each item's parameter uncertainty
     point_models: tuple[ItemModel, ...]  # at the parameters' values, as person fit uses them
     domain_of: np.ndarray  # (I,) domain column of each item
     knowledge: np.ndarray  # (I,) bool: a knowledge check (not a can-do statement)
+    guided_only: np.ndarray  # (I,) bool: asked only in a mediator's guided session
+    by_visitor: np.ndarray  # (I,) bool: answered by the visitor (not marked by a mediator)
     bias_loading: np.ndarray  # (I,) share of the self-assessment bias the answer carries
     loadings: tuple[float, ...]  # the distinct bias loadings, 0 first
     latent_of: np.ndarray  # (I,) index of each item's loading in ``loadings``
@@ -40,8 +42,9 @@ class ItemPool:
     point_levels: np.ndarray  # (T, 4) one-hot: the level of each information point
     prior_density: np.ndarray  # (D, T) every domain's prior on the information points
     index: dict[str, int] = field(default_factory=dict)
-    # Log-likelihood of (item, response) on the grid, computed once: every visitor reuses them.
-    _log_likelihoods: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
+    # Log-likelihood of (item, response, shared claims) on the grid, computed once: every
+    # visitor reuses them.
+    _log_likelihoods: dict[tuple[int, int, bool], np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def from_bank(cls, bank: Bank) -> ItemPool:
@@ -70,6 +73,8 @@ class ItemPool:
             point_models=tuple(model_of(item) for item in items),
             domain_of=domain_of,
             knowledge=np.array([isinstance(item, KnowledgeItem) for item in items]),
+            guided_only=np.array([kind.guided_only for kind in kinds], dtype=bool),
+            by_visitor=np.array([kind.by_visitor for kind in kinds], dtype=bool),
             bias_loading=bias_loading,
             loadings=loadings,
             latent_of=np.array([loadings.index(v) for v in bias_loading.tolist()], dtype=int),
@@ -86,21 +91,29 @@ class ItemPool:
             index={item.id: i for i, item in enumerate(items)},
         )
 
-    def log_likelihood(self, index: int, response: int) -> np.ndarray:
-        """(P, S) log-likelihood of an answer to item ``index`` at every grid node."""
-        key = (index, response)
+    def log_likelihood(self, index: int, response: int, shared_claims: bool = False) -> np.ndarray:
+        """(P, S) log-likelihood of an answer to item ``index`` at every grid node; with
+        ``shared_claims``, a statement's is (P, S, K), at each node of the part of its domain's
+        statements that the bank's ``domain_bias`` says they share."""
+        claim = shared_claims and bool(self.bias_loading[index])
+        key = (index, response, claim)
         found = self._log_likelihoods.get(key)
         if found is None:
             if len(self._log_likelihoods) >= _CACHED_ANSWERS:
                 self._log_likelihoods.clear()
             latent = self.grid.latent(float(self.bias_loading[index]))
+            if claim:
+                spread = self.bank.engine.domain_bias * CLAIM_NODES
+                latent = latent[..., None] + spread
             found = self._log_likelihoods[key] = self.models[index].log_likelihood(response,
                                                                                   latent)
         return found
 
-    def eligible(self, context: Mapping[str, str]) -> np.ndarray:
-        """Items the context answers do not make pointless (their skip rule does not hold)."""
-        return np.array([not item.is_skipped(context) for item in self.items])
+    def eligible(self, context: Mapping[str, str], guided: bool = False) -> np.ndarray:
+        """Items the context answers do not make pointless (their skip rule does not hold),
+        among those of the session's mode (observed tasks only in a guided session)."""
+        kept = np.array([not item.is_skipped(context) for item in self.items], dtype=bool)
+        return kept if guided else kept & ~self.guided_only
 
     def densities(self, weights: np.ndarray) -> np.ndarray:
         """Posterior of what each kind of answer follows in each domain, on the information

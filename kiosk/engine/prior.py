@@ -20,6 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# Gauss-Hermite nodes (standard normal) and log weights for a visitor's over- or under-statement
+# of one domain beyond their general bias: a few nodes integrate a smooth normal part closely.
+_nodes, _weights = np.polynomial.hermite_e.hermegauss(3)
+CLAIM_NODES: np.ndarray = _nodes
+CLAIM_LOG_WEIGHTS: np.ndarray = np.log(_weights / _weights.sum())
+
 
 @dataclass(frozen=True)
 class BifactorGrid:

@@ -64,7 +64,9 @@ class DecisionInformationSelector:
         # Covariance of the reading with its domain's ability, and the reading's variance.
         with_own = var[domain] + loading * cov[domain, bias]
         reading_var = var[domain] + loading * (2.0 * cov[domain, bias] + loading * bias_var)
-        spread = reading_var + 1.0 / np.maximum(snap.expected_information, 1e-9)
+        # A statement also reads the part the domain's statements share (a guided session).
+        spread = (reading_var + loading**2 * snap.claim_variance
+                  + 1.0 / np.maximum(snap.expected_information, 1e-9))
         removed = with_own**2 / spread
         own = removed / (var[domain] * np.maximum(var[domain] - removed, 1e-12))
         score = own * weights[domain]

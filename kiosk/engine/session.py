@@ -14,12 +14,13 @@ from typing import Literal
 
 import numpy as np
 
-from kiosk.bank.model import CanDoItem, KnowledgeItem
+from kiosk.bank.model import ScoredItem
 from kiosk.domain import DOMAIN_IDS, DONT_KNOW
 from kiosk.engine.estimator import GridPosterior
-from kiosk.engine.irt import ITEM_KINDS, NO_INFORMATION
+from kiosk.engine.irt import ITEM_KINDS, NO_INFORMATION, GradedResponse
 from kiosk.engine.personfit import standardized_log_likelihood
 from kiosk.engine.pool import ItemPool
+from kiosk.engine.prior import CLAIM_NODES
 from kiosk.engine.selector import DecisionInformationSelector, Selector
 from kiosk.engine.state import PathwayTable, Snapshot
 from kiosk.engine.stopper import MAX_QUESTIONS, UNDECIDED, ClassificationStopper, Stopper
@@ -30,6 +31,9 @@ NO_QUESTION_LEFT = "no_question_left"
 # Why a result is uncertain: the answers do not fit together (person fit), or the questions
 # left could not settle the pathway (futility).
 Uncertainty = Literal["inconsistent", "undecided"]
+# How much an earlier result's level tells when a guided session continues it: read as one
+# self-report on the level cuts with this discrimination, about what two statements tell.
+EARLIER_DISCRIMINATION = 1.5
 
 
 @dataclass(frozen=True)
@@ -38,8 +42,8 @@ class Estimate:
     level_probabilities: dict[str, tuple[float, ...]]
     ability: dict[str, float]  # posterior mean per domain
     ability_sd: dict[str, float]
-    dont_know_share: float
-    answered: int  # questions answered, "not sure" included
+    dont_know_share: float  # of the visitor's own answers (a mediator's marks aside)
+    answered: int  # questions the visitor answered, "not sure" included
     pathway_probabilities: dict[str, float]
     careless: float  # posterior probability that the answers were given at random
     person_fit: float | None  # lz of the answers (None: too few to tell)
@@ -62,7 +66,11 @@ class AdaptiveSession:
         seed: int,
         selector: Selector | None = None,
         stopper: Stopper | None = None,
+        guided: bool = False,
+        earlier: Mapping[str, int] | None = None,
     ) -> None:
+        """``guided``: a mediator's session, where observed tasks may be asked too;
+        ``earlier``: the levels of a result the visitor reached alone, which it continues."""
         settings = pool.bank.engine
         self.pool = pool
         self.router = router
@@ -80,23 +88,30 @@ class AdaptiveSession:
             settings.futility,
         )
         self._rng = np.random.default_rng(seed)
-        self._posterior = GridPosterior(pool.grid, len(DOMAIN_IDS), settings.careless_share)
-        self._open = pool.eligible(self.context)
+        # Only a guided session can set what the visitor says of a domain against what the
+        # mediator saw there; alone, statements are all the kiosk has.
+        self._shared_claims = guided and settings.domain_bias > 0
+        self._posterior = GridPosterior(pool.grid, len(DOMAIN_IDS), settings.careless_share,
+                                        self._shared_claims)
+        self._guided = guided
+        self._open = pool.eligible(self.context, guided)
         self._answered_domains = np.zeros(len(DOMAIN_IDS), dtype=bool)  # any answer
         self._informed_domains = np.zeros(len(DOMAIN_IDS), dtype=bool)  # an informative one
         self._unsure_domains = np.zeros(len(DOMAIN_IDS), dtype=bool)  # "not sure" to a statement
         self._scale = [o.id for o in pool.bank.scale.options]
         self._dont_knows = 0
+        self._by_visitor = 0  # answers the visitor gave (a mediator's marks aside)
         self.answers: list[tuple[str, str]] = []
         self._asked_items: list[int] = []
         self._scored: list[tuple[int, int]] = []  # (item, scored category) of informative answers
         self._current: int | None = None
         self._limit: int | None = None
         self.stop = ""
+        self._start_from(earlier or {})
         self._advance()
 
     @property
-    def current(self) -> CanDoItem | KnowledgeItem | None:
+    def current(self) -> ScoredItem | None:
         """The question to ask now, or None when the series is over."""
         return None if self._current is None else self.pool.items[self._current]
 
@@ -121,7 +136,7 @@ class AdaptiveSession:
         if response != NO_INFORMATION:
             self._posterior.update(
                 domain,
-                self.pool.log_likelihood(index, response),
+                self.pool.log_likelihood(index, response, self._shared_claims),
                 float(self.pool.careless_log_likelihood[index]),
             )
             self._informed_domains[domain] = True
@@ -130,7 +145,9 @@ class AdaptiveSession:
         else:
             self._unsure_domains[domain] = True
         self._answered_domains[domain] = True
-        self._dont_knows += option_id == DONT_KNOW
+        if kind.by_visitor:
+            self._by_visitor += 1
+            self._dont_knows += option_id == DONT_KNOW
         self._open[index] = False
         self.answers.append((item.id, option_id))
         self._asked_items.append(index)
@@ -143,7 +160,7 @@ class AdaptiveSession:
         self.context = dict(context)
         asked = np.zeros(len(self.pool.items), dtype=bool)
         asked[self._asked_items] = True
-        self._open = self.pool.eligible(self.context) & ~asked
+        self._open = self.pool.eligible(self.context, self._guided) & ~asked
         if self.stop not in (MAX_QUESTIONS, NO_QUESTION_LEFT):
             self.stop = ""
             self._advance()
@@ -191,7 +208,7 @@ class AdaptiveSession:
             ability={d: float(mean[i]) for i, d in enumerate(DOMAIN_IDS)},
             ability_sd={d: float(sd[i]) for i, d in enumerate(DOMAIN_IDS)},
             dont_know_share=self.dont_know_share,
-            answered=self.asked,
+            answered=self._by_visitor,
             pathway_probabilities=dict(
                 zip(self.router.pathway_ids, map(float, snap.pathway_probabilities), strict=True)
             ),
@@ -203,7 +220,7 @@ class AdaptiveSession:
 
     @property
     def dont_know_share(self) -> float:
-        return self._dont_knows / self.asked if self.asked else 0.0
+        return self._dont_knows / self._by_visitor if self._by_visitor else 0.0
 
     def snapshot(self) -> Snapshot:
         posterior = self._posterior
@@ -226,6 +243,7 @@ class AdaptiveSession:
             open_items=self._open.copy(),
             careless=careless,
             limit=self._limit,
+            claim_variance=self.pool.bank.engine.domain_bias ** 2 if self._shared_claims else 0.0,
         )
 
     def person_fit(self) -> float | None:
@@ -251,8 +269,22 @@ class AdaptiveSession:
             return "undecided"
         return None
 
+    def _start_from(self, levels: Mapping[str, int]) -> None:
+        """An earlier result's levels, each as one self-report of its domain: it carries the
+        visitor's self-assessment bias, which observed tasks can then reveal."""
+        settings = self.pool.bank.engine
+        latent = self.pool.grid.latent(1.0)
+        if self._shared_claims:
+            latent = latent[..., None] + settings.domain_bias * CLAIM_NODES
+        model = GradedResponse(EARLIER_DISCRIMINATION, tuple(settings.level_cuts))
+        for d, domain in enumerate(DOMAIN_IDS):
+            if domain in levels:
+                self._posterior.update(d, model.log_likelihood(levels[domain], latent),
+                                       -float(np.log(len(settings.level_cuts) + 1)))
+
     def _pathway_table(self) -> PathwayTable:
-        pathways = self.router.pathway_table(self.context, self.dont_know_share, self.asked)
+        pathways = self.router.pathway_table(self.context, self.dont_know_share,
+                                             self._by_visitor)
         return PathwayTable.cached(pathways, len(self.router.pathway_ids))
 
     def _advance(self) -> None:

@@ -8,7 +8,9 @@ atomically. A record or file of a *newer* version than this kiosk knows is refus
 
 Version 1 kept one record per visit with its answers and context answers; version 2 splits it
 (see ``kiosk.records``): :func:`split_v1` makes the statistical record, the answer sheet and
-the visit's contribution to its week's tally.
+the visit's contribution to its week's tally. Version 3 adds optional fields for what a
+mediator records in a guided session (:func:`add_guided_fields`): older records, sheets and
+tallies are valid as they are.
 
 The first prototype's *file* layout, a TinyDB ``results.json``, is read by
 :func:`legacy_records` (even a truncated one) so that the store can import it.
@@ -79,7 +81,14 @@ def split_v1(raw: Raw) -> Migrated:
     return Migrated(record, [sheet], [counted])
 
 
-MIGRATIONS: dict[int, Migration] = {1: split_v1}
+def add_guided_fields(raw: Raw) -> Migrated:
+    """A version-2 record, answer sheet or set of tallies as a version-3 one: the new fields
+    (what a mediator records, the themes counted per week) are optional, and a visit of
+    version 2 had none."""
+    return Migrated({**raw, "schema_version": 3})
+
+
+MIGRATIONS: dict[int, Migration] = {1: split_v1, 2: add_guided_fields}
 
 
 def migrate(
@@ -101,7 +110,9 @@ def migrate(
         if step is None:
             raise SchemaVersionError(f"no migration from schema version {version} to {version + 1}")
         taken = step(dict(done.record))
-        done = Migrated(taken.record, done.sheets + taken.sheets, done.counted + taken.counted)
+        # A sheet a step took out is of that step's version: the later steps bring it up too.
+        sheets = [migrate(sheet, registry, target).record for sheet in taken.sheets]
+        done = Migrated(taken.record, done.sheets + sheets, done.counted + taken.counted)
         if done.record.get("schema_version") != version + 1:
             raise SchemaVersionError(
                 f"migration from version {version} did not reach {version + 1}"

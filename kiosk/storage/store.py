@@ -39,19 +39,20 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import logging
 import secrets
 from calendar import monthrange
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pydantic_core
-from filelock import FileLock, Timeout
+from filelock import FileLock
 from pydantic import ValidationError
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -67,7 +68,7 @@ from kiosk.records import (
     iso_week,
 )
 from kiosk.storage import disk
-from kiosk.storage.errors import DiskFull, LockTimeout, SchemaVersionError, StorageError, explain
+from kiosk.storage.errors import DiskFull, SchemaVersionError, StorageError, explain
 from kiosk.storage.journal import (
     Entry,
     EntryKind,
@@ -83,6 +84,7 @@ from kiosk.storage.journal import (
     replace_file,
     shuffled,
 )
+from kiosk.storage.locks import held
 from kiosk.storage.migrations import legacy_records, migrate
 
 DB_NAME = "results.jsonl"
@@ -270,22 +272,8 @@ class ResultStore:
 
     # -- locking ------------------------------------------------------------------------------
 
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        try:
-            self._lock.acquire()
-        except Timeout as exc:
-            raise LockTimeout(
-                f"another kiosk process has held {self._lock.lock_file} for more than "
-                f"{self._lock.timeout:g} s; nothing was written. Check for a stuck kiosk process "
-                "(the lock frees itself when that process ends), then try again."
-            ) from exc
-        except OSError as exc:
-            raise explain(exc, Path(self._lock.lock_file)) from exc
-        try:
-            yield
-        finally:
-            self._lock.release()
+    def _locked(self) -> AbstractContextManager[None]:
+        return held(self._lock)
 
     @contextmanager
     def _write(self) -> Iterator[None]:
@@ -357,7 +345,10 @@ class ResultStore:
     def _migrate(self, version: int) -> None:
         """Bring a journal of an older schema to the split form, in an order that a crash at
         any moment can only repeat, never double (see ``_bring_in``); the statistical records
-        then replace the old file at once."""
+        then replace the old file at once. Files already split are upgraded in place."""
+        if version >= 2:
+            self._upgrade()
+            return
         old = Journal(self.path, version)
         found = old.open()
         visits, unusable = _split_old(pydantic_core.from_json(e.json) for e in old.all_entries())
@@ -371,6 +362,27 @@ class ResultStore:
         self._cached = None
         log.info("migrated %s from schema version %d to %d: %d records", self.path, version,
                  SCHEMA_VERSION, len(visits))
+
+    def _upgrade(self) -> None:
+        """Bring split journals of an older schema up to date where they are: every entry
+        through the migrations, each file rewritten atomically. The answer sheets and the state
+        go first and the statistical records last, since their header is what says an upgrade
+        is due; an entry already up to date passes unchanged, so an upgrade cut short by a crash
+        is simply done again."""
+        for journal in (self.answers, self.state, self.results):
+            version = journal.header_version()
+            if version is None or version >= SCHEMA_VERSION:
+                continue
+            found = journal.open()
+            aside = keep_aside(journal.path, "damaged") if found is not None else None
+            entries = [_current(entry) for entry in journal.all_entries()]
+            kept = journal.rewrite_unique(entries, lambda e: _valid(MODELS[e.kind], e.json))
+            if found is not None:  # damaged as well as old: keep the damaged file for staff
+                self._report(Incident(damage_kind(journal.path, found), journal.path, aside,
+                                      kept, lost(found) + len(entries) - kept))
+            log.info("upgraded %s from schema version %d to %d: %d entries", journal.path,
+                     version, SCHEMA_VERSION, kept)
+        self._cached = None
 
     def _import_legacy(self) -> None:
         legacy = self.data_dir / LEGACY_NAME
@@ -594,6 +606,23 @@ KIND_OF: dict[str, EntryKind] = {DB_NAME: "record", ANSWERS_NAME: "sheet"}
 def _line(entry_id: str, model: VisitRecord | AnswerSheet) -> bytes:
     kind: EntryKind = "record" if isinstance(model, VisitRecord) else "sheet"
     return entry_line(entry_id, kind, model.synthetic, model.model_dump_json().encode())
+
+
+def _current(entry: Entry) -> Entry:
+    """The entry with its JSON in the current schema; a week's tally has no version of its own,
+    and an entry that cannot be read is left for the validation to refuse."""
+    if entry.kind == "tally":
+        return entry
+    try:
+        raw = pydantic_core.from_json(entry.json)
+        if not isinstance(raw, dict) or raw.get("schema_version") == SCHEMA_VERSION:
+            return entry
+        body = json.dumps(migrate(raw).record, ensure_ascii=False, separators=(",", ":"))
+    except (ValueError, SchemaVersionError):
+        return entry
+    upgraded = parse_entry(entry_line(entry.id, entry.kind, entry.synthetic, body.encode()))
+    assert upgraded is not None
+    return upgraded
 
 
 def _keyed_id(key: bytes, text: str) -> str:

@@ -3,7 +3,8 @@
 The app holds at most one visit, and all navigation: screens and buttons ask it to move on.
 Every way out of a visit (finish, stop, idle timeout) goes through ``_forget_visit``, which
 drops the visit and replaces every screen, so the next visitor finds nothing of the previous one
-on screen or in memory.
+on screen or in memory. The staff screens, behind the staff key and a PIN, run in a mode of
+their own (``kiosk.ui.staff.mode``).
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from textual.screen import ModalScreen
 from kiosk.domain import Completion
 from kiosk.offers import ShownOffer
 from kiosk.routing import Decision
+from kiosk.staff import StaffAccess
 from kiosk.storage.saver import SaveQueue
-from kiosk.takeaway import new_result_code, pages, summary
+from kiosk.takeaway import pages, summary
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.confirm import ChoiceScreen
@@ -39,12 +41,17 @@ from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.takeaway import TakeawayScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
+from kiosk.ui.staff.mode import StaffMode
 from kiosk.visit import Assessment, Outcome, Visit
 
 log = logging.getLogger(__name__)
 
 
-class KioskApp(App[None], inherit_bindings=False):
+# Every minute, the result codes of another day are dropped.
+EXPIRE_CODES_EVERY = 60.0
+
+
+class KioskApp(StaffMode, App[None], inherit_bindings=False):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "kiosk"
     ENABLE_COMMAND_PALETTE = False
@@ -66,13 +73,15 @@ class KioskApp(App[None], inherit_bindings=False):
         now: Callable[[], datetime] = datetime.now,
         clock: Callable[[], float] = time.monotonic,
         seed: int | None = None,
-        result_code: Callable[[], str] = new_result_code,
+        staff: StaffAccess | None = None,
     ) -> None:
         """``now`` is the local time opening hours are read against; ``clock`` measures how
-        long the kiosk has been left alone; ``seed`` fixes the visits' question draws and
-        ``result_code`` makes the codes (all are a test's to set; by default each visit draws
-        its own). How long the kiosk waits is the site's (``idle`` in the site file)."""
+        long the kiosk has been left alone; ``seed`` fixes the visits' question draws (all are
+        a test's to set; by default each visit draws its own); ``staff`` the staff files
+        (PINs, audit log, result codes): without them the staff key opens nothing. How long
+        the kiosk waits is the site's (``idle`` in the site file)."""
         super().__init__()
+        self.init_staff(staff)
         self.assessment = assessment
         self.saver = saver
         self.first_language = language
@@ -84,7 +93,6 @@ class KioskApp(App[None], inherit_bindings=False):
         self.now = now
         self._clock = clock
         self._seed = seed
-        self._new_code = result_code
         self._idle_times = assessment.site.idle
         self._last_input = clock()
         self._idle: tuple[IdleScreen, float] | None = None  # the dialog asking, and its deadline
@@ -108,6 +116,8 @@ class KioskApp(App[None], inherit_bindings=False):
         # it out of the collector's full passes, which otherwise stall a key press by ~80 ms.
         self.call_after_refresh(gc.freeze)
         self.set_interval(1.0, self.check_presence)
+        self.expire_codes()
+        self.set_interval(EXPIRE_CODES_EVERY, self.expire_codes)
 
     # -- navigation ---------------------------------------------------------------------------
 
@@ -130,8 +140,10 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def complete_visit(self) -> None:
         self._save("completed")
-        # Shown and put in the QR code only; never stored, so it cannot lead back to anyone.
-        self.result_code = self._new_code()
+        assert self.outcome is not None
+        # Linked to the result until midnight, apart from the results, so that a mediator can
+        # open it; never in a record, an export or a log.
+        self.result_code = self.issue_code(self.outcome)
         self.switch_screen(ResultScreen())
 
     def action_stop(self) -> None:
@@ -221,6 +233,8 @@ class KioskApp(App[None], inherit_bindings=False):
     def watch_language(self, language: str) -> None:
         if self.visit is not None:  # the record keeps the language the visitor ended in
             self.visit.language = language
+        if self.staff_session is not None and self.staff_session.guided is not None:
+            self.staff_session.guided.language = language
         if isinstance(self.screen, KioskScreen) and self.screen.is_mounted:
             self.screen.language_changed()
 
@@ -240,6 +254,9 @@ class KioskApp(App[None], inherit_bindings=False):
         (``takeaway_after`` while the QR code is shown), ask whether the visitor is still
         there; with no answer within ``countdown``, clear the visit."""
         now = self._clock()
+        if self.staff_session is not None:
+            self.check_staff_presence(now)
+            return
         if self._idle is not None:
             dialog, deadline = self._idle
             if now < deadline:

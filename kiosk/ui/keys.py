@@ -18,7 +18,7 @@ FOCUS = [
 ]
 LANGUAGE = [Binding("l", "app.switch_language", show=False, id="switch_language")]
 BACK = [Binding("backspace", "back", show=False, id="back")]
-STOP = [Binding("escape", "app.stop", show=False, id="stop")]
+STOP = [Binding("escape", "stop", show=False, id="stop")]
 # Buttons side by side in a bar: left and right move between them.
 ROW_FOCUS = [
     Binding("left", "app.focus_previous", show=False, id="focus_left"),
@@ -36,10 +36,16 @@ CLOSE = [Binding("escape", "close", show=False, id="close")]
 DONE = [Binding("escape", "app.done", show=False, id="done")]
 # Staff-only: leaving the app. A hardened public kiosk drops it.
 QUIT = [Binding("ctrl+q", "quit", show=False, priority=True, id="quit")]
+# Staff-only: the PIN prompt that opens the staff screens. Shown on no visitor screen (the README
+# tells staff); without the PIN it opens nothing.
+STAFF = [Binding("ctrl+k", "app.staff", show=False, priority=True, id="staff")]
+# Staff screens: Tab and Shift+Tab move between fields and buttons (the arrows move within a
+# list of choices); Esc goes back.
+STAFF_BACK = [Binding("escape", "back", show=False, id="staff_back")]
 
 # What each kind of screen answers to.
 QUESTION = [*ANSWERS, *ANSWER_FOCUS, *BACK, *LANGUAGE, *STOP]
 SCREEN = [*FOCUS, *LANGUAGE]
 LONG_PAGE = [*ROW_FOCUS, *SCROLL, *LANGUAGE]
 DIALOG = [*FOCUS, *CLOSE]
-APP = QUIT
+APP = [*QUIT, *STAFF]

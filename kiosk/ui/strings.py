@@ -1,7 +1,8 @@
 """The screens' own words (``strings.yaml``), and the one way screens, dialogs and widgets get
 them: ``Localized.t`` in the app's language of the moment.
 
-The words are checked complete for the kiosk's languages by ``kiosk run`` and ``kiosk validate``.
+The words are checked complete for the kiosk's languages by ``kiosk run`` and ``kiosk validate``;
+the staff screens keep theirs in ``staff/strings.yaml``.
 """
 
 from __future__ import annotations
@@ -14,11 +15,24 @@ from kiosk.datafile import Text, Texts, load_model
 from kiosk.typography import typeset
 
 STRINGS_FILE = Path(__file__).with_name("strings.yaml")
+STAFF_STRINGS_FILE = Path(__file__).parent / "staff" / "strings.yaml"
+
+
+@cache
+def string_files() -> tuple[tuple[Path, Texts], ...]:
+    """Each file of the screens' words: the visitors' screens, and the staff's."""
+    return tuple((path, load_model(path, Texts)) for path in (STRINGS_FILE, STAFF_STRINGS_FILE))
 
 
 @cache
 def strings() -> Texts:
-    return load_model(STRINGS_FILE, Texts)
+    merged: dict[str, Text] = {}
+    for path, texts in string_files():
+        clash = set(merged) & set(texts.root)
+        if clash:
+            raise ValueError(f"{path}: {', '.join(sorted(clash))} already defined elsewhere")
+        merged |= texts.root
+    return Texts(merged)
 
 
 class Speaking(Protocol):

@@ -1,4 +1,5 @@
-"""One question per screen, whatever its kind: context, can-do statement or knowledge check."""
+"""One question per screen, whatever its kind: context, can-do statement, knowledge check or
+observed task."""
 
 from __future__ import annotations
 
@@ -23,24 +24,36 @@ class QuestionScreen(KioskScreen):
     @property
     def visit(self) -> Visit:
         """The app's current visit: the screen keeps no copy that could outlive it."""
-        visit = self.kiosk.visit
+        visit = self.current_visit()
         assert visit is not None, "the question screen needs a visit"
         return visit
 
+    def current_visit(self) -> Visit | None:
+        """The visit whose questions this screen asks: the visitor's (a guided session's in
+        the staff screens)."""
+        return self.kiosk.visit
+
     def can_compose(self) -> bool:
-        return self.kiosk.visit is not None and self.kiosk.visit.current is not None
+        visit = self.current_visit()
+        return visit is not None and visit.current is not None
+
+    def heading(self) -> str:
+        return self.tr(self.kiosk.assessment.bank.title)
+
+    def hint(self, question: Question) -> str | None:
+        return self.t("can_do_hint") if question.kind == "can_do" else None
 
     def compose(self) -> ComposeResult:
         if not self.can_compose():
             return  # the visit ended before the screen was shown (it is being replaced)
         question = self.visit.current
         assert question is not None
-        yield TopBar(self.tr(self.kiosk.assessment.bank.title), self._remaining())
-        yield from ask(self, question, self.visit.answer_given)
+        yield TopBar(self.heading(), self._remaining())
+        yield from ask(self, question, self.hint(question), self.visit.answer_given)
         yield NavBar([
             ("back", "← " + self.t("back"), "screen.back"),
             ("switch-language", self.t("other_language"), "app.switch_language"),
-            ("stop", self.t("stop"), "app.stop"),
+            ("stop", self.t("stop"), "screen.stop"),
         ])
 
     def _remaining(self) -> str:
@@ -62,32 +75,43 @@ class QuestionScreen(KioskScreen):
             answers.action_choose(number)
 
     def on_answer_list_chosen(self, message: AnswerList.Chosen) -> None:
-        shown = self.kiosk.visit.current if self.kiosk.visit else None
+        visit = self.current_visit()
+        shown = visit.current if visit else None
         if shown is None or shown.id != message.question_id:
             return  # chosen on a question that is no longer on screen
         self.visit.answer(message.option_id)
         if self.visit.finished:
-            self.kiosk.complete_visit()
+            self.finished()
         else:
             self.show_again()
+
+    def finished(self) -> None:
+        self.kiosk.complete_visit()
+
+    def action_stop(self) -> None:
+        self.kiosk.action_stop()
 
     def action_back(self) -> None:
         # Runs in the queue of the key or button, not the screen's: go back from the screen's.
         self.call_later(self._back)
 
     def _back(self) -> None:
-        if self.kiosk.visit is None:
+        if self.current_visit() is None:
             return  # the visit ended (stopped, timed out) before this ran
         if self.visit.back():
             self.show_again()
         else:
-            self.kiosk.reset_to_notice()
+            self.back_before_first()
+
+    def back_before_first(self) -> None:
+        self.kiosk.reset_to_notice()
 
 
-def ask(screen: KioskScreen, question: Question, given: str | None = None,
-        lead: str = "") -> ComposeResult:
-    """The page of one question: its words, its numbered answers ("je ne sais pas" last), how
-    to answer. ``lead`` comes first (why it is asked)."""
+def ask(screen: KioskScreen, question: Question, hint: str | None = None,
+        given: str | None = None, lead: str = "") -> ComposeResult:
+    """The page of one question: ``lead`` (why it is asked), its words, ``hint``, its numbered
+    answers ("je ne sais pas" last; ``given``, the answer given before, marked), how to
+    answer."""
     options = [(o.id, screen.tr(o.label)) for o in question.options]
     if question.dont_know:
         options.append((DONT_KNOW, screen.t(f"dont_know_{question.kind}")))
@@ -95,7 +119,7 @@ def ask(screen: KioskScreen, question: Question, given: str | None = None,
         if lead:
             yield Words(lead, classes="hint")
         yield Words(screen.tr(question.text), id="prompt", classes="prompt")
-        if question.kind == "can_do":
-            yield Words(screen.t("can_do_hint"), classes="hint")
+        if hint is not None:
+            yield Words(hint, classes="hint")
         yield AnswerList(question.id, options, given, screen.t("answer_given"))
         yield Words(screen.t("keys_hint", n=len(options)), classes="hint")

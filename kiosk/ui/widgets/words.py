@@ -27,6 +27,9 @@ class Unbroken(Visual):
     def __init__(self, text: str) -> None:
         self.content = Content(text)
 
+    def __str__(self) -> str:
+        return self.content.plain
+
     def lines(self, width: int) -> Content:
         """The text with a line end wherever it must wrap to fit ``width`` cells."""
         width = max(width, 1)

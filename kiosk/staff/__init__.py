@@ -1,0 +1,29 @@
+"""The staff side of the kiosk, with no UI: who may open the staff screens and what they leave.
+
+- ``files``: the staff folder (``<data dir>/staff``) and its small JSON files, each rewritten
+  whole and atomically under a lock every kiosk process shares;
+- ``pins``: one PIN per role, kept only as slow salted hashes (Argon2id);
+- ``lockout``: wrong PINs lock the prompt for a growing time that survives a restart;
+- ``audit``: the append-only staff audit log, each entry chained to the previous one by its
+  hash, and its verification;
+- ``codes``: the same-day link between a visitor's result code and their result;
+- ``access``: the one way in: a PIN gives a role, and a role the areas it may open.
+"""
+
+from kiosk.staff.access import AREAS, Attempt, StaffAccess, may_open
+from kiosk.staff.audit import AuditCheck, AuditLog
+from kiosk.staff.codes import ResultCodes, ShownResult
+from kiosk.staff.pins import PinError, PinStore
+
+__all__ = [
+    "AREAS",
+    "Attempt",
+    "AuditCheck",
+    "AuditLog",
+    "PinError",
+    "PinStore",
+    "ResultCodes",
+    "ShownResult",
+    "StaffAccess",
+    "may_open",
+]

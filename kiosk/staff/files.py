@@ -1,0 +1,83 @@
+"""The staff folder and its small files.
+
+Every staff file is a small JSON object, read and rewritten whole under a lock that every kiosk
+process on the data folder shares (a kiosk served in a browser runs one process per visit), and
+replaced atomically (temporary file, fsync, rename), so a crash leaves the old file or the new
+one. The folder is private (0700, files 0600) and, after each write, its files get the start of
+the week as their times, like the results: a file's time must not tell when someone came.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import AbstractContextManager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+
+from kiosk.storage import disk
+from kiosk.storage.errors import StorageError, explain
+from kiosk.storage.journal import replace_file
+from kiosk.storage.locks import held
+
+STAFF_DIR = "staff"
+LOCK_TIMEOUT = 10.0
+
+Data = dict[str, Any]
+
+
+def staff_dir(data_dir: Path) -> Path:
+    """The staff folder of a data folder, created private if need be."""
+    directory = data_dir / STAFF_DIR
+    disk.private_dir(directory)
+    return directory
+
+
+class StaffFile:
+    """One JSON object in the staff folder."""
+
+    def __init__(self, path: Path, today: Any = date.today) -> None:
+        self.path = path
+        self._lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT)
+        self._today = today
+
+    def locked(self) -> AbstractContextManager[None]:
+        return held(self._lock)
+
+    def read(self) -> Data:
+        """The object (empty when there is no file); a file that is not one is an error that
+        names it: it is never overwritten unseen."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            raise explain(exc, self.path) from exc
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            raise StorageError(f"{self.path} is damaged (not a JSON object): move it aside, "
+                               "then try again")
+        return data
+
+    def write(self, data: Data) -> None:
+        body = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+        try:
+            replace_file(self.path, [body.encode("utf-8")])
+        except OSError as exc:
+            raise explain(exc, self.path) from exc
+        disk.blur_times(self.path.parent, self._today())
+
+    def remove(self) -> bool:
+        """Delete the file; False when there was none."""
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise explain(exc, self.path) from exc
+        return True
