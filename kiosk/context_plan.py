@@ -112,17 +112,19 @@ class ContextPlanner:
         context: Mapping[str, str],
         open_questions: Sequence[ContextQuestion],
         moment: Moment,
+        always: bool = False,
     ) -> np.ndarray:
         """(4**D,) bool: the level vectors whose pathway or access needs some answer to
-        ``question`` changes, whatever the open questions read with it will be answered."""
+        ``question`` changes, for some answers to the open questions read with it (``always``:
+        for every answer to them, so that nothing still to come can make it pointless)."""
         partners = [q for q in open_questions if q.id in self._partners[question.id]]
         key = (question.id, tuple(sorted(context.items())), tuple(q.id for q in partners),
-               moment.dont_know_share, moment.answered)
+               moment.dont_know_share, moment.answered, always)
         if key in self._masks:
             return self._masks[key]
         if len(self._masks) > MASKS_KEPT:
             self._masks.clear()
-        changed = np.zeros(len(ALL_LEVEL_VECTORS), dtype=bool)
+        changed = np.full(len(ALL_LEVEL_VECTORS), always)
         for answers in product(*(_values(q) for q in partners)):
             given = _with(context, zip((q.id for q in partners), answers, strict=True))
             outcomes = np.stack([
@@ -130,7 +132,8 @@ class ContextPlanner:
                                           moment.dont_know_share, moment.answered)
                 for value in _values(question)
             ])
-            changed |= (outcomes != outcomes[0]).any(axis=0)
+            differs = (outcomes != outcomes[0]).any(axis=0)
+            changed = changed & differs if always else changed | differs
         self._masks[key] = changed
         return changed
 

@@ -51,7 +51,7 @@ from kiosk.records import (
     new_result_id,
     quarter,
 )
-from kiosk.routing import Decision, Router
+from kiosk.routing import Decision, Router, context_questions
 from kiosk.site import Site
 
 ModelT = TypeVar("ModelT", Bank, Site)
@@ -290,8 +290,11 @@ class Visit:
         planner = self.assessment.planner
         open_questions = planner.before_result(self._context)
         may = planner.may_still_ask(self._context, moment, self._ranking())
+        # Sure to come: it changes something whatever the levels and the other answers, and
+        # no answer still to come can skip it.
         sure = [q for q in open_questions
-                if planner.changed(q, self._context, open_questions, moment).all()]
+                if (q.skip_if is None or context_questions(q.skip_if) <= self._context.keys())
+                and planner.changed(q, self._context, open_questions, moment, always=True).all()]
         fewest, most = self._session.remaining()
         if self._session.finished and self._session.could_resume and may:
             most = self._session.budget - self._session.asked
