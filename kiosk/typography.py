@@ -16,8 +16,9 @@ NO_BREAK_SPACE = "\u00a0"  # the narrow one (U+202F) is missing from the Linux c
 # A space (or none) before a high punctuation mark that follows a word or a closing mark; a
 # colon between digits (12:30) or in an address (https://) has no space before it and is left.
 _BEFORE_HIGH = re.compile(r"(?<=\S) (?=[?!;:](\s|$))")
-_AFTER_OPENING = re.compile(r"« ?")
-_BEFORE_CLOSING = re.compile(r" ?»")
+# Any space already there (no-break or not) is replaced: a text typeset twice stays the same.
+_AFTER_OPENING = re.compile("«[ \u00a0]?")
+_BEFORE_CLOSING = re.compile("[ \u00a0]?»")
 
 
 def typeset(text: str, language: str) -> str:
