@@ -318,6 +318,12 @@ class EngineSettings(Strict):
                     "questions stop in time (none: only max_questions bounds them)",
     )
     pathway_certainty: float = Field(0.9, gt=0.5, lt=1)
+    guided_pathway_certainty: float | None = Field(
+        None, gt=0.5, lt=1,
+        description="the pathway certainty of a guided session (none: pathway_certainty): a "
+                    "mediator's session is not held to the patience of a visitor alone, and "
+                    "its watched tasks need room",
+    )
     level_certainty: float = Field(0.9, gt=0.5, lt=1)
     domain_correlation: float = Field(0.7, ge=0, lt=1)
     level_cuts: tuple[float, float, float] = (-1.0, 0.0, 1.0)

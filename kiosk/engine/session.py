@@ -80,10 +80,13 @@ class AdaptiveSession:
             knowledge_checks=settings.knowledge_checks,
             knowledge_by=settings.min_questions,
         )
+        certainty = settings.pathway_certainty
+        if guided and settings.guided_pathway_certainty is not None:
+            certainty = settings.guided_pathway_certainty
         self.stopper: Stopper = stopper or ClassificationStopper(
             settings.min_questions,
             settings.max_questions,
-            settings.pathway_certainty,
+            certainty,
             settings.level_certainty,
             settings.futility,
         )
