@@ -482,8 +482,8 @@ def test_an_undecided_result_says_so_and_names_the_two_closest_paths(assessment,
     drive(app, scenario, size=(100, 40))
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)], ids=["80x24", "120x40",
-                                                                         "200x60"])
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (200, 60)],
+                         ids=["80x24", "100x30", "120x40", "200x60"])
 def test_the_qr_code_holds_the_first_offer_and_is_never_cut(
     geneva_assessment: Assessment, store: ResultStore, size: tuple[int, int]
 ) -> None:
