@@ -65,7 +65,7 @@ from simulation import (
 )
 
 from kiosk import paths
-from kiosk.bank.model import Bank
+from kiosk.bank.model import Bank, ObservedItem
 from kiosk.visit import Assessment, load_assessment
 
 # Questions the kiosk asked before the result until now and asks after it now (the reason for
@@ -240,7 +240,8 @@ def curve(bank: Bank, context: dict[str, str], visitors: Visitors, seed: int,
 
 def unidimensional(visitors: Visitors, lengths: list[int], seed: int) -> dict[str, float]:
     bank = default_bank()
-    params = dichotomised(bank.items)
+    # The items a visitor alone answers: a mediator's watched tasks have no 2PL version here.
+    params = dichotomised([i for i in bank.items if not isinstance(i, ObservedItem)])
     responses = unidimensional_responses(params, visitors.general, seed)
     out: dict[str, float] = {}
     for length in lengths:
