@@ -9,7 +9,7 @@ The floor is a bare Textual app that shows one label, measured the same way in t
    between the two apps so that machine noise falls on both.
 2. Key press to next question: simulated visitors answer full assessments (random valid answer
    keys, seeded) in ``App.run_test()``. Each answer is timed from the key press to the first
-   frame the app composes with the next question's answer list on it (Textual's ``_display``,
+   frame the app composes with the next question's answers on it (Textual's ``_display``,
    where a frame goes to the terminal; headless, nothing is written, the frame is built).
    Timing ``await pilot.press()`` itself would add the pilot's own idle waits (≥ 40 ms).
 3. Peak RSS: the visitors of 2 run in a child process, one app serving them one after the
@@ -113,9 +113,10 @@ def visit_latencies(visitors: int, seed: int, data_dir: Path) -> list[float]:
     from kiosk.visit import load_assessment
 
     class TimedKiosk(KioskApp):
-        """Notes when a frame first shows an answer list other than the one answered."""
+        """Notes when a frame first shows all the answers of a question other than the one
+        answered (the answer buttons are relabelled in place: the question is told by id)."""
 
-        answered: AnswerList | None = None
+        answered = ""
         drawn_at: float | None = None
 
         def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
@@ -123,7 +124,8 @@ def visit_latencies(visitors: int, seed: int, data_dir: Path) -> list[float]:
             if (self.drawn_at is None and renderable is not None and not self._batch_count
                     and isinstance(screen, QuestionScreen)):
                 shown = screen.query(AnswerList)
-                if shown and shown.first() is not self.answered and shown.first().children:
+                if shown and shown.first().question_id != self.answered and \
+                        shown.first().complete:
                     self.drawn_at = time.perf_counter()
 
     # Built as ``kiosk run`` builds it, on the bundled questionnaire and site.
@@ -139,9 +141,10 @@ def visit_latencies(visitors: int, seed: int, data_dir: Path) -> list[float]:
                 await pilot.press("enter", "enter")  # start, then the notice
                 await pilot.pause()
                 while isinstance(app.screen, QuestionScreen):
-                    app.answered = app.screen.query_one(AnswerList)
+                    answers = app.screen.query_one(AnswerList)
+                    app.answered = answers.question_id
                     app.drawn_at = None
-                    options = len(app.answered.query(AnswerButton))
+                    options = len(answers.query(AnswerButton))
                     start = time.perf_counter()
                     await pilot.press(str(rng.integers(1, options + 1)))
                     await pilot.pause()

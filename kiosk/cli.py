@@ -13,13 +13,16 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Protocol, TypeVar
 import typer
 
 from kiosk import paths
-from kiosk.bank.model import Bank
-from kiosk.datafile import DataFileError, Problem, load_model, read_yaml
-from kiosk.site import Site
 
+# Only what every command needs is imported here: ``kiosk run`` draws its first screen before
+# the models, the engine and the storage are loaded (see ``kiosk.startup``).
 if TYPE_CHECKING:
+    from kiosk.datafile import Problem
+    from kiosk.exports.metadata import ExportMetadata
     from kiosk.opendata.lmn import Imported, Target
     from kiosk.staff import StaffAccess
+    from kiosk.startup import Cover, Lazy
+    from kiosk.stats import Facts, Selection
     from kiosk.storage import ResultStore
     from kiosk.visit import Assessment
 
@@ -61,22 +64,30 @@ def run(
     bank: BankOption = None,
     site: SiteOption = None,
     language: LanguageOption = "fr",
+    kiosk_mode: Annotated[
+        bool, typer.Option("--kiosk/--no-kiosk", help="Kiosk mode: no key leaves the kiosk "
+                           "(--no-kiosk: Ctrl+Q quits, for development).")
+    ] = True,
+    exit_after_session: Annotated[
+        bool, typer.Option("--exit-after-session", help="Exit once a visitor's session ends, "
+                           "so that a service manager starts a fresh process for the next.")
+    ] = False,
+    in_browser: Annotated[bool, typer.Option("--in-browser", hidden=True)] = False,
 ) -> None:
     """Start the kiosk for visitors."""
-    from kiosk.storage import ResultStore, StorageError
+    from kiosk.display import DisplayFile
+    from kiosk.speech import Speaker
+    from kiosk.startup import Lazy
     from kiosk.storage.disk import private_dir, private_umask
+    from kiosk.storage.errors import StorageError
     from kiosk.storage.saver import SaveQueue
     from kiosk.ui.app import KioskApp
+    from kiosk.ui.staff.mode import STOPPED_BY_STAFF
 
-    assessment = _load(bank, site)
-    languages = assessment.bank.languages
-    untranslated = _untranslated_screens(languages)
-    if untranslated:
-        typer.echo(untranslated, err=True)
-        raise typer.Exit(1)
-    if language not in languages:
+    assessment, cover = _checked(bank, site)
+    if language not in cover.languages:
         typer.echo(f"language '{language}' is not in the questionnaire: use one of "
-                   f"{', '.join(languages)}", err=True)
+                   f"{', '.join(cover.languages)}", err=True)
         raise typer.Exit(2)
     private_umask()
     directory = paths.data_dir(data_dir)
@@ -84,20 +95,103 @@ def run(
         private_dir(directory)
     _log_to(directory / "kiosk.log")
     # A folder that cannot be used is shown to staff on the kiosk's screen, which goes on
-    # trying; quitting then says it here too.
-    saver = SaveQueue(lambda: ResultStore(directory))
-    saver.start()
-    staff = _staff_access(directory)
-    code = run_until_quit(lambda: KioskApp(assessment, saver, language=language, staff=staff))
+    # trying; quitting then says it here too. The kiosk opens it, and the staff files, once
+    # its first screen is up.
+    saver = SaveQueue(lambda: _result_store(directory))
+    staff = Lazy(lambda: _staff_access(directory))
+    code = run_until_quit(lambda: KioskApp(
+        assessment, saver, language=language, staff=staff, cover=cover, kiosk_mode=kiosk_mode,
+        exit_after_session=exit_after_session, speaker=Speaker.system(),
+        display=DisplayFile(directory), in_browser=in_browser),
+        final=(STOPPED_BY_STAFF,))
     status = saver.close()
-    if status.waiting or not status.ready:
+    if assessment.error is not None:  # the files changed since they were checked
+        _fail(getattr(assessment.error, "problems", None) or [_problem(bank, assessment.error)])
+    if status.waiting or status.problem:
         lost = f"{status.waiting} results could not be saved; " if status.waiting else ""
         typer.echo(f"cannot use the results folder: {lost}{status.problem}", err=True)
         raise typer.Exit(1)
+    if code == STOPPED_BY_STAFF:
+        typer.echo("the kiosk was stopped by staff", err=True)
+        raise typer.Exit(code)
     if code:
         typer.echo(f"the kiosk stopped after repeated errors: see {directory / 'kiosk.log'}",
                    err=True)
         raise typer.Exit(code)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to serve on (default: this "
+                                      "machine only; textual-serve has no authentication).")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8000,
+    data_dir: DataDirOption = None,
+    bank: BankOption = None,
+    site: SiteOption = None,
+    language: LanguageOption = "fr",
+) -> None:
+    """Serve the kiosk to a browser (a tablet, a browser in kiosk mode): each page opened runs
+    its own kiosk, in kiosk mode, until its visit is over."""
+    from kiosk.display import DisplayFile
+    from kiosk.ui.web.server import KioskServer, is_loopback, page_font_size
+
+    _, cover = _checked(bank, site)  # now, so that every visit starts at once
+    if language not in cover.languages:
+        typer.echo(f"language '{language}' is not in the questionnaire", err=True)
+        raise typer.Exit(2)
+    if not is_loopback(host):
+        typer.echo(f"serving on {host}: anyone who can reach it can use the kiosk (no "
+                   "authentication): put it behind a proxy that decides who may", err=True)
+    args = ["--data-dir", str(paths.data_dir(data_dir).resolve()), "--language", language]
+    for option, path in (("--bank", bank), ("--site", site)):
+        if path is not None:
+            args += [option, str(path.resolve())]
+    display = DisplayFile(paths.data_dir(data_dir))
+    server = KioskServer(args, host, port, title=cover.title[language],
+                         font_size=lambda: page_font_size(display.read()))
+    server.serve()
+
+
+def _result_store(directory: Path) -> ResultStore:
+    from kiosk.storage import ResultStore
+
+    return ResultStore(directory)
+
+
+def _checked(bank: Path | None, site: Path | None) -> tuple[Lazy[Assessment], Cover]:
+    """The assessment, and what the first screen shows of it. Files checked by an earlier
+    start are loaded once that screen is up; others are checked now, and every problem in
+    them stops the start."""
+    from kiosk.startup import Cover, Lazy, checked_cover, remember_checked
+    from kiosk.ui.strings import STAFF_STRINGS_FILE, STRINGS_FILE
+    from kiosk.words import WORDS_FILE
+
+    files = [bank or paths.default_bank(), site or paths.default_site(), STRINGS_FILE,
+             STAFF_STRINGS_FILE, WORDS_FILE]
+    cover = checked_cover(files)
+    if cover is not None:
+
+        def load() -> Assessment:
+            from kiosk.visit import load_assessment
+
+            return load_assessment(bank, site)
+
+        return Lazy(load), cover
+    loaded = _load(bank, site)
+    untranslated = _untranslated_screens(loaded.bank.languages)
+    if untranslated:
+        typer.echo(untranslated, err=True)
+        raise typer.Exit(1)
+    cover = Cover.of(loaded.bank)
+    remember_checked(files, cover)
+    return Lazy.of(loaded), cover
+
+
+def _problem(path: Path | None, error: BaseException) -> Problem:
+    from kiosk.datafile import Problem
+
+    return Problem(path or paths.default_bank(), 1, f"cannot be loaded: {error}")
 
 
 def _staff_access(directory: Path) -> StaffAccess | None:
@@ -135,8 +229,10 @@ def run_until_quit(
     make_app: Callable[[], _Runnable],
     clock: Callable[[], float] = time.monotonic,
     settle: float = 30.0,
+    final: tuple[int, ...] = (),
 ) -> int:
     """Run a fresh app after each crash, so a public kiosk is never left at a shell prompt.
+    An exit with status 0 or one of ``final`` is meant, not a crash.
 
     An app that crashes within ``settle`` seconds of its start twice in a row is broken, not
     unlucky: stop then, with its exit code, rather than loop.
@@ -146,8 +242,8 @@ def run_until_quit(
         started = clock()
         app = make_app()
         app.run()
-        if not app.return_code:
-            return 0
+        if not app.return_code or app.return_code in final:
+            return app.return_code or 0
         quick_crashes = quick_crashes + 1 if clock() - started < settle else 0
         logging.getLogger(__name__).warning("the kiosk restarts after an error")
         if quick_crashes >= 2:
@@ -164,6 +260,8 @@ def validate(
 
 def _each_file(files: list[Path], work: Callable[[Path], str]) -> None:
     """``work`` on every file, saying what it did; then every problem found, and exit 1."""
+    from kiosk.datafile import DataFileError, Problem
+
     problems: list[Problem] = []
     for path in files:
         try:
@@ -177,6 +275,10 @@ def _each_file(files: list[Path], work: Callable[[Path], str]) -> None:
 
 
 def _summary(path: Path) -> str:
+    from kiosk.bank.model import Bank
+    from kiosk.datafile import DataFileError, Problem, load_model, read_yaml
+    from kiosk.site import Site
+
     data, _ = read_yaml(path)
     # A site has a name and offers; a questionnaire has a version (and much more).
     if isinstance(data, dict) and "version" not in data and ({"name", "offers"} & set(data)):
@@ -240,6 +342,7 @@ def site_import(
     ] = None,
 ) -> None:
     """Turn a network's published places into a site file; report what could not be used."""
+    from kiosk.datafile import DataFileError
     from kiosk.opendata.lmn import Filter, Target, slug
     from kiosk.opendata.profiles import profile_for
     from kiosk.opendata.sitefile import site_text, write_new
@@ -303,8 +406,10 @@ def site_export(
     import csv
     import json
 
+    from kiosk.datafile import DataFileError, load_model, read_yaml
     from kiosk.opendata.lmn import FIELDS, export_rows
     from kiosk.opendata.profiles import profile_for
+    from kiosk.site import Site
 
     if data_format != "lmn":
         typer.echo(f"--format: only lmn can be exported, not '{data_format}'", err=True)
@@ -477,6 +582,257 @@ def purge(
                f"{report.asides_changed} copies of damaged files cleared of old results")
 
 
+# -- Coordinators: statistics, exports, report -------------------------------------------------
+
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="First period: 2026-W09, 2026-03, 2026-Q1, 2026 or "
+                             "a day (2026-03-15).")
+]
+UntilOption = Annotated[str | None, typer.Option("--until", help="Last period, the same way.")]
+SitesOption = Annotated[
+    list[str] | None, typer.Option("--site", help="Only this site (repeat for several).")
+]
+SyntheticOption = Annotated[
+    bool, typer.Option("--include-synthetic", help="Count synthetic visits too (demo data).")
+]
+MinCountOption = Annotated[
+    int, typer.Option("--min-count", help="Hide counts under this many people (never below 5).")
+]
+
+
+@app.command()
+def stats(
+    by: Annotated[
+        list[str] | None,
+        typer.Option("--by", help="Count by week, month, quarter, year, site, pathway, level, "
+                     "need, reason, age_band, language, mode, completion or duration; one or "
+                     "two (repeat, or 'site,pathway'). None: every dimension alone."),
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    site: SitesOption = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="table, csv or json (La Coop's /api/v1 shape).")
+    ] = "table",
+    min_count: MinCountOption = 10,
+    include_synthetic: SyntheticOption = False,
+    language: LanguageOption = "fr",
+    bank: BankOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Counts and shares of the stored visits, with every cell that could single someone out
+    hidden (fewer than --min-count people, or one that would let a hidden count be worked
+    out)."""
+    import json
+
+    from kiosk.stats import StatsError, publish, read_facts, summary
+    from kiosk.stats.formats import as_api, as_csv, as_text
+    from kiosk.stats.labels import Labels
+
+    if output_format not in ("table", "csv", "json"):
+        _usage(f"--format: unknown '{output_format}': use table, csv or json")
+    dimensions = [d.strip() for item in by or [] for d in item.split(",") if d.strip()]
+    selection = _selection(since, until, site, include_synthetic)
+    labels = Labels(language, _load(bank, None).bank)
+    store = _open_store(data_dir)
+    facts = _storage_call(lambda: read_facts(store, selection))
+    try:
+        tables = (publish(facts, dimensions, min_count) if dimensions
+                  else summary(facts, min_count))
+    except (StatsError, ValueError) as exc:
+        _usage(str(exc))
+    if output_format == "json":
+        typer.echo(json.dumps(as_api(tables, labels, _stats_meta(facts, min_count)),
+                              ensure_ascii=False, indent=1))
+    else:
+        typer.echo((as_csv if output_format == "csv" else as_text)(tables, labels), nl=False)
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write (never "
+                                      "overwritten).")],
+    since: SinceOption = None,
+    until: UntilOption = None,
+    site: SitesOption = None,
+    min_count: MinCountOption = 10,
+    include_synthetic: SyntheticOption = False,
+    language: Annotated[str, typer.Option("--language", help="fr or en.")] = "fr",
+    bank: BankOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """One self-contained HTML page (opens with no network): headline figures, pathways over
+    time, levels by domain, access needs and reasons by site, with the same cells hidden as in
+    kiosk stats; charts with their tables."""
+    from kiosk.stats import read_facts
+    from kiosk.stats.labels import Labels
+    from kiosk.stats.report import write_report
+    from kiosk.stats.tables import check_k
+
+    if out.exists():
+        _usage(f"{out} already exists; a report never overwrites: choose another --out")
+    if not out.parent.is_dir():
+        _usage(f"{out.parent} is not a folder: create it, or choose another --out")
+    if language not in ("fr", "en"):
+        _usage(f"--language: use fr or en, not '{language}'")
+    try:
+        check_k(min_count)
+    except ValueError as exc:
+        _usage(str(exc))
+    selection = _selection(since, until, site, include_synthetic)
+    labels = Labels(language, _load(bank, None).bank)
+    store = _open_store(data_dir)
+    facts = _storage_call(lambda: read_facts(store, selection))
+    write_report(facts, labels, out, min_count)
+    typer.echo(f"{out}: {facts.visits} visits, counts under {min_count} hidden")
+
+
+@app.command("export")
+def export_command(
+    out: Annotated[Path, typer.Option("--out", help="The file to write (never overwritten).")],
+    output_format: Annotated[
+        str | None, typer.Option("--format", help="csv, jsonl or xlsx (default: from --out).")
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option("--answers", help="Also write the answer sheets (for calibration) to this "
+                     "file, apart: nothing links a sheet to a record."),
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    site: SitesOption = None,
+    min_count: Annotated[
+        int, typer.Option("--min-count", help="k: every combination of site, period, mode and "
+                          "pathway is shared by this many records or more (never below 5).")
+    ] = 10,
+    delimiter: Annotated[
+        str, typer.Option("--delimiter", help="CSV column separator: ',' (pandas, DuckDB, "
+                          "LibreOffice) or ';' (Excel in a French locale).")
+    ] = ",",
+    include_synthetic: SyntheticOption = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Write the anonymised visit records: only stored fields, k-anonymous, in random order,
+    with a description (FILE.meta.json, or a workbook's first sheet) and a checksum."""
+    from kiosk.exports.export import (
+        ExportError,
+        Request,
+        check_target,
+        export_records,
+        export_sheets,
+        file_format_of,
+    )
+
+    if delimiter not in (",", ";"):
+        _usage(f"--delimiter: use ',' or ';', not '{delimiter}'")
+    selection = _selection(since, until, site, include_synthetic)
+    try:
+        targets = [(out, export_records)] + ([(answers, export_sheets)] if answers else [])
+        requests = [(Request(file_format_of(path, output_format), path, selection, min_count,
+                             delimiter), run) for path, run in targets]
+        for request, _ in requests:
+            check_target(request.out)
+    except ExportError as exc:
+        _usage(str(exc))
+    store = _open_store(data_dir)
+    for request, run in requests:
+        try:
+            metadata = _storage_call(lambda r=request, f=run: f(store, r))  # type: ignore[misc]
+        except (ExportError, OSError) as exc:
+            typer.echo(f"{request.out}: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        typer.echo(_export_summary(request.out, metadata))
+        # Whoever can run the command can read the data folder: no role, but a trace all the same.
+        _audit_export(store.data_dir, metadata)
+
+
+@app.command("merge")
+def merge_command(
+    files: Annotated[list[Path], typer.Argument(help="Exports (CSV or JSON lines) with their "
+                                                "descriptions beside them.")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write (never overwritten).")],
+    output_format: Annotated[
+        str | None, typer.Option("--format", help="csv, jsonl or xlsx (default: from --out).")
+    ] = None,
+    min_count: Annotated[
+        int, typer.Option("--min-count", help="k, again over the merged records (never below "
+                          "5).")
+    ] = 10,
+    delimiter: Annotated[
+        str, typer.Option("--delimiter", help="CSV column separator: ',' or ';'.")
+    ] = ",",
+) -> None:
+    """Merge exports of several kiosks or sites: each record once (by its id), k-anonymous
+    again; files of another kind, questionnaire or a newer schema are refused."""
+    from kiosk.exports.export import ExportError, Request, file_format_of
+    from kiosk.exports.merge import merge
+
+    if delimiter not in (",", ";"):
+        _usage(f"--delimiter: use ',' or ';', not '{delimiter}'")
+    try:
+        request = Request(file_format_of(out, output_format), out, k=min_count,
+                          delimiter=delimiter)
+        merged = merge(files, request)
+    except (ExportError, OSError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"{_export_summary(out, merged.metadata)}; {len(files)} files, "
+               f"{merged.duplicates} records found twice kept once")
+
+
+def _audit_export(data_dir: Path, metadata: ExportMetadata) -> None:
+    """Whoever can run the command can read the data folder: no role, but a trace all the
+    same (the log alone: a PIN check is not needed here, and its hashing costs 64 MB)."""
+    from kiosk.staff.audit import AuditLog
+    from kiosk.staff.files import staff_dir
+
+    _storage_call(lambda: AuditLog(staff_dir(data_dir)).add(
+        "export_made", None, kind=metadata.kind, rows=metadata.records,
+        format=metadata.file_format, via="command"))
+
+
+def _export_summary(out: Path, metadata: ExportMetadata) -> str:
+    what = "visit records" if metadata.kind == "visit_records" else "answer sheets"
+    steps = ", ".join(f"{n} by {step}" for step, n in metadata.anonymity.periods.items())
+    described = ("described in its first sheet" if metadata.file_format == "xlsx"
+                 else f"described in {out.name}.meta.json")
+    return (f"{out}: {metadata.records} {what} (k = {metadata.anonymity.k} over "
+            f"{', '.join(metadata.anonymity.quasi_identifiers)}: {steps or 'none'}; "
+            f"{metadata.anonymity.left_out} left out); {described}")
+
+
+def _selection(since: str | None, until: str | None, sites: list[str] | None,
+               include_synthetic: bool) -> Selection:
+    from kiosk.stats import Selection
+    from kiosk.stats.periods import bound
+
+    try:
+        first = bound(since, end=False) if since else None
+        last = bound(until, end=True) if until else None
+    except ValueError as exc:
+        _usage(f"--since/--until: {exc}")
+    if first and last and first > last:
+        _usage(f"--since {since} comes after --until {until}")
+    return Selection(first, last, frozenset(sites or ()), include_synthetic)
+
+
+def _stats_meta(facts: Facts, k: int) -> dict[str, object]:
+    weeks = facts.weeks
+    return {
+        "source": "kiosk", "sites": facts.sites,
+        "period": {"from": weeks[0], "to": weeks[-1]} if weeks else None,
+        "questionnaires": [{"id": q, "version": v} for q, v in sorted(facts.questionnaires)],
+        "synthetic_included": facts.selection.include_synthetic,
+        "suppression": {"min_count": k, "rule": "counts under min_count hidden, and every count "
+                        "that would let a hidden one be worked out (secondary suppression)"},
+    }
+
+
+def _usage(message: str) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(2)
+
+
 def _open_store(data_dir: Path | None, writes: bool = False) -> ResultStore:
     from kiosk.storage import ResultStore
     from kiosk.storage.disk import private_umask
@@ -503,6 +859,7 @@ def _storage_call(call: Callable[[], T]) -> T:
 def _load(bank: Path | None, site: Path | None) -> Assessment:
     """The assessment from these files (the bundled ones by default), or every problem in them
     and exit 1."""
+    from kiosk.datafile import DataFileError
     from kiosk.visit import load_assessment
 
     try:
@@ -555,6 +912,7 @@ def calibrate(
     """Re-estimate item parameters from stored answers; write a new questionnaire version."""
     import yaml
 
+    from kiosk.bank.model import Bank
     from kiosk.engine.calibration import (
         calibrate as estimate,
     )

@@ -104,6 +104,10 @@ class Site(Strict):
     )
     offers: list[Offer] = Field(default_factory=list)
     idle: IdleTimes = IdleTimes()
+    read_aloud: bool = Field(
+        False, description="read every question aloud as it is shown (where espeak-ng is "
+        "installed); without it, a key and a button on each question read it on demand"
+    )
 
     @property
     def where(self) -> Region | None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from kiosk.datafile import Texts, load_model
+from kiosk.messages import Messages, load_messages
 
 WORDS_FILE = Path(__file__).with_name("words.yaml")
 
 
 @cache
-def words() -> Texts:
-    return load_model(WORDS_FILE, Texts)
+def words() -> Messages:
+    return load_messages(WORDS_FILE)

@@ -73,8 +73,8 @@ def staff(store: ResultStore) -> StaffAccess:
 @pytest.fixture
 def make_app(assessment: Assessment, store: ResultStore,
              staff: StaffAccess) -> Callable[..., KioskApp]:
-    def build(**options: object) -> KioskApp:
+    def build(questionnaire: Assessment = assessment, **options: object) -> KioskApp:
         options.setdefault("staff", staff)
-        return KioskApp(assessment, SaveQueue.of(store), now=lambda: TUESDAY_1PM, **options)  # type: ignore[arg-type]
+        return KioskApp(questionnaire, SaveQueue.of(store), now=lambda: TUESDAY_1PM, **options)  # type: ignore[arg-type]
 
     return build

@@ -12,10 +12,10 @@ import pytest
 from conftest import TUESDAY_1PM
 from ui_helpers import go_to
 
+from kiosk import takeaway
 from kiosk.storage import ResultStore
 from kiosk.storage.saver import SaveQueue
 from kiosk.ui.app import KioskApp
-from kiosk.ui.staff import mode as staff_mode
 
 SIZES = [(80, 24), (120, 40), (200, 60)]
 PLACES = {"fr-example": ("fr", "assessment"), "en-geneva": ("en", "geneva_assessment")}
@@ -28,7 +28,7 @@ def test_screen(snap_compare, request, monkeypatch, tmp_path, screen: str, place
     language, fixture = PLACES[place]
     assessment = request.getfixturevalue(fixture)
     # Without the staff files the code is drawn at random, not linked: here, always the same.
-    monkeypatch.setattr(staff_mode, "new_result_code", lambda: "K7PQ3X")
+    monkeypatch.setattr(takeaway, "new_result_code", lambda: "K7PQ3X")
     app = KioskApp(assessment, SaveQueue.of(ResultStore(tmp_path / "data")),
                    language=language, now=lambda: TUESDAY_1PM, seed=3)
     assert snap_compare(app, terminal_size=size, run_before=go_to(screen))

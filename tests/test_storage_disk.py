@@ -9,6 +9,7 @@ from pathlib import Path
 from storage_checks import example_counted, example_record, example_sheet
 from storage_helpers import kiosk
 
+from kiosk.staff.files import staff_dir
 from kiosk.storage import ResultStore
 from kiosk.storage.disk import week_start
 
@@ -84,3 +85,12 @@ def test_a_visitor_who_deletes_their_answers_leaves_only_a_weekly_count(tmp_path
     assert store.count() == 0 and list(store.sheets()) == [], "no record, no answer"
     store.purge(retention_months=1, today=date(2027, 3, 1))
     assert store.tallies().weeks == []
+
+
+def test_a_new_staff_folder_dates_nothing(tmp_path: Path) -> None:
+    """A kiosk started afresh after each visitor creates the staff folder then: neither it nor
+    the data folder may keep that moment."""
+    directory = staff_dir(tmp_path)
+    monday = week_start(date.today())
+    for path in (tmp_path, directory):
+        assert path.stat().st_mtime == monday, path.name

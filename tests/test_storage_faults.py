@@ -204,7 +204,7 @@ def kiosk_run_in_a_terminal(args: list[str], env: dict[str, str], unprivileged: 
     prefix = unprivileged_prefix() if unprivileged else []
     rc = base / "rc"
     assignments = " ".join(f"{k}={v}" for k, v in env.items())
-    command = " ".join([*prefix, sys.executable, "-m", "kiosk", "run", *args])
+    command = " ".join([*prefix, sys.executable, "-m", "kiosk", "run", "--no-kiosk", *args])
     terminal = OwnTerminal(["sh", "-c", f"env {assignments} {command}; echo $? >{rc}; sleep 30"])
     try:
         shown = terminal.wait_for(lambda s: "hors service" in s, "the out-of-service screen")

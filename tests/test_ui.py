@@ -341,9 +341,9 @@ def test_still_here_keeps_the_visit(make_app, store: ResultStore) -> None:
         assert isinstance(app.screen, QuestionScreen) and app.visit.answered == 1
         await wait(app, pilot, clock, 60)
         assert isinstance(app.screen, QuestionScreen), "the wait starts again from the answer"
+        assert app.saver.wait_idle() and not list(store.records())
 
     drive(app, scenario)
-    assert not list(store.records())
 
 
 def test_an_idle_kiosk_returns_to_the_french_welcome(make_app) -> None:

@@ -26,14 +26,13 @@ from typing import Literal, get_args
 
 from kiosk.domain import Role
 from kiosk.staff.files import StaffFile
-from kiosk.storage import disk
 from kiosk.storage.errors import explain
 
 AUDIT_NAME = "audit.jsonl"
 GENESIS = "0" * 64  # the "previous hash" of the first entry
 Event = Literal[
     "pin_set", "pin_failed", "locked", "staff_opened", "staff_left", "guided_started",
-    "result_opened", "code_refused", "export_made",
+    "result_opened", "code_refused", "export_made", "kiosk_stopped",
 ]
 EVENTS: tuple[str, ...] = get_args(Event)
 # What an entry may say besides its event: counts and kinds, never free text.
@@ -63,7 +62,7 @@ class AuditCheck:
 class AuditLog:
     def __init__(self, directory: Path, today: Callable[[], date] = date.today) -> None:
         self.path = directory / AUDIT_NAME
-        self._guard = StaffFile(self.path)  # for its lock
+        self._guard = StaffFile(self.path, today)  # for its lock and its files' times
         self._today = today
 
     def add(self, event: Event, role: Role | None = None, **detail: int | str | bool) -> None:
@@ -88,7 +87,6 @@ class AuditLog:
                     os.close(fd)
             except OSError as exc:
                 raise explain(exc, self.path) from exc
-            disk.blur_times(self.path.parent, self._today())
 
     def export_made(self, role: Role, kind: str, rows: int, **detail: int | str | bool) -> None:
         """For whoever writes an export (the coordinator's screens): what kind, how many rows."""

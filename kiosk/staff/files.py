@@ -3,14 +3,16 @@
 Every staff file is a small JSON object, read and rewritten whole under a lock that every kiosk
 process on the data folder shares (a kiosk served in a browser runs one process per visit), and
 replaced atomically (temporary file, fsync, rename), so a crash leaves the old file or the new
-one. The folder is private (0700, files 0600) and, after each write, its files get the start of
-the week as their times, like the results: a file's time must not tell when someone came.
+one. The folder is private (0700, files 0600) and, before a lock is let go, its files get the
+start of the week as their times, like the results: a file's time must not tell when someone
+came.
 """
 
 from __future__ import annotations
 
 import json
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,9 +31,14 @@ Data = dict[str, Any]
 
 
 def staff_dir(data_dir: Path) -> Path:
-    """The staff folder of a data folder, created private if need be."""
+    """The staff folder of a data folder, created private if need be (a new folder gets the
+    week's start as its time and the data folder's: a kiosk started afresh after each visitor
+    would otherwise date the visit by it)."""
     directory = data_dir / STAFF_DIR
+    new = not directory.exists()
     disk.private_dir(directory)
+    if new:
+        disk.blur_times(data_dir)
     return directory
 
 
@@ -43,8 +50,15 @@ class StaffFile:
         self._lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT)
         self._today = today
 
-    def locked(self) -> AbstractContextManager[None]:
-        return held(self._lock)
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the file's lock; before it is released, the folder's times are set to the
+        week's start again (taking the lock, writing or removing a file sets them to now)."""
+        with held(self._lock):
+            try:
+                yield
+            finally:
+                disk.blur_times(self.path.parent, self._today())
 
     def read(self) -> Data:
         """The object (empty when there is no file); a file that is not one is an error that
@@ -70,7 +84,6 @@ class StaffFile:
             replace_file(self.path, [body.encode("utf-8")])
         except OSError as exc:
             raise explain(exc, self.path) from exc
-        disk.blur_times(self.path.parent, self._today())
 
     def remove(self) -> bool:
         """Delete the file; False when there was none."""

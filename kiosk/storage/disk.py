@@ -52,12 +52,13 @@ def week_start(day: date) -> float:
 
 
 def blur_times(directory: Path, day: date | None = None) -> None:
-    """Give the folder and its files the start of the week as their times (best effort: a
-    file another process is replacing at that moment gets its times at the next write)."""
+    """Give the folder, its files and its subfolders (not theirs) the start of the week as
+    their times (best effort: a file another process is replacing at that moment gets its
+    times at the next write)."""
     when = week_start(day or date.today())
     for path in [*directory.iterdir(), directory]:
         try:
-            if path.is_file() or path == directory:
+            if not path.is_symlink() and (path.is_file() or path.is_dir()):
                 os.utime(path, (when, when), follow_symlinks=False)
         except OSError:
             continue

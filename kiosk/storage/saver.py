@@ -19,18 +19,21 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from kiosk.records import Counted, StoredVisit
 from kiosk.storage.errors import StorageError
-from kiosk.storage.journal import Incident
-from kiosk.storage.store import ResultStore
+
+if TYPE_CHECKING:  # the store is opened in the worker: the kiosk's first screen need not wait
+    from kiosk.records import Counted, StoredVisit
+    from kiosk.storage.journal import Incident
+    from kiosk.storage.store import ResultStore
 
 RETRY_EVERY = 30.0
 QUIET_TIMES_EVERY = 3600.0  # see ``disk``: the files' change time then dates nothing
 
 log = logging.getLogger("kiosk.storage")
 
-Job = Callable[[ResultStore], None]
+Job = Callable[["ResultStore"], None]
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,11 @@ class SaveStatus:
     problem: str  # what went wrong and what to do ('' when nothing did)
     waiting: int  # results kept in memory because they could not be saved yet
     incidents: tuple[Incident, ...]  # damaged files found (and dealt with) on opening
+
+    @property
+    def opening(self) -> bool:
+        """The worker has not tried to open the store yet."""
+        return not self.ready and not self.problem
 
 
 class SaveQueue:
@@ -98,10 +106,16 @@ class SaveQueue:
 
     # -- lifetime -----------------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Open the store now (so the first screen knows whether visitors may start), then
-        keep saving in a worker thread."""
-        self._try_open()
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
+
+    def start(self, open_now: bool = True) -> None:
+        """Keep saving in a worker thread. The store is opened now, so that the caller knows
+        at once whether visitors may start, or with ``open_now=False`` by the worker (the
+        status says neither ready nor a problem until it has tried)."""
+        if open_now:
+            self._try_open()
         self._thread = threading.Thread(target=self._run, name="kiosk-saver", daemon=True)
         self._thread.start()
 
@@ -136,7 +150,8 @@ class SaveQueue:
         quiet_at = time.monotonic() + self._quiet_every
         while True:
             with self._wake:
-                if not self._jobs and not self._problem and not self._stopping:
+                opened = self._store is not None
+                if opened and not self._jobs and not self._problem and not self._stopping:
                     self._wake.wait(max(0.0, quiet_at - time.monotonic()))
                 elif self._problem and not self._stopping:
                     self._wake.wait(self._retry_every)

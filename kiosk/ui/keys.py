@@ -18,6 +18,9 @@ FOCUS = [
 ]
 LANGUAGE = [Binding("l", "app.switch_language", show=False, id="switch_language")]
 BACK = [Binding("backspace", "back", show=False, id="back")]
+# Reads the question and its answers aloud (where a speech program is installed): shown on the
+# question screen's bar.
+READ_ALOUD = [Binding("r", "read_aloud", show=False, id="read_aloud")]
 STOP = [Binding("escape", "stop", show=False, id="stop")]
 # Buttons side by side in a bar: left and right move between them.
 ROW_FOCUS = [
@@ -34,7 +37,8 @@ SCROLL = [
 CLOSE = [Binding("escape", "close", show=False, id="close")]
 # After the result, Esc ends the visit (the questions there are optional).
 DONE = [Binding("escape", "app.done", show=False, id="done")]
-# Staff-only: leaving the app. A hardened public kiosk drops it.
+# Development only: leaving the app. Kiosk mode (the default of `kiosk run`) turns it off; staff
+# then stop the kiosk from their area.
 QUIT = [Binding("ctrl+q", "quit", show=False, priority=True, id="quit")]
 # Staff-only: the PIN prompt that opens the staff screens. Shown on no visitor screen (the README
 # tells staff); without the PIN it opens nothing.
@@ -44,7 +48,7 @@ STAFF = [Binding("ctrl+k", "app.staff", show=False, priority=True, id="staff")]
 STAFF_BACK = [Binding("escape", "back", show=False, id="staff_back")]
 
 # What each kind of screen answers to.
-QUESTION = [*ANSWERS, *ANSWER_FOCUS, *BACK, *LANGUAGE, *STOP]
+QUESTION = [*ANSWERS, *ANSWER_FOCUS, *BACK, *LANGUAGE, *STOP, *READ_ALOUD]
 SCREEN = [*FOCUS, *LANGUAGE]
 LONG_PAGE = [*ROW_FOCUS, *SCROLL, *LANGUAGE]
 DIALOG = [*FOCUS, *CLOSE]

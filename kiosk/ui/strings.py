@@ -11,28 +11,31 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from kiosk.datafile import Text, Texts, load_model
+from kiosk.messages import Messages, load_messages
 from kiosk.typography import typeset
+
+if TYPE_CHECKING:
+    from kiosk.datafile import Text
 
 STRINGS_FILE = Path(__file__).with_name("strings.yaml")
 STAFF_STRINGS_FILE = Path(__file__).parent / "staff" / "strings.yaml"
 
 
 @cache
-def string_files() -> tuple[tuple[Path, Texts], ...]:
+def string_files() -> tuple[tuple[Path, Messages], ...]:
     """Each file of the screens' words: the visitors' screens, and the staff's."""
-    return tuple((path, load_model(path, Texts)) for path in (STRINGS_FILE, STAFF_STRINGS_FILE))
+    return tuple((path, load_messages(path)) for path in (STRINGS_FILE, STAFF_STRINGS_FILE))
 
 
 @cache
-def strings() -> Texts:
-    merged: dict[str, Text] = {}
+def strings() -> Messages:
+    merged: dict[str, dict[str, str]] = {}
     for path, texts in string_files():
-        clash = set(merged) & set(texts.root)
+        clash = set(merged) & set(texts.keys())
         if clash:
             raise ValueError(f"{path}: {', '.join(sorted(clash))} already defined elsewhere")
-        merged |= texts.root
-    return Texts(merged)
+        merged |= texts.texts()
+    return Messages(merged)
 
 
 class Speaking(Protocol):

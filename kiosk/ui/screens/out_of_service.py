@@ -16,7 +16,7 @@ CHECK_EVERY = 2.0  # seconds between two looks at the save queue's status
 
 class OutOfServiceScreen(KioskScreen):
     BINDINGS = keys.SCREEN
-    _shown = ""  # the problem on screen now
+    _shown: tuple[str, int] = ("", 0)  # the problem on screen now, and the results waiting
 
     DEFAULT_CSS = """
     OutOfServiceScreen #out-of-service-staff {
@@ -27,12 +27,14 @@ class OutOfServiceScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         status = self.kiosk.saver.status
-        self._shown = status.problem
+        self._shown = (status.problem, status.waiting)
+        staff = self.t("out_of_service_staff", problem=status.problem)
+        if status.waiting:  # results of earlier visitors kept in memory until it works
+            staff += " " + self.t("unsaved_notice", n=status.waiting, problem=status.problem)
         with Page(id="out-of-service"):
             yield Words(self.t("out_of_service_heading"), classes="heading")
             yield Words(self.t("out_of_service_body"), classes="body")
-            yield Words(self.t("out_of_service_staff", problem=status.problem),
-                         id="out-of-service-staff", classes="body")
+            yield Words(staff, id="out-of-service-staff", classes="body")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -45,5 +47,5 @@ class OutOfServiceScreen(KioskScreen):
         status = self.kiosk.saver.status
         if status.ready:
             self.kiosk.reset_to_welcome()
-        elif status.problem != self._shown:
+        elif (status.problem, status.waiting) != self._shown:
             self.show_again()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 
 from kiosk.domain import DONT_KNOW
+from kiosk.speech import spoken_question
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.answers import AnswerList
@@ -53,8 +54,34 @@ class QuestionScreen(KioskScreen):
         yield NavBar([
             ("back", "← " + self.t("back"), "screen.back"),
             ("switch-language", self.t("other_language"), "app.switch_language"),
+            *([("read-aloud", self.t("read_aloud"), "screen.read_aloud")]
+              if self.kiosk.speaker.available else []),
             ("stop", self.t("stop"), "screen.stop"),
         ])
+
+    def on_mount(self) -> None:  # after the base screen's (Textual calls each class's)
+        self._read_if_asked()
+
+    def action_read_aloud(self) -> None:
+        """The question and its answers, aloud, in the visitor's language."""
+        visit = self.current_visit()
+        if visit is None or visit.current is None:
+            return  # the visit ended before this ran
+        labels = [label for _, label in options_of(self, visit.current)]
+        self.kiosk.speaker.say(spoken_question(
+            self.tr(visit.current.text), labels,
+            lambda n, label: self.t("read_answer", n=n, label=label)), self.language)
+
+    def _read_if_asked(self) -> None:
+        """Every question read as it is shown, where the site asks it (a kiosk setting,
+        never a visitor's)."""
+        if self.kiosk.assessment.site.read_aloud:
+            self.action_read_aloud()
+
+    def show_next(self) -> None:
+        """The visit's question of now, in place of the one answered (or undone)."""
+        self.show_again()
+        self._read_if_asked()
 
     def _remaining(self) -> str:
         fewest, most = self.visit.remaining()
@@ -83,7 +110,7 @@ class QuestionScreen(KioskScreen):
         if self.visit.finished:
             self.finished()
         else:
-            self.show_again()
+            self.show_next()
 
     def finished(self) -> None:
         self.kiosk.complete_visit()
@@ -99,7 +126,7 @@ class QuestionScreen(KioskScreen):
         if self.current_visit() is None:
             return  # the visit ended (stopped, timed out) before this ran
         if self.visit.back():
-            self.show_again()
+            self.show_next()
         else:
             self.back_before_first()
 
@@ -112,9 +139,7 @@ def ask(screen: KioskScreen, question: Question, hint: str | None = None,
     """The page of one question: ``lead`` (why it is asked), its words, ``hint``, its numbered
     answers ("je ne sais pas" last; ``given``, the answer given before, marked), how to
     answer."""
-    options = [(o.id, screen.tr(o.label)) for o in question.options]
-    if question.dont_know:
-        options.append((DONT_KNOW, screen.t(f"dont_know_{question.kind}")))
+    options = options_of(screen, question)
     with Page(id="question"):
         if lead:
             yield Words(lead, classes="hint")
@@ -123,3 +148,11 @@ def ask(screen: KioskScreen, question: Question, hint: str | None = None,
             yield Words(hint, classes="hint")
         yield AnswerList(question.id, options, given, screen.t("answer_given"))
         yield Words(screen.t("keys_hint", n=len(options)), classes="hint")
+
+
+def options_of(screen: KioskScreen, question: Question) -> list[tuple[str, str]]:
+    """A question's answers as shown, numbered in this order: "je ne sais pas" last."""
+    options = [(o.id, screen.tr(o.label)) for o in question.options]
+    if question.dont_know:
+        options.append((DONT_KNOW, screen.t(f"dont_know_{question.kind}")))
+    return options

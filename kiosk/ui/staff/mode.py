@@ -18,30 +18,28 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.screen import Screen
 
-from kiosk.domain import Completion, Role
-from kiosk.staff import ShownResult, StaffAccess
-from kiosk.staff.audit import Event
-from kiosk.staff.codes import shown_result
-from kiosk.staff.session import StaffSession
+from kiosk.startup import Lazy
 from kiosk.storage.errors import StorageError
-from kiosk.takeaway import new_result_code, pages, summary
 from kiosk.ui.screens.confirm import ChoiceScreen
-from kiosk.ui.screens.takeaway import TakeawayScreen
-from kiosk.ui.staff.areas import AREA_SCREENS
-from kiosk.ui.staff.code import CodeScreen
-from kiosk.ui.staff.notes import NotesScreen
-from kiosk.ui.staff.pin import PinDialog
-from kiosk.ui.staff.question import GuidedQuestionScreen
-from kiosk.ui.staff.result import StaffResultScreen
 from kiosk.ui.strings import strings
-from kiosk.visit import MediatorNotes, Outcome, Visit
 
+# The staff side is loaded when first used, or in the background once the kiosk's first screen
+# is up (see ``kiosk.startup``): the visitors' welcome screen waits for none of it.
 if TYPE_CHECKING:
+    from kiosk.domain import Completion, Role
+    from kiosk.exports.metadata import ExportMetadata
+    from kiosk.staff import ShownResult, StaffAccess
+    from kiosk.staff.audit import Event
+    from kiosk.staff.session import StaffSession
     from kiosk.ui.app import KioskApp
+    from kiosk.visit import MediatorNotes, Outcome
 
 VISITOR_MODE = "visitor"
 STAFF_MODE = "staff"
 STAFF_IDLE = 120.0  # seconds without a key or the mouse before staff mode closes itself
+# The exit status of a kiosk stopped by staff (``RestartPreventExitStatus=`` in the systemd
+# unit of the README), apart from a crash's 1 and a session's end's 0.
+STOPPED_BY_STAFF = 3
 
 log = logging.getLogger("kiosk.staff")
 
@@ -55,14 +53,20 @@ class StaffMode:
     DEFAULT_MODE = VISITOR_MODE
     MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {VISITOR_MODE: Screen}
 
-    staff: StaffAccess | None
     staff_session: StaffSession | None
     staff_idle: float
 
-    def init_staff(self, access: StaffAccess | None, idle_after: float = STAFF_IDLE) -> None:
-        self.staff = access
+    def init_staff(self, access: StaffAccess | Lazy[StaffAccess | None] | None,
+                   idle_after: float = STAFF_IDLE) -> None:
+        """``access`` may be opened later (``kiosk run`` opens it once the first screen is up,
+        see ``kiosk.startup``)."""
+        self._staff = access if isinstance(access, Lazy) else Lazy.of(access)
         self.staff_session = None
         self.staff_idle = idle_after
+
+    @property
+    def staff(self) -> StaffAccess | None:
+        return self._staff.get()
 
     @property
     def in_staff_mode(self) -> bool:
@@ -72,6 +76,8 @@ class StaffMode:
 
     def action_staff(self: KioskApp) -> None:
         """The staff key: the PIN prompt (nothing in staff mode, or over another prompt)."""
+        from kiosk.ui.staff.pin import PinDialog
+
         # Without the staff files (a folder that cannot hold them) it stays silent: the
         # out-of-service screen tells staff what is wrong with the folder.
         if self.in_staff_mode or isinstance(self.screen, PinDialog) or self.staff is None:
@@ -81,6 +87,9 @@ class StaffMode:
     def enter_staff(self: KioskApp, role: Role) -> None:
         """After the right PIN: a visit left open is ended as if the visitor had walked away,
         and the role's area opens in the staff mode."""
+        from kiosk.staff.session import StaffSession
+        from kiosk.ui.staff.areas import AREA_SCREENS
+
         if self.visit is not None:
             self.end_visit("timed_out")
         self.staff_session = StaffSession(role)
@@ -93,6 +102,8 @@ class StaffMode:
 
     def open_staff_area(self: KioskApp, area: Role) -> None:
         """The one way to an area: only for a role that may open it."""
+        from kiosk.ui.staff.areas import AREA_SCREENS
+
         session = self.staff_session
         if session is None or not session.may_open(area):
             self.notify(self.t_app("staff_not_allowed"), severity="warning")
@@ -116,6 +127,22 @@ class StaffMode:
     def action_leave_staff(self: KioskApp) -> None:
         self.leave_staff()
 
+    def action_stop_kiosk(self: KioskApp) -> None:
+        """Staff stop the kiosk (in kiosk mode, the only way out from its screens): confirmed,
+        logged, then the app exits with ``STOPPED_BY_STAFF``, which a service manager is told
+        not to restart on."""
+
+        def stop_if_confirmed(choice: str | None) -> None:
+            session = self.staff_session
+            if choice == "stop" and session is not None:
+                self._audit("kiosk_stopped", session.role)
+                self.leave_staff()
+                self.exit(return_code=STOPPED_BY_STAFF)
+
+        self.push_screen(ChoiceScreen("stop_kiosk_question", [
+            ("continue", "stop_cancel"), ("stop", "stop_kiosk_confirm"),
+        ]), stop_if_confirmed)
+
     def check_staff_presence(self: KioskApp, now: float) -> None:
         if now - self._last_input >= self.staff_idle:
             self.leave_staff("timed_out")
@@ -123,6 +150,9 @@ class StaffMode:
     # -- guided sessions -----------------------------------------------------------------------
 
     def action_start_guided(self: KioskApp, continued: bool = False) -> None:
+        from kiosk.ui.staff.question import GuidedQuestionScreen
+        from kiosk.visit import Visit
+
         session = self.staff_session
         if session is None or not session.may_open("mediator"):
             return
@@ -148,15 +178,22 @@ class StaffMode:
         return _shown(session.outcome)
 
     def show_guided_result(self: KioskApp) -> None:
+        from kiosk.ui.staff.result import StaffResultScreen
+
         self.switch_screen(StaffResultScreen("guided"))
 
     def action_take_notes(self: KioskApp) -> None:
+        from kiosk.ui.staff.notes import NotesScreen
+
         if self.assessment.bank.mediator is None:
             self.save_guided(None)
             return
         self.switch_screen(NotesScreen())
 
     def action_guided_takeaway(self: KioskApp) -> None:
+        from kiosk.takeaway import pages, summary
+        from kiosk.ui.screens.takeaway import TakeawayScreen
+
         session = self.staff_session
         if session is None or session.outcome is None:
             return
@@ -211,6 +248,8 @@ class StaffMode:
     def issue_code(self: KioskApp, outcome: Outcome) -> str:
         """A result's code, linked to it until midnight (a code that opens nothing when the
         staff folder cannot be written: the visitor still gets the result)."""
+        from kiosk.takeaway import new_result_code
+
         if self.staff is None:
             return new_result_code()
         try:
@@ -220,11 +259,15 @@ class StaffMode:
             return new_result_code()
 
     def action_enter_code(self: KioskApp) -> None:
+        from kiosk.ui.staff.code import CodeScreen
+
         if self.staff_session is not None and self.staff_session.may_open("mediator"):
             self.switch_screen(CodeScreen())
 
     def open_result_code(self: KioskApp, typed: str) -> bool:
         """Show the result of a code given today; False (and nothing shown) for any other."""
+        from kiosk.ui.staff.result import StaffResultScreen
+
         session = self.staff_session
         if session is None or self.staff is None:
             return False
@@ -248,6 +291,15 @@ class StaffMode:
             except StorageError as exc:
                 log.warning("the result codes of another day could not be removed: %s", exc)
 
+    # -- exports -------------------------------------------------------------------------------
+
+    def note_export(self: KioskApp, metadata: ExportMetadata, role: Role) -> None:
+        """An export made from the coordinator's screen, in the audit log with the role of
+        the session that asked for it (called as soon as the file is written, from the
+        export's thread: staff mode may have closed meanwhile)."""
+        self._audit("export_made", role, kind=metadata.kind, rows=metadata.records,
+                    format=metadata.file_format, via="screen")
+
     # -- helpers -------------------------------------------------------------------------------
 
     def t_app(self: KioskApp, key: str) -> str:
@@ -264,6 +316,8 @@ class StaffMode:
 
 
 def _shown(outcome: Outcome) -> ShownResult:
+    from kiosk.staff.codes import shown_result
+
     estimate = outcome.estimate
     return shown_result(
         outcome.record.result_id, dict(outcome.record.levels), outcome.decision,

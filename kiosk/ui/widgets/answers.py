@@ -60,6 +60,15 @@ class AnswerList(Vertical):
         self._options = options
         self._given, self._given_label = given, given_label
 
+    @property
+    def question_id(self) -> str:
+        return self._question_id
+
+    @property
+    def complete(self) -> bool:
+        """Every answer of the question has its button."""
+        return len(self.query(AnswerButton)) == len(self._options)
+
     def compose(self) -> ComposeResult:
         for number, (option_id, label) in enumerate(self._options, start=1):
             if option_id == self._given:

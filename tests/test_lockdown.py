@@ -1,0 +1,338 @@
+"""A locked-down public kiosk: no key a visitor can press leaves the app, opens anything but a
+visitor screen, or shows an earlier visitor's data; a random presser changes nothing of that.
+
+Keys reach the app as a terminal sends them and each is followed only by waiting until the app
+has handled it (see ``benchmarks/monkey.py``, which runs the long version)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from monkey import (
+    SYSTEM_KEYS,
+    VISITOR_KEYS,
+    Clock,
+    inconsistencies,
+    key,
+    monkey,
+    screen_text,
+    settle,
+)
+from test_staff_ui import COORDINATOR_PIN, PIN, answer_guided, type_pin
+from textual.pilot import Pilot
+
+from kiosk.staff import StaffAccess
+from kiosk.storage import ResultStore
+from kiosk.storage.saver import SaveQueue
+from kiosk.ui.app import KioskApp
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.confirm import ChoiceScreen
+from kiosk.ui.screens.dialog import Dialog
+from kiosk.ui.screens.idle import IdleScreen
+from kiosk.ui.screens.notice import NoticeScreen
+from kiosk.ui.screens.out_of_service import OutOfServiceScreen
+from kiosk.ui.screens.question import QuestionScreen
+from kiosk.ui.screens.result import ResultScreen
+from kiosk.ui.screens.takeaway import TakeawayScreen
+from kiosk.ui.screens.welcome import WelcomeScreen
+from kiosk.ui.staff.code import CodeScreen
+from kiosk.ui.staff.coordinator import CoordinatorHome
+from kiosk.ui.staff.home import MediatorHome
+from kiosk.ui.staff.mode import STOPPED_BY_STAFF
+from kiosk.ui.staff.notes import NotesScreen
+from kiosk.ui.staff.question import GuidedQuestionScreen
+from kiosk.ui.staff.result import StaffResultScreen
+from kiosk.visit import Assessment
+
+Setup = Callable[[KioskApp, Pilot[None], Clock], Awaitable[None]]
+
+
+async def finish_questions(app: KioskApp, pilot: Pilot[None]) -> None:
+    for _ in range(40):
+        if not isinstance(app.screen, QuestionScreen):
+            return
+        app.post_message(key("2"))
+        await settle(pilot)
+    raise AssertionError("the assessment never ended")
+
+
+async def to_welcome(app: KioskApp, pilot: Pilot[None], clock: Clock) -> None:
+    app.reset_to_welcome()
+    await settle(pilot)
+
+
+async def to_notice(app: KioskApp, pilot: Pilot[None], clock: Clock) -> None:
+    await to_welcome(app, pilot, clock)
+    app.action_show_notice()
+    await settle(pilot)
+
+
+async def to_question(app: KioskApp, pilot: Pilot[None], clock: Clock) -> None:
+    if not isinstance(app.screen, QuestionScreen):
+        await to_notice(app, pilot, clock)
+        app.action_start_visit()
+        await settle(pilot)
+
+
+async def to_stop_dialog(app: KioskApp, pilot: Pilot[None], clock: Clock) -> None:
+    await to_question(app, pilot, clock)
+    app.action_stop()
+    await settle(pilot)
+
+
+async def to_idle_dialog(app: KioskApp, pilot: Pilot[None], clock: Clock) -> None:
+    await to_question(app, pilot, clock)
+    clock.now += 100
+    app.check_presence()
+    await settle(pilot)
+
+
+async def to_result(app: KioskApp, pilot: Pilot[None], clock: Clock) -> None:
+    if not isinstance(app.screen, ResultScreen):
+        await to_question(app, pilot, clock)
+        await finish_questions(app, pilot)
+
+
+async def to_takeaway(app: KioskApp, pilot: Pilot[None], clock: Clock) -> None:
+    await to_result(app, pilot, clock)
+    screen = app.screen
+    assert isinstance(screen, ResultScreen)
+    screen.action_takeaway()
+    await settle(pilot)
+
+
+SCREENS: dict[type, Setup] = {
+    WelcomeScreen: to_welcome,
+    NoticeScreen: to_notice,
+    QuestionScreen: to_question,
+    ChoiceScreen: to_stop_dialog,
+    IdleScreen: to_idle_dialog,
+    ResultScreen: to_result,
+    TakeawayScreen: to_takeaway,
+}
+
+
+def run(app: KioskApp, scenario: Callable[[Pilot[None]], Awaitable[None]],
+        size: tuple[int, int] = (80, 24)) -> None:
+    async def go() -> None:
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await scenario(pilot)
+
+    asyncio.run(go())
+
+
+@pytest.mark.slow  # about 1,500 key presses
+def test_no_key_leaves_the_kiosk_or_shows_an_earlier_visitor(make_app) -> None:
+    clock = Clock()
+    app: KioskApp = make_app(clock=clock)
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        await to_result(app, pilot, clock)
+        earlier = {app.result_code}  # the previous visitor's code
+        for screen_type, setup in SCREENS.items():
+            await setup(app, pilot, clock)
+            for name in VISITOR_KEYS:
+                before = app.screen
+                assert isinstance(before, screen_type), (screen_type, before)
+                app.post_message(key(name))
+                await settle(pilot)
+                found = inconsistencies(app, earlier - {app.result_code})
+                assert not found, f"{name} on {screen_type.__name__}: {found}"
+                if name in SYSTEM_KEYS:  # not one of the kiosk's keys: nothing happens
+                    assert app.screen is before, f"{name} on {screen_type.__name__}"
+                elif app.screen is not before:  # the kiosk's own key moved on: back again
+                    await setup(app, pilot, clock)
+
+    run(app, scenario)
+
+
+def test_no_key_leaves_the_out_of_service_screen(tmp_path: Path,
+                                                 assessment: Assessment) -> None:
+    (tmp_path / "results.jsonl").mkdir(parents=True)
+    saver = SaveQueue(lambda: ResultStore(tmp_path), retry_every=60)
+    saver.start()
+    app = KioskApp(assessment, saver)
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        for name in VISITOR_KEYS:
+            app.post_message(key(name))
+            await settle(pilot)
+            assert isinstance(app.screen, OutOfServiceScreen), name
+            assert app.is_running and app.visit is None, name
+
+    run(app, scenario)
+    saver.close()
+
+
+def test_ctrl_q_quits_only_outside_kiosk_mode(make_app) -> None:
+    for kiosk_mode, quits in ((True, False), (False, True)):
+        app: KioskApp = make_app(kiosk_mode=kiosk_mode)
+
+        async def scenario(pilot: Pilot[None], app: KioskApp = app) -> None:
+            await pilot.press("ctrl+q")
+            await settle(pilot)
+
+        run(app, scenario)
+        assert (app.return_code is not None) == quits, kiosk_mode
+
+
+def test_kiosk_mode_keeps_the_terminal_signal_keys_off(make_app,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEXTUAL_ALLOW_SIGNALS", "1")
+    make_app(kiosk_mode=False)
+    assert "TEXTUAL_ALLOW_SIGNALS" in os.environ
+    make_app()
+    assert "TEXTUAL_ALLOW_SIGNALS" not in os.environ
+
+
+def test_the_app_exits_once_a_session_is_over_when_asked(make_app, store: ResultStore) -> None:
+    app: KioskApp = make_app(exit_after_session=True)
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        await pilot.press("l", "l")  # a language switch is no session
+        app.reset_to_welcome()
+        await settle(pilot)
+        assert app.return_code is None and isinstance(app.screen, WelcomeScreen)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        await finish_questions(app, pilot)
+        for _ in range(3):  # "finish", confirmed, and no optional question answered
+            await pilot.click("#finish")
+            await settle(pilot)
+
+    run(app, scenario)
+    assert app.return_code == 0
+    assert app.saver.wait_idle()
+    [record] = list(store.records())
+    assert record.completion == "completed"
+
+
+def test_a_visit_cut_short_by_the_exit_is_kept_as_left(make_app, store: ResultStore) -> None:
+    app: KioskApp = make_app()
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        await pilot.press("enter", "enter", "1", "1")
+        await settle(pilot)
+        assert isinstance(app.screen, QuestionScreen)
+        app.exit()  # as SIGTERM from the service manager, or the browser tab closed, does
+
+    run(app, scenario)
+    assert app.saver.wait_idle()
+    [record] = list(store.records())
+    assert record.completion == "timed_out"
+
+
+@pytest.mark.slow  # about 1,500 random events in all
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_random_presser_never_crashes_leaves_or_reveals(assessment: Assessment,
+                                                          tmp_path: Path, seed: int) -> None:
+    report = monkey(assessment, seed, 500, (80, 24), tmp_path)
+    assert report.problems == []
+    assert report.events == 500 and report.walks_away > 0 and report.clicks > 50
+    assert report.visits >= 2 and report.saved == report.submitted > 0
+    seen = set(report.screens)
+    assert {"WelcomeScreen", "QuestionScreen", "IdleScreen"} <= seen, seen
+
+
+def test_the_consistency_check_sees_an_earlier_code(make_app) -> None:
+    """The check the tests above rely on can fail: the code on screen, once it is an
+    earlier visitor's, is reported."""
+    app: KioskApp = make_app()
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        await to_result(app, pilot, Clock())
+        assert app.result_code in screen_text(app).replace(" ", "")
+        assert inconsistencies(app, set()) == []
+        assert inconsistencies(app, {app.result_code}) != []
+
+    run(app, scenario)
+
+
+def test_staff_stop_the_kiosk_from_behind_the_pin(make_app, staff: StaffAccess) -> None:
+    staff.pins.set("mediator", PIN)
+    app: KioskApp = make_app()
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        await type_pin(app, pilot, PIN)
+        assert isinstance(app.screen, MediatorHome)
+        await pilot.click("#stop-kiosk")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.click("#stop")
+        await settle(pilot)
+
+    run(app, scenario, size=(100, 40))
+    assert app.return_code == STOPPED_BY_STAFF
+    events = [json.loads(line)["event"] for line in staff.audit.path.read_text().splitlines()]
+    assert events[-2:] == ["kiosk_stopped", "staff_left"]
+
+
+async def to_staff_area(app: KioskApp, pilot: Pilot[None], area: str) -> None:
+    app.open_staff_area(area)  # type: ignore[arg-type]
+    await settle(pilot)
+
+
+async def to_guided_result(app: KioskApp, pilot: Pilot[None]) -> None:
+    await to_staff_area(app, pilot, "mediator")
+    app.action_start_guided()
+    await settle(pilot)
+    await answer_guided(app, pilot)
+    await settle(pilot)
+
+
+async def then(app: KioskApp, pilot: Pilot[None], action: Callable[[], object]) -> None:
+    action()
+    await settle(pilot)
+
+
+@pytest.mark.slow  # about 400 key presses
+def test_no_key_leaves_a_staff_screen_but_their_own(make_app, staff: StaffAccess) -> None:
+    """Behind the PIN too, in kiosk mode: Ctrl+Q, the staff key again and every key a terminal
+    or a desktop acts on leave staff on the same screen of the running kiosk."""
+    staff.pins.set("coordinator", COORDINATOR_PIN)
+    app: KioskApp = make_app()
+    tried: list[type] = []
+
+    async def go_to(name: str, pilot: Pilot[None]) -> None:
+        await to_staff_area(app, pilot, "mediator" if name != "coordinator home"
+                            else "coordinator")
+        steps: dict[str, list[Callable[[], object]]] = {
+            "code entry": [app.action_enter_code],
+            "guided question": [app.action_start_guided],
+            "guided stop dialog": [app.action_start_guided, app.stop_guided],
+            "stop-kiosk dialog": [app.action_stop_kiosk],
+        }
+        if name in ("guided result", "notes"):
+            await to_guided_result(app, pilot)
+        if name == "notes":
+            steps["notes"] = [app.action_take_notes]
+        for step in steps.get(name, []):
+            await then(app, pilot, step)
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        await type_pin(app, pilot, COORDINATOR_PIN)
+        for name in ("coordinator home", "mediator home", "code entry", "guided question",
+                     "guided stop dialog", "guided result", "notes", "stop-kiosk dialog"):
+            await go_to(name, pilot)
+            before = app.screen
+            tried.append(type(before))
+            for pressed in ["ctrl+q", "ctrl+k", *SYSTEM_KEYS]:
+                app.post_message(key(pressed))
+                await settle(pilot)
+                assert app.is_running and app.return_code is None, f"{pressed} on {name}"
+                assert app.screen is before and app.in_staff_mode, f"{pressed} on {name}"
+            if isinstance(before, Dialog):
+                before.dismiss(False)  # the safe answer
+                await settle(pilot)
+
+    run(app, scenario, size=(100, 40))
+    assert app.return_code is None
+    assert {CoordinatorHome, MediatorHome, CodeScreen, GuidedQuestionScreen, ChoiceScreen,
+            StaffResultScreen, NotesScreen} <= set(tried)
+    assert all(issubclass(screen, (KioskScreen, Dialog)) for screen in tried)
