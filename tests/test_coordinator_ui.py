@@ -50,7 +50,10 @@ async def settle(app: KioskApp, pilot: Pilot[None]) -> None:
     quiet = 0
     for _ in range(200):
         await pilot.pause()
-        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
+        # An export's worker is started from the app's queue: until its result is shown, the
+        # screen says it is exporting even while no worker exists yet.
+        busy = getattr(app.screen, "exporting", False) or any(
+            w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
         quiet = 0 if busy else quiet + 1
         if quiet == 3:
             return
@@ -70,6 +73,17 @@ async def choose(app: KioskApp, pilot: Pilot[None], select: str, downs: int) -> 
     """Open a drop-down from the keyboard and move ``downs`` places (negative: up)."""
     app.screen.query_one(select, Select).focus()
     await pilot.press("enter", *(["down"] * downs if downs > 0 else ["up"] * -downs), "enter")
+    await settle(app, pilot)
+
+
+async def export(app: KioskApp, pilot: Pilot[None]) -> None:
+    """Press the export button from the keyboard and wait for what it says. Focus moves on the
+    app's next turn, so the key waits for it (else Enter goes to the field focused before)."""
+    button = app.screen.query_one("#export", Button)
+    button.focus()
+    await pilot.pause()
+    assert app.focused is button
+    await pilot.press("enter")
     await settle(app, pilot)
 
 
@@ -123,9 +137,7 @@ def test_an_export_says_what_it_wrote_and_where(make_app, network, tmp_path: Pat
         await pilot.pause()
         assert screen.query_one(TabbedContent).active == "tab-export"
         # A workbook in the data folder's exports folder (made when missing).
-        screen.query_one("#export", Button).focus()
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await export(app, pilot)
         said = str(screen.query_one("#export-result", Static).render()).replace("\u00a0", " ")
         [written] = (network.data_dir / "exports").iterdir()
         assert said.startswith(f"Fichier écrit : {written}")
@@ -136,26 +148,20 @@ def test_an_export_says_what_it_wrote_and_where(make_app, network, tmp_path: Pat
         # CSV for Excel in French, to another folder typed in: its description beside it.
         await choose(app, pilot, "#format", 1)
         screen.query_one("#other-folder", Input).value = str(stick)
-        screen.query_one("#export", Button).focus()
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await export(app, pilot)
         said = str(screen.query_one("#export-result", Static).render()).replace("\u00a0", " ")
         [csv_file] = stick.glob("*.csv")
         described = json.loads(sidecar(csv_file).read_text())
         assert f"Fichier écrit : {csv_file}" in said and str(sidecar(csv_file)) in said
         assert described["delimiter"] == ";" and described["checksum"]["value"] in said
         # The same again: a new name, nothing overwritten.
-        screen.query_one("#export", Button).focus()
-        await pilot.pause()
-        assert app.focused is screen.query_one("#export", Button), app.focused
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await export(app, pilot)
+        said = str(screen.query_one("#export-result", Static).render()).replace("\u00a0", " ")
+        assert said.startswith(f"Fichier écrit : {csv_file.with_stem(csv_file.stem + '-2')}"), said
         assert len(list(stick.glob("*.csv"))) == 2
         # A folder that does not exist: nothing written, and why.
         screen.query_one("#other-folder", Input).value = str(tmp_path / "missing")
-        screen.query_one("#export", Button).focus()
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await export(app, pilot)
         said = str(screen.query_one("#export-result", Static).render()).replace("\u00a0", " ")
         assert said.startswith("Rien n'a été écrit") and "missing" in said
         # Leaving leaves no staff screen behind, its readings and exports included.
