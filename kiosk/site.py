@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, StrictFloat, model_validator
 
 from kiosk.datafile import Problems, Strict, Text, check_translations
 from kiosk.domain import DOMAIN_IDS, AccessNeed, DomainId, Language, PathwayId, PlaceId
@@ -86,9 +86,11 @@ class Offer(Strict):
 class IdleTimes(Strict):
     """How long the kiosk waits for a visitor who stopped touching it, in seconds."""
 
-    ask_after: float = Field(90, ge=10, le=3600, description="then it asks 'are you still there?'")
-    countdown: float = Field(30, ge=5, le=600, description="then, with no answer, it clears")
-    takeaway_after: float = Field(
+    ask_after: StrictFloat = Field(90, ge=10, le=3600,
+                                   description="then it asks 'are you still there?'")
+    countdown: StrictFloat = Field(30, ge=5, le=600,
+                                   description="then, with no answer, it clears")
+    takeaway_after: StrictFloat = Field(
         180, ge=10, le=3600,
         description="instead of ask_after while the take-away's QR code is on screen: someone "
                     "scanning it touches nothing",

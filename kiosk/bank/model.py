@@ -298,12 +298,12 @@ class ContextSettings(Strict):
     """When a context question is worth a visitor's time: the chance that its answer changes
     the pathway, an access need or the offers shown, under what the answers so far say."""
 
-    ask_at: float = Field(
+    ask_at: StrictFloat = Field(
         0.3, ge=0, le=1,
         description="asked only from this chance on (at the end of the skill questions, for a "
                     "question that only some levels make matter)",
     )
-    early_at: float = Field(
+    early_at: StrictFloat = Field(
         0.6, ge=0, le=1,
         description="asked at once, before the next skill question, from this chance on: a "
                     "question that matters whatever the levels (an access need) comes first; "
