@@ -31,7 +31,7 @@ from kiosk.storage import ResultStore
 from kiosk.storage.saver import SaveQueue
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.confirm import ConfirmScreen
+from kiosk.ui.screens.confirm import ChoiceScreen
 from kiosk.ui.screens.dialog import Dialog
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.notice import NoticeScreen
@@ -110,7 +110,7 @@ SCREENS: dict[type, Setup] = {
     WelcomeScreen: to_welcome,
     NoticeScreen: to_notice,
     QuestionScreen: to_question,
-    ConfirmScreen: to_stop_dialog,
+    ChoiceScreen: to_stop_dialog,
     IdleScreen: to_idle_dialog,
     ResultScreen: to_result,
     TakeawayScreen: to_takeaway,
@@ -202,8 +202,9 @@ def test_the_app_exits_once_a_session_is_over_when_asked(make_app, store: Result
         await pilot.press("enter", "enter")
         await settle(pilot)
         await finish_questions(app, pilot)
-        await pilot.click("#finish")
-        await settle(pilot)
+        for _ in range(3):  # "finish", confirmed, and no optional question answered
+            await pilot.click("#finish")
+            await settle(pilot)
 
     run(app, scenario)
     assert app.return_code == 0
@@ -262,8 +263,8 @@ def test_staff_stop_the_kiosk_from_behind_the_pin(make_app, staff: StaffAccess) 
         assert isinstance(app.screen, MediatorHome)
         await pilot.click("#stop-kiosk")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.click("#yes")
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.click("#stop")
         await settle(pilot)
 
     run(app, scenario, size=(100, 40))
@@ -332,6 +333,6 @@ def test_no_key_leaves_a_staff_screen_but_their_own(make_app, staff: StaffAccess
 
     run(app, scenario, size=(100, 40))
     assert app.return_code is None
-    assert {CoordinatorHome, MediatorHome, CodeScreen, GuidedQuestionScreen, ConfirmScreen,
+    assert {CoordinatorHome, MediatorHome, CodeScreen, GuidedQuestionScreen, ChoiceScreen,
             StaffResultScreen, NotesScreen} <= set(tried)
     assert all(issubclass(screen, (KioskScreen, Dialog)) for screen in tried)

@@ -60,8 +60,9 @@ def drive(app: KioskApp, scenario: Scenario, size: tuple[int, int] = (100, 40)) 
 
 
 def texts(app: KioskApp) -> str:
+    """The words on screen, French typography's no-break spaces read as spaces."""
     return "\n".join([str(w.render()) for w in app.screen.query(Static)]
-                     + [str(b.label) for b in app.screen.query(Button)])
+                      + [str(b.label) for b in app.screen.query(Button)]).replace("\u00a0", " ")
 
 
 def no_staff_screen(app: KioskApp) -> bool:
@@ -165,7 +166,8 @@ def visitor_states(assessment: Assessment) -> dict[str, Callable[[KioskApp], Non
         "context question": lambda app: visit(app, 0),
         "statement": lambda app: visit(app, len(assessment.bank.context)),
         "result": finished,
-        "takeaway": lambda app: (finished(app), app.show_takeaway("résumé")),
+        "takeaway": lambda app: (finished(app),
+                                 app.show_takeaway(app.outcome.decision, [])),  # type: ignore[union-attr]
         "stop dialog": lambda app: (visit(app, 2), app.action_stop()),
         "idle dialog": lambda app: (visit(app, 1), app.push_screen(IdleScreen(30))),
         "pin prompt": lambda app: app.action_staff(),
@@ -206,7 +208,7 @@ def test_no_binding_on_any_visitor_screen_reaches_a_staff_screen(
 
     drive(make_app(), scenario)
     assert {"WelcomeScreen", "NoticeScreen", "QuestionScreen", "ResultScreen", "TakeawayScreen",
-            "ConfirmScreen", "IdleScreen", "PinDialog"} <= seen
+            "ChoiceScreen", "IdleScreen", "PinDialog"} <= seen
     assert prompts == set(states), "the staff key opens the PIN prompt from every screen"
     assert moved >= len(states)
     assert {"ctrl+k", "escape", "enter", "1", "l", "backspace"} <= set(BINDING_KEYS)
@@ -362,6 +364,9 @@ def test_two_idle_minutes_close_staff_mode(make_app, staff: StaffAccess) -> None
 # -- guided sessions ------------------------------------------------------------------------------
 
 
+GUIDED_SEED = 0
+
+
 @pytest.mark.slow
 def test_a_guided_session_where_the_watched_task_fails_ends_below_alone(
     make_app, staff: StaffAccess, store: ResultStore
@@ -392,7 +397,9 @@ def test_a_guided_session_where_the_watched_task_fails_ends_below_alone(
         await click(app, pilot, "#notes-save")
         assert isinstance(app.screen, MediatorHome)
 
-    drive(make_app(), scenario)
+    # A fixed seed: in about 2 % of series the engine still ends at "alone" (the guided
+    # benchmark counts them), which a random seed turned into a flaky test.
+    drive(make_app(seed=GUIDED_SEED), scenario)
     [record] = list(store.records())
     assert record.mode == "guided" and record.completion == "completed"
     assert failed[0] and record.levels[failed[0]] < 2, (failed, record.levels)
