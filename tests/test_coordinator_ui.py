@@ -77,11 +77,13 @@ async def choose(app: KioskApp, pilot: Pilot[None], select: str, downs: int) -> 
 
 
 async def export(app: KioskApp, pilot: Pilot[None]) -> None:
-    """Press the export button from the keyboard and wait for what it says. Focus moves on the
-    app's next turn, so the key waits for it (else Enter goes to the field focused before)."""
+    """Press the export button from the keyboard and wait for what it says."""
     button = app.screen.query_one("#export", Button)
     button.focus()
-    await pilot.pause()
+    await pilot.pause()  # focus moves on the app's next turn
+    # Textual ignores a press while the button still shows the last one (0.2 s).
+    while button.has_class("-active"):
+        await pilot.pause(0.05)
     assert app.focused is button
     await pilot.press("enter")
     await settle(app, pilot)
