@@ -295,13 +295,14 @@ def test_a_visit_cut_short_by_the_exit_is_kept_as_left(make_app, store: ResultSt
     assert record.completion == "timed_out"
 
 
-@pytest.mark.slow  # about 1,500 random events in all
+@pytest.mark.slow  # about 1,000 random events in all (the long run: benchmarks/monkey.py)
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_random_presser_never_crashes_leaves_or_reveals(assessment: Assessment,
                                                           tmp_path: Path, seed: int) -> None:
-    report = monkey(assessment, seed, 500, (80, 24), tmp_path)
+    # Each seed reaches three visits and a result in 350 events (measured).
+    report = monkey(assessment, seed, 350, (80, 24), tmp_path)
     assert report.problems == []
-    assert report.events == 500 and report.walks_away > 0 and report.clicks > 50
+    assert report.events == 350 and report.walks_away > 0 and report.clicks > 50
     assert report.visits >= 2 and report.saved == report.submitted > 0
     seen = set(report.screens)
     assert {"WelcomeScreen", "QuestionScreen", "IdleScreen"} <= seen, seen
