@@ -3,11 +3,14 @@
 For each size, a data directory is filled with ``kiosk demo-data`` (synthetic records), then a
 fresh worker process opens the store and measures: opening (in all, and how long it held the
 lock: reading the journal happens before taking it, so that part must not grow with the size),
-durable saves of a whole visit (record, answer sheet, counts: p50, p95), aggregate counts, a
-full JSON-lines export, and its own peak RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss`` of
+durable saves of a whole visit (record, answer sheet, counts: p50, p95), every statistics
+table, a full JSON-lines export, the HTML report (all three beside a raw read of the same
+records), and its own peak RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss`` of
 that worker, so the filling does not count). Same-run baselines: a plain TinyDB JSONStorage
 insert into a file of the same records (the naive design; only a few inserts at large sizes,
 each costs a whole-file rewrite) and one line appended with fsync (the physical floor).
+
+A CSV export alone runs in a process of its own too, for the export's peak RSS.
 
 With --open-sizes, a second table: opening alone (in all, and under the lock) at larger sizes.
 
@@ -32,13 +35,15 @@ from pathlib import Path
 from typing import Any
 
 from storage_checks import crash_check, example_counted, example_record, example_sheet
-from storage_summary import counts, export_jsonl
 from tinydb import TinyDB
 
+from kiosk.exports.export import Request, export_records
+from kiosk.stats import Selection, read_facts, summary
 from kiosk.storage import ResultStore
 
 TARGETS = {"save_p95_ms": 20.0, "save_vs_floor": 10.0, "stats_s": 1.0, "export_s": 2.0,
-           "peak_rss_mb": 300.0, "open_lock_held_ms": 50.0}
+           "report_s": 5.0,
+           "peak_rss_mb": 300.0, "export_peak_rss_mb": 80.0, "open_lock_held_ms": 50.0}
 
 
 def percentiles(seconds: list[float]) -> dict[str, float]:
@@ -83,16 +88,54 @@ def worker(data_dir: Path, saves: int) -> dict[str, Any]:
     held = sum(holds)
     save = timed(lambda: store.save(example_record(), example_sheet(), example_counted()),
                  saves)
+    everything = Selection(include_synthetic=True)  # demo data is all synthetic
+    raw_s = raw_read(store)
     start = time.perf_counter()
-    summary = counts(store, include_synthetic=True)  # demo data is all synthetic
+    facts = read_facts(store, everything)
+    summary(facts)
     stats_s = time.perf_counter() - start
     start = time.perf_counter()
-    with open(data_dir.parent / "export.jsonl", "wb") as out:
-        exported = export_jsonl(store, out, include_synthetic=True)
+    target = data_dir.parent / "export.jsonl"
+    for old in (target, target.with_name(target.name + ".meta.json")):
+        old.unlink(missing_ok=True)
+    exported = export_records(store, Request("jsonl", target, everything)).records
     export_s = time.perf_counter() - start
+    # Imported here: the export-alone process must not carry the report's libraries.
+    from kiosk.stats.labels import Labels
+    from kiosk.stats.report import report_html
+    from kiosk.visit import load_assessment
+
+    labels = Labels("fr", load_assessment().bank)
+    start = time.perf_counter()
+    report_html(read_facts(store, everything), labels)
+    report_s = time.perf_counter() - start
     return {"open_s": opened, "open_lock_held_ms": held * 1000, "save": percentiles(save),
-            "stats_s": stats_s,
-            "stats_total": summary.total, "export_s": export_s, "exported": exported,
+            "raw_read_s": raw_s, "stats_s": stats_s,
+            "stats_total": facts.visits, "export_s": export_s, "exported": exported,
+            "report_s": report_s,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def raw_read(store: ResultStore) -> float:
+    """The baseline of statistics and export: reading every stored record's JSON, nothing
+    more."""
+    start = time.perf_counter()
+    for _ in store.raw_records(include_synthetic=True):
+        pass
+    return time.perf_counter() - start
+
+
+def exporter(data_dir: Path, _: int) -> dict[str, Any]:
+    """The export alone in a process of its own: its peak RSS is the export's (with the store
+    opened), beside the raw read of the same records."""
+    store = ResultStore(data_dir)
+    raw_s = raw_read(store)
+    target = data_dir.parent / "export-alone.csv"
+    for old in (target, target.with_name(target.name + ".meta.json")):
+        old.unlink(missing_ok=True)
+    start = time.perf_counter()
+    export_records(store, Request("csv", target, Selection(include_synthetic=True)))
+    return {"raw_read_s": raw_s, "export_s": time.perf_counter() - start,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -160,11 +203,16 @@ def measure(size: int, saves: int, root: Path) -> dict[str, Any]:
         "size": size,
         "demo_data_fill_s": fill_s,
         "kiosk": in_subprocess("worker", str(data_dir), str(saves)),
+        "export_alone": in_subprocess("exporter", str(data_dir), "0"),
         "naive_tinydb": in_subprocess("naive", str(data_dir), str(naive_inserts)),
         "fsync_floor": fsync_floor(data_dir.parent, saves),
     }
     kiosk, floor = result["kiosk"], result["fsync_floor"]
+    raw = max(kiosk["raw_read_s"], 1e-6)
     result["ratios"] = {
+        "stats_vs_raw_read": kiosk["stats_s"] / raw,
+        "export_vs_raw_read": kiosk["export_s"] / raw,
+        "report_vs_raw_read": kiosk["report_s"] / raw,
         "save_p95_vs_floor": kiosk["save"]["p95_ms"] / floor["p95_ms"],
         "naive_p95_vs_save_p95": result["naive_tinydb"]["p95_ms"] / kiosk["save"]["p95_ms"],
     }
@@ -178,7 +226,10 @@ def verdict(result: dict[str, Any]) -> dict[str, bool]:
         "save_vs_floor": result["ratios"]["save_p95_vs_floor"] <= TARGETS["save_vs_floor"],
         "stats_s": kiosk["stats_s"] <= TARGETS["stats_s"],
         "export_s": kiosk["export_s"] <= TARGETS["export_s"],
+        "report_s": kiosk["report_s"] <= TARGETS["report_s"],
         "peak_rss_mb": kiosk["peak_rss_mb"] <= TARGETS["peak_rss_mb"],
+        "export_peak_rss_mb": (result["export_alone"]["peak_rss_mb"]
+                               <= TARGETS["export_peak_rss_mb"]),
         "open_lock_held_ms": kiosk["open_lock_held_ms"] <= TARGETS["open_lock_held_ms"],
     }
 
@@ -186,16 +237,20 @@ def verdict(result: dict[str, Any]) -> dict[str, bool]:
 def table(results: list[dict[str, Any]], crash: dict[str, Any] | None,
           opening: list[dict[str, Any]]) -> str:
     rows = ["records | fill s | save p50/p95 ms | floor p95 ms | x floor | naive p95 ms (n) "
-            "| naive/kiosk | stats s | export s | open s | lock held at open ms | peak RSS MB",
-            "---|---|---|---|---|---|---|---|---|---|---|---"]
+            "| naive/kiosk | raw read s | stats s (x raw) | export s (x raw) | report s (x raw) "
+            "| export alone: peak RSS MB | open s | lock held at open ms | peak RSS MB",
+            "---|---|---|---|---|---|---|---|---|---|---|---|---|---|---"]
     for r in results:
-        k, f, n = r["kiosk"], r["fsync_floor"], r["naive_tinydb"]
+        k, f, n, x = r["kiosk"], r["fsync_floor"], r["naive_tinydb"], r["ratios"]
         rows.append(
             f"{r['size']} | {r['demo_data_fill_s']:.1f} | {k['save']['p50_ms']:.2f}/"
             f"{k['save']['p95_ms']:.2f} | {f['p95_ms']:.2f}"
             f" | {r['ratios']['save_p95_vs_floor']:.1f}"
             f" | {n['p95_ms']:.1f} ({n['n']}) | {r['ratios']['naive_p95_vs_save_p95']:.0f}"
-            f" | {k['stats_s']:.2f} | {k['export_s']:.2f} | {k['open_s']:.2f}"
+            f" | {k['raw_read_s']:.2f} | {k['stats_s']:.2f} ({x['stats_vs_raw_read']:.1f})"
+            f" | {k['export_s']:.2f} ({x['export_vs_raw_read']:.1f})"
+            f" | {k['report_s']:.2f} ({x['report_vs_raw_read']:.1f})"
+            f" | {r['export_alone']['peak_rss_mb']:.0f} | {k['open_s']:.2f}"
             f" | {k['open_lock_held_ms']:.1f} | {k['peak_rss_mb']:.0f}"
         )
     last = results[-1]
@@ -223,7 +278,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.run:
         name, directory, count = args.run
-        function = {"worker": worker, "naive": naive_baseline, "opener": opener}[name]
+        function = {"worker": worker, "naive": naive_baseline, "opener": opener,
+                    "exporter": exporter}[name]
         print(json.dumps(function(Path(directory), int(count))))
         return
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-", dir=os.environ.get("BENCH_TMP")) as tmp:

@@ -18,9 +18,11 @@ from kiosk import paths
 # the models, the engine and the storage are loaded (see ``kiosk.startup``).
 if TYPE_CHECKING:
     from kiosk.datafile import Problem
+    from kiosk.exports.metadata import ExportMetadata
     from kiosk.opendata.lmn import Imported, Target
     from kiosk.staff import StaffAccess
     from kiosk.startup import Cover, Lazy
+    from kiosk.stats import Facts, Selection
     from kiosk.storage import ResultStore
     from kiosk.visit import Assessment
 
@@ -578,6 +580,257 @@ def purge(
                + (f": {weeks}" if weeks else ""))
     typer.echo(f"deleted {report.sheets_deleted} answer sheets of quarters ending before then; "
                f"{report.asides_changed} copies of damaged files cleared of old results")
+
+
+# -- Coordinators: statistics, exports, report -------------------------------------------------
+
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="First period: 2026-W09, 2026-03, 2026-Q1, 2026 or "
+                             "a day (2026-03-15).")
+]
+UntilOption = Annotated[str | None, typer.Option("--until", help="Last period, the same way.")]
+SitesOption = Annotated[
+    list[str] | None, typer.Option("--site", help="Only this site (repeat for several).")
+]
+SyntheticOption = Annotated[
+    bool, typer.Option("--include-synthetic", help="Count synthetic visits too (demo data).")
+]
+MinCountOption = Annotated[
+    int, typer.Option("--min-count", help="Hide counts under this many people (never below 5).")
+]
+
+
+@app.command()
+def stats(
+    by: Annotated[
+        list[str] | None,
+        typer.Option("--by", help="Count by week, month, quarter, year, site, pathway, level, "
+                     "need, reason, age_band, language, mode, completion or duration; one or "
+                     "two (repeat, or 'site,pathway'). None: every dimension alone."),
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    site: SitesOption = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="table, csv or json (La Coop's /api/v1 shape).")
+    ] = "table",
+    min_count: MinCountOption = 10,
+    include_synthetic: SyntheticOption = False,
+    language: LanguageOption = "fr",
+    bank: BankOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Counts and shares of the stored visits, with every cell that could single someone out
+    hidden (fewer than --min-count people, or one that would let a hidden count be worked
+    out)."""
+    import json
+
+    from kiosk.stats import StatsError, publish, read_facts, summary
+    from kiosk.stats.formats import as_api, as_csv, as_text
+    from kiosk.stats.labels import Labels
+
+    if output_format not in ("table", "csv", "json"):
+        _usage(f"--format: unknown '{output_format}': use table, csv or json")
+    dimensions = [d.strip() for item in by or [] for d in item.split(",") if d.strip()]
+    selection = _selection(since, until, site, include_synthetic)
+    labels = Labels(language, _load(bank, None).bank)
+    store = _open_store(data_dir)
+    facts = _storage_call(lambda: read_facts(store, selection))
+    try:
+        tables = (publish(facts, dimensions, min_count) if dimensions
+                  else summary(facts, min_count))
+    except (StatsError, ValueError) as exc:
+        _usage(str(exc))
+    if output_format == "json":
+        typer.echo(json.dumps(as_api(tables, labels, _stats_meta(facts, min_count)),
+                              ensure_ascii=False, indent=1))
+    else:
+        typer.echo((as_csv if output_format == "csv" else as_text)(tables, labels), nl=False)
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write (never "
+                                      "overwritten).")],
+    since: SinceOption = None,
+    until: UntilOption = None,
+    site: SitesOption = None,
+    min_count: MinCountOption = 10,
+    include_synthetic: SyntheticOption = False,
+    language: Annotated[str, typer.Option("--language", help="fr or en.")] = "fr",
+    bank: BankOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """One self-contained HTML page (opens with no network): headline figures, pathways over
+    time, levels by domain, access needs and reasons by site, with the same cells hidden as in
+    kiosk stats; charts with their tables."""
+    from kiosk.stats import read_facts
+    from kiosk.stats.labels import Labels
+    from kiosk.stats.report import write_report
+    from kiosk.stats.tables import check_k
+
+    if out.exists():
+        _usage(f"{out} already exists; a report never overwrites: choose another --out")
+    if not out.parent.is_dir():
+        _usage(f"{out.parent} is not a folder: create it, or choose another --out")
+    if language not in ("fr", "en"):
+        _usage(f"--language: use fr or en, not '{language}'")
+    try:
+        check_k(min_count)
+    except ValueError as exc:
+        _usage(str(exc))
+    selection = _selection(since, until, site, include_synthetic)
+    labels = Labels(language, _load(bank, None).bank)
+    store = _open_store(data_dir)
+    facts = _storage_call(lambda: read_facts(store, selection))
+    write_report(facts, labels, out, min_count)
+    typer.echo(f"{out}: {facts.visits} visits, counts under {min_count} hidden")
+
+
+@app.command("export")
+def export_command(
+    out: Annotated[Path, typer.Option("--out", help="The file to write (never overwritten).")],
+    output_format: Annotated[
+        str | None, typer.Option("--format", help="csv, jsonl or xlsx (default: from --out).")
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option("--answers", help="Also write the answer sheets (for calibration) to this "
+                     "file, apart: nothing links a sheet to a record."),
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    site: SitesOption = None,
+    min_count: Annotated[
+        int, typer.Option("--min-count", help="k: every combination of site, period, mode and "
+                          "pathway is shared by this many records or more (never below 5).")
+    ] = 10,
+    delimiter: Annotated[
+        str, typer.Option("--delimiter", help="CSV column separator: ',' (pandas, DuckDB, "
+                          "LibreOffice) or ';' (Excel in a French locale).")
+    ] = ",",
+    include_synthetic: SyntheticOption = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Write the anonymised visit records: only stored fields, k-anonymous, in random order,
+    with a description (FILE.meta.json, or a workbook's first sheet) and a checksum."""
+    from kiosk.exports.export import (
+        ExportError,
+        Request,
+        check_target,
+        export_records,
+        export_sheets,
+        file_format_of,
+    )
+
+    if delimiter not in (",", ";"):
+        _usage(f"--delimiter: use ',' or ';', not '{delimiter}'")
+    selection = _selection(since, until, site, include_synthetic)
+    try:
+        targets = [(out, export_records)] + ([(answers, export_sheets)] if answers else [])
+        requests = [(Request(file_format_of(path, output_format), path, selection, min_count,
+                             delimiter), run) for path, run in targets]
+        for request, _ in requests:
+            check_target(request.out)
+    except ExportError as exc:
+        _usage(str(exc))
+    store = _open_store(data_dir)
+    for request, run in requests:
+        try:
+            metadata = _storage_call(lambda r=request, f=run: f(store, r))  # type: ignore[misc]
+        except (ExportError, OSError) as exc:
+            typer.echo(f"{request.out}: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        typer.echo(_export_summary(request.out, metadata))
+        # Whoever can run the command can read the data folder: no role, but a trace all the same.
+        _audit_export(store.data_dir, metadata)
+
+
+@app.command("merge")
+def merge_command(
+    files: Annotated[list[Path], typer.Argument(help="Exports (CSV or JSON lines) with their "
+                                                "descriptions beside them.")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write (never overwritten).")],
+    output_format: Annotated[
+        str | None, typer.Option("--format", help="csv, jsonl or xlsx (default: from --out).")
+    ] = None,
+    min_count: Annotated[
+        int, typer.Option("--min-count", help="k, again over the merged records (never below "
+                          "5).")
+    ] = 10,
+    delimiter: Annotated[
+        str, typer.Option("--delimiter", help="CSV column separator: ',' or ';'.")
+    ] = ",",
+) -> None:
+    """Merge exports of several kiosks or sites: each record once (by its id), k-anonymous
+    again; files of another kind, questionnaire or a newer schema are refused."""
+    from kiosk.exports.export import ExportError, Request, file_format_of
+    from kiosk.exports.merge import merge
+
+    if delimiter not in (",", ";"):
+        _usage(f"--delimiter: use ',' or ';', not '{delimiter}'")
+    try:
+        request = Request(file_format_of(out, output_format), out, k=min_count,
+                          delimiter=delimiter)
+        merged = merge(files, request)
+    except (ExportError, OSError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"{_export_summary(out, merged.metadata)}; {len(files)} files, "
+               f"{merged.duplicates} records found twice kept once")
+
+
+def _audit_export(data_dir: Path, metadata: ExportMetadata) -> None:
+    """Whoever can run the command can read the data folder: no role, but a trace all the
+    same (the log alone: a PIN check is not needed here, and its hashing costs 64 MB)."""
+    from kiosk.staff.audit import AuditLog
+    from kiosk.staff.files import staff_dir
+
+    _storage_call(lambda: AuditLog(staff_dir(data_dir)).add(
+        "export_made", None, kind=metadata.kind, rows=metadata.records,
+        format=metadata.file_format, via="command"))
+
+
+def _export_summary(out: Path, metadata: ExportMetadata) -> str:
+    what = "visit records" if metadata.kind == "visit_records" else "answer sheets"
+    steps = ", ".join(f"{n} by {step}" for step, n in metadata.anonymity.periods.items())
+    described = ("described in its first sheet" if metadata.file_format == "xlsx"
+                 else f"described in {out.name}.meta.json")
+    return (f"{out}: {metadata.records} {what} (k = {metadata.anonymity.k} over "
+            f"{', '.join(metadata.anonymity.quasi_identifiers)}: {steps or 'none'}; "
+            f"{metadata.anonymity.left_out} left out); {described}")
+
+
+def _selection(since: str | None, until: str | None, sites: list[str] | None,
+               include_synthetic: bool) -> Selection:
+    from kiosk.stats import Selection
+    from kiosk.stats.periods import bound
+
+    try:
+        first = bound(since, end=False) if since else None
+        last = bound(until, end=True) if until else None
+    except ValueError as exc:
+        _usage(f"--since/--until: {exc}")
+    if first and last and first > last:
+        _usage(f"--since {since} comes after --until {until}")
+    return Selection(first, last, frozenset(sites or ()), include_synthetic)
+
+
+def _stats_meta(facts: Facts, k: int) -> dict[str, object]:
+    weeks = facts.weeks
+    return {
+        "source": "kiosk", "sites": facts.sites,
+        "period": {"from": weeks[0], "to": weeks[-1]} if weeks else None,
+        "questionnaires": [{"id": q, "version": v} for q, v in sorted(facts.questionnaires)],
+        "synthetic_included": facts.selection.include_synthetic,
+        "suppression": {"min_count": k, "rule": "counts under min_count hidden, and every count "
+                        "that would let a hidden one be worked out (secondary suppression)"},
+    }
+
+
+def _usage(message: str) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(2)
 
 
 def _open_store(data_dir: Path | None, writes: bool = False) -> ResultStore:

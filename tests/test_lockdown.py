@@ -42,7 +42,8 @@ from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.takeaway import TakeawayScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.staff.code import CodeScreen
-from kiosk.ui.staff.home import CoordinatorHome, MediatorHome
+from kiosk.ui.staff.coordinator import CoordinatorHome
+from kiosk.ui.staff.home import MediatorHome
 from kiosk.ui.staff.mode import STOPPED_BY_STAFF
 from kiosk.ui.staff.notes import NotesScreen
 from kiosk.ui.staff.pin import PinDialog

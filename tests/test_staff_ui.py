@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import io
 import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from conftest import FAST_PINS, TUESDAY_1PM
-from storage_summary import export_jsonl
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, SelectionList, Static
 
+from kiosk.exports.export import Request, export_records
 from kiosk.staff import StaffAccess
 from kiosk.staff.session import StaffSession
 from kiosk.storage import ResultStore
@@ -24,7 +24,8 @@ from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.staff.base import StaffScreen
-from kiosk.ui.staff.home import CoordinatorHome, MediatorHome
+from kiosk.ui.staff.coordinator import CoordinatorHome
+from kiosk.ui.staff.home import MediatorHome
 from kiosk.ui.staff.mode import STAFF_MODE, VISITOR_MODE
 from kiosk.ui.staff.notes import NotesScreen
 from kiosk.ui.staff.pin import PinDialog
@@ -282,7 +283,8 @@ def test_a_guided_session_where_the_watched_task_fails_ends_below_alone(
 
 
 def test_a_visitors_code_opens_their_result_and_continues_as_a_guided_session(
-    make_app, staff: StaffAccess, store: ResultStore, caplog: pytest.LogCaptureFixture
+    make_app, staff: StaffAccess, store: ResultStore, caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     staff.pins.set("mediator", PIN)
@@ -338,9 +340,12 @@ def test_a_visitors_code_opens_their_result_and_continues_as_a_guided_session(
     assert code[0] in codes_file.read_text()
     others = [p for p in data.rglob("*") if p.is_file() and p != codes_file]
     assert others and not [p for p in others if code[0].encode() in p.read_bytes()]
-    export = io.BytesIO()
-    assert export_jsonl(store, export) == 2
-    assert code[0].encode() not in export.getvalue()
+    # Exports are made of the stored records' fields only, and hold no code either.
+    stored = list(store.raw_records())
+    assert len(stored) == 2 and not [r for r in stored if code[0].encode() in r]
+    made = export_records(store, Request("jsonl", tmp_path / "export.jsonl"))
+    assert made.records + made.anonymity.left_out == 2
+    assert code[0].encode() not in (tmp_path / "export.jsonl").read_bytes()
     assert code[0] not in caplog.text
 
 

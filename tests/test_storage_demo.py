@@ -1,15 +1,13 @@
-"""``kiosk demo-data`` and ``kiosk purge``, and the statistics and export they feed."""
+"""``kiosk demo-data`` and ``kiosk purge``, and what the statistics can count from them (the
+statistics and exports themselves: ``test_stats``, ``test_exports``)."""
 
 from __future__ import annotations
 
-import io
-import json
 from collections import Counter
 from pathlib import Path
 
 from storage_checks import example_record
 from storage_helpers import alone
-from storage_summary import counts, export_jsonl
 from typer.testing import CliRunner
 
 from kiosk import paths
@@ -75,37 +73,6 @@ def test_purge_command_prints_the_count_and_the_weeks(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "deleted 1 results" in result.output and "2001-W05 (1)" in result.output
     assert ResultStore(tmp_path).count() == 1
-
-
-def test_counts_and_export_leave_synthetic_records_out_unless_asked(tmp_path: Path) -> None:
-    store = ResultStore(tmp_path)
-    real = [example_record(pathway="autonomy", iso_week="2026-W40"),
-            example_record(pathway="assisted", iso_week="2026-W41", levels={"devices": 0})]
-    store.save_many(alone([*real, example_record(pathway="autonomy", synthetic=True)]))
-
-    summary = counts(store)
-    assert summary.total == 2
-    assert summary.by_pathway == {"autonomy": 1, "assisted": 1}
-    assert summary.by_week == {"2026-W40": 1, "2026-W41": 1}
-    assert summary.by_level["devices"] == {2: 1, 0: 1}
-    assert counts(store, include_synthetic=True).by_pathway["autonomy"] == 2
-
-    out = io.BytesIO()
-    assert export_jsonl(store, out) == 2
-    exported = [VisitRecord.model_validate(json.loads(line))
-                for line in out.getvalue().splitlines()]
-    assert exported == sorted(real, key=lambda r: r.result_id)
-
-
-def test_export_order_says_nothing_of_the_order_of_visits(tmp_path: Path) -> None:
-    store = ResultStore(tmp_path)
-    saved = [example_record() for _ in range(30)]
-    store.save_many(alone(saved))
-    out = io.BytesIO()
-    export_jsonl(store, out)
-    ids = [json.loads(line)["result_id"] for line in out.getvalue().splitlines()]
-    assert ids == sorted(r.result_id for r in saved)
-    assert ids != [r.result_id for r in saved]
 
 
 def test_every_statistic_the_coordinators_need_can_still_be_counted(tmp_path: Path) -> None:

@@ -184,3 +184,41 @@ def test_the_staff_key_and_a_pin_set_by_the_real_command(tmp_path: Path) -> None
         terminal.close()
     log = (data / "kiosk.log").read_text()
     assert pin not in log and "123456" not in log
+
+
+def test_the_coordinator_reads_the_figures_and_exports_from_the_keyboard(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    pin = "864201357924"
+    kiosk = [sys.executable, "-m", "kiosk"]
+    subprocess.run([*kiosk, "demo-data", "--count", "400", "--seed", "3", "--engine-visits",
+                    "40", "--data-dir", str(data)], check=True, capture_output=True)
+    subprocess.run([*kiosk, "pin", "set", "coordinator", "--data-dir", str(data)],
+                   input=pin + "\n", text=True, check=True, capture_output=True)
+    terminal = Terminal([*kiosk, "run", "--data-dir", str(data)], size=(80, 24))
+    try:
+        terminal.wait_for(lambda s: "Bonjour" in s, "the welcome screen")
+        terminal.send("C-k")
+        terminal.wait_for(lambda s: "Accès du personnel" in s, "the PIN prompt")
+        terminal.send(*pin, "Enter")
+        # Demo data is synthetic: nothing to count until it is asked for.
+        terminal.wait_for(lambda s: "Visites : 0" in s, "the last 13 weeks, no real visit")
+        terminal.send("Tab", "Tab", "Tab", "Space")  # period, grouping, site, demo visits
+        terminal.wait_for(lambda s: "Visites : 39" in s and "Parcours proposés" in s,
+                          "the demo visits counted")
+        terminal.send("BTab", "BTab", "BTab", "Enter")  # the periods' list
+        terminal.wait_for(lambda s: "Depuis le début" in s, "the periods offered")
+        terminal.send("Down", "Enter")  # the last 12 months
+        terminal.wait_for(lambda s: "Visites par mois" in s, "the months of the last year")
+        terminal.send("Tab", "Tab", "Tab", "Tab", "Right", "Right")  # to the Export tab
+        terminal.wait_for(lambda s: "Dossier de données" in s, "the export tab")
+        terminal.send("Tab", "Tab", "Tab", "Tab", "Tab")  # where, folder, format, go
+        time.sleep(0.5)
+        terminal.send("Enter")
+        shown = terminal.wait_for(lambda s: "Fichier écrit" in s, "the export said")
+        [written] = (data / "exports").iterdir()
+        assert written.suffix == ".xlsx" and written.stem in shown and "Empreinte" in shown
+        terminal.send("Escape")
+        terminal.wait_for(lambda s: "Bonjour" in s and "coordination" not in s,
+                          "the welcome again")
+    finally:
+        terminal.close()

@@ -10,10 +10,27 @@
 - ``access``: the one way in: a PIN gives a role, and a role the areas it may open.
 """
 
-from kiosk.staff.access import AREAS, Attempt, StaffAccess, may_open
-from kiosk.staff.audit import AuditCheck, AuditLog
-from kiosk.staff.codes import ResultCodes, ShownResult
-from kiosk.staff.pins import PinError, PinStore
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.staff.access import AREAS, Attempt, StaffAccess, may_open
+    from kiosk.staff.audit import AuditCheck, AuditLog
+    from kiosk.staff.codes import ResultCodes, ShownResult
+    from kiosk.staff.pins import PinError, PinStore
+
+# Loaded when first asked for: a command that only appends to the audit log (an export) need
+# not load the PIN hashing and the result codes' questionnaire and words.
+_HOMES = {"AREAS": "access", "Attempt": "access", "StaffAccess": "access", "may_open": "access",
+          "AuditCheck": "audit", "AuditLog": "audit", "ResultCodes": "codes",
+          "ShownResult": "codes", "PinError": "pins", "PinStore": "pins"}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'kiosk.staff' has no attribute '{name}'")
+    return getattr(import_module(f"kiosk.staff.{_HOMES[name]}"), name)
+
 
 __all__ = [
     "AREAS",

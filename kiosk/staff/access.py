@@ -52,6 +52,7 @@ class StaffAccess:
         """``data_dir``: the kiosk's data folder (the staff files go in its ``staff`` folder);
         ``clock`` the wall clock of the lockout, ``today`` the day of the audit log and the
         result codes, ``hasher`` the PIN hashing (tests may make it cheaper)."""
+        self.data_dir = data_dir  # the coordinator's screens read the results there
         directory = staff_dir(data_dir)
         self.pins = PinStore(directory, hasher)
         self.lockout = Lockout(directory, clock)

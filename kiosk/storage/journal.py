@@ -28,6 +28,7 @@ import random
 import re
 import secrets
 import zlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ FORMAT = "kiosk-results-journal"
 HEADER_MARK = b"# "
 _CRC_WIDTH = 8
 _ID_WIDTH = 32
+_ID_BYTES = _ID_WIDTH // 2  # an id's hex digits, as bytes
 _SCHEMA_IN_JSON = re.compile(rb'"schema_version":\s*(\d+)')
 
 IncidentKind = Literal["empty", "truncated", "garbled", "bad_header", "duplicated",
@@ -364,6 +366,11 @@ class Journal:
         meanwhile (it renames a new file in)."""
         return _closing(open(self.path, "rb"), self.end)
 
+    def snapshot(self, waiting: list[Entry], keep: Callable[[Entry], bool]) -> Snapshot:
+        """The entries up to what this process verified, and ``waiting`` ones (call after
+        ``refresh``, under the lock; read after it is released, like ``entries``)."""
+        return Snapshot(open(self.path, "rb"), self.end, waiting, keep)
+
     def all_entries(self) -> Iterator[Entry]:
         """Every good entry of the file as it is, damaged or not (for recovery)."""
         with open(self.path, "rb") as handle:
@@ -434,6 +441,68 @@ def shuffled(lines: dict[str, bytes]) -> dict[str, bytes]:
     items = list(lines.items())
     random.SystemRandom().shuffle(items)
     return dict(items)
+
+
+class Snapshot:
+    """A journal's entries as they were at one moment, read twice without being held: first in
+    the file's order, then in the order of their ids.
+
+    The file's order is the order of saving (in shuffled batches, but batch after batch); an
+    id is random (a result id, or a sheet's keyed id), so the second reading says nothing of
+    who came when. Between the two, only each entry's id and place in the file are kept (36
+    bytes an entry), gathered by the id's first two digits so that each group is sorted apart;
+    the file stays open: a rewrite by another process renames a new file in and leaves these
+    bytes as they were.
+    """
+
+    def __init__(self, handle: BinaryIO, end: int, waiting: list[Entry],
+                 keep: Callable[[Entry], bool]) -> None:
+        self._handle = handle
+        self._end = end
+        self._waiting = [e for e in waiting if keep(e)]
+        self._keep = keep
+        self._ids = bytearray()
+        self._places = array("Q")  # offset, then length, of each entry in the file
+        self._groups = [array("I") for _ in range(256)]  # entries by their id's first byte
+
+    def __iter__(self) -> Iterator[tuple[str, bytes]]:
+        """Each entry's id and JSON in the file's order (then those waiting for their
+        batch)."""
+        self._handle.seek(0)
+        position = 0
+        for line in self._handle:
+            if position >= self._end:
+                break
+            entry = parse_entry(line)
+            if entry is not None and self._keep(entry):
+                self._groups[int(entry.id[:2], 16)].append(len(self._places) // 2)
+                self._ids += bytes.fromhex(entry.id)
+                self._places.extend((position, len(line)))
+                yield entry.id, entry.json
+            position += len(line)
+        for entry in self._waiting:
+            yield entry.id, entry.json
+
+    def by_id(self) -> Iterator[tuple[str, bytes]]:
+        """Each entry's id and JSON again, in the order of their ids (after a full first
+        reading)."""
+        waiting = sorted(self._waiting, key=lambda e: e.id)
+        fd = self._handle.fileno()
+        for group in self._groups:
+            here = sorted((self._ids[i * _ID_BYTES:(i + 1) * _ID_BYTES].hex(), i) for i in group)
+            for entry_id, i in here:
+                while waiting and waiting[0].id < entry_id:
+                    early = waiting.pop(0)
+                    yield early.id, early.json
+                payload = payload_of(os.pread(fd, self._places[2 * i + 1], self._places[2 * i]))
+                if payload is None:
+                    raise OSError(f"{self._handle.name} changed under a reading")
+                yield entry_id, payload[_ID_WIDTH + 3:]
+        for entry in waiting:
+            yield entry.id, entry.json
+
+    def close(self) -> None:
+        self._handle.close()
 
 
 def _closing(handle: BinaryIO, end: int) -> Iterator[Entry]:

@@ -49,7 +49,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pydantic_core
 from filelock import FileLock
@@ -75,6 +75,7 @@ from kiosk.storage.journal import (
     Incident,
     Journal,
     Scan,
+    Snapshot,
     damage_kind,
     entry_line,
     fsync_dir,
@@ -193,6 +194,16 @@ class ResultStore:
     def raw_records(self, include_synthetic: bool = False) -> Iterator[bytes]:
         """Each record's JSON, unparsed (for statistics and export at scale)."""
         yield from self._raw(self.results, include_synthetic)
+
+    def snapshot(self, kind: Literal["record", "sheet"],
+                 include_synthetic: bool = False) -> Snapshot:
+        """The records (or answer sheets) as they are now, to be read in the file's order and
+        then in the order of their ids, in little memory (for exports at scale)."""
+        journal = self.results if kind == "record" else self.answers
+        with self._locked():
+            self._refresh()
+            waiting = list(self._state().waiting[journal.path].values())
+            return journal.snapshot(waiting, lambda e: include_synthetic or not e.synthetic)
 
     def sheets(self, include_synthetic: bool = False) -> Iterator[AnswerSheet]:
         """Every answer sheet, those still waiting for their batch included."""

@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 from kiosk.domain import Role
 from kiosk.ui.staff.base import StaffScreen
-from kiosk.ui.staff.home import CoordinatorHome, MediatorHome
+from kiosk.ui.staff.coordinator import CoordinatorHome
+from kiosk.ui.staff.home import MediatorHome
 
 AREA_SCREENS: dict[Role, Callable[[], StaffScreen]] = {
     "mediator": MediatorHome,

@@ -1,4 +1,4 @@
-"""The areas' first screens: what a mediator can do, and the coordinator's area."""
+"""An area's first screen, and the mediator's: what a mediator can do."""
 
 from __future__ import annotations
 
@@ -31,11 +31,13 @@ class StaffHome(StaffScreen):
     def action_back(self) -> None:
         self.kiosk.leave_staff()
 
-    def ways_out(self) -> ComposeResult:
+    def ways_out(self, compact: bool = False) -> ComposeResult:
         """Leaving the staff area, and stopping the kiosk (the only way out of a kiosk in
         kiosk mode, short of its service manager)."""
-        yield Button(self.t("staff_leave"), id="leave", action="app.leave_staff")
-        yield Button(self.t("stop_kiosk"), id="stop-kiosk", action="app.stop_kiosk")
+        yield Button(self.t("staff_leave"), id="leave", action="app.leave_staff",
+                     compact=compact)
+        yield Button(self.t("stop_kiosk"), id="stop-kiosk", action="app.stop_kiosk",
+                     compact=compact)
 
 
 class MediatorHome(StaffHome):
@@ -51,21 +53,4 @@ class MediatorHome(StaffHome):
                 if self.session.may_open("coordinator"):
                     yield Button(self.t("staff_to_coordinator"), id="to-coordinator",
                                  action="app.open_staff_area('coordinator')")
-                yield from self.ways_out()
-
-
-class CoordinatorHome(StaffHome):
-    """The coordinator's area, until its statistics and exports screens are plugged in (see
-    ``areas``): it says what will be here, and leads to the mediator's tools."""
-
-    AREA = "coordinator"
-
-    def compose(self) -> ComposeResult:
-        yield self.bar()
-        with Vertical(id="coordinator-home", classes="panel"):
-            yield Static(self.t("coordinator_heading"), classes="heading")
-            yield Static(self.t("coordinator_body"), classes="body")
-            with Vertical(classes="menu"):
-                yield Button(self.t("staff_to_mediator"), id="to-mediator", variant="primary",
-                             action="app.open_staff_area('mediator')")
                 yield from self.ways_out()

@@ -26,6 +26,7 @@ from kiosk.ui.strings import strings
 # is up (see ``kiosk.startup``): the visitors' welcome screen waits for none of it.
 if TYPE_CHECKING:
     from kiosk.domain import Completion, Role
+    from kiosk.exports.metadata import ExportMetadata
     from kiosk.staff import ShownResult, StaffAccess
     from kiosk.staff.audit import Event
     from kiosk.staff.session import StaffSession
@@ -287,6 +288,15 @@ class StaffMode:
                 self.staff.codes.expire()
             except StorageError as exc:
                 log.warning("the result codes of another day could not be removed: %s", exc)
+
+    # -- exports -------------------------------------------------------------------------------
+
+    def note_export(self: KioskApp, metadata: ExportMetadata, role: Role) -> None:
+        """An export made from the coordinator's screen, in the audit log with the role of
+        the session that asked for it (called as soon as the file is written, from the
+        export's thread: staff mode may have closed meanwhile)."""
+        self._audit("export_made", role, kind=metadata.kind, rows=metadata.records,
+                    format=metadata.file_format, via="screen")
 
     # -- helpers -------------------------------------------------------------------------------
 
