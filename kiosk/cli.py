@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from kiosk.visit import Assessment
 
 T = TypeVar("T")
+# Problems printed for one data file; the count of the others follows.
+MAX_PROBLEMS_SHOWN = 50
 
 app = typer.Typer(
     add_completion=False,
@@ -179,10 +181,7 @@ def _checked(bank: Path | None, site: Path | None) -> tuple[Lazy[Assessment], Co
 
         return Lazy(load), cover
     loaded = _load(bank, site)
-    untranslated = _untranslated_screens(loaded.bank.languages)
-    if untranslated:
-        typer.echo(untranslated, err=True)
-        raise typer.Exit(1)
+    _data_call(lambda: _check_screens(bank or paths.default_bank(), loaded.bank.languages))
     cover = Cover.of(loaded.bank)
     remember_checked(files, cover)
     return Lazy.of(loaded), cover
@@ -260,7 +259,7 @@ def validate(
 
 def _each_file(files: list[Path], work: Callable[[Path], str]) -> None:
     """``work`` on every file, saying what it did; then every problem found, and exit 1."""
-    from kiosk.datafile import DataFileError, Problem
+    from kiosk.datafile import DataFileError
 
     problems: list[Problem] = []
     for path in files:
@@ -268,15 +267,13 @@ def _each_file(files: list[Path], work: Callable[[Path], str]) -> None:
             typer.echo(f"{path}: {work(path)}")
         except DataFileError as exc:
             problems += exc.problems
-        except Exception as exc:  # a data-file tool must report, never crash
-            problems.append(Problem(path, 1, f"cannot be checked: {exc}"))
     if problems:
         _fail(problems)
 
 
 def _summary(path: Path) -> str:
     from kiosk.bank.model import Bank
-    from kiosk.datafile import DataFileError, Problem, load_model, read_yaml
+    from kiosk.datafile import load_model, read_yaml
     from kiosk.site import Site
 
     data, _ = read_yaml(path)
@@ -287,10 +284,7 @@ def _summary(path: Path) -> str:
         count = f"{len(site.offers)} offer{'s' if len(site.offers) != 1 else ''}"
         return f"site '{site.id}': {count} ({samples} marked as examples)"
     bank = load_model(path, Bank)
-    untranslated = _untranslated_screens(bank.languages)
-    if untranslated:
-        _, lines = read_yaml(path)
-        raise DataFileError([Problem(path, lines.get(("languages",), 1), untranslated)])
+    _check_screens(path, bank.languages)
     kinds = {"can_do": 0, "knowledge": 0, "observed": 0}
     for item in bank.items:
         kinds[item.kind] += 1
@@ -377,6 +371,8 @@ def site_import(
         typer.echo(f"{out}: already exists; a site file is never overwritten: choose another "
                    "--out", err=True)
         raise typer.Exit(1) from None
+    except OSError as exc:
+        _cannot_write(out, exc)
     typer.echo(f"{out}: {summary}")
 
 
@@ -423,13 +419,17 @@ def site_export(
     rows, problems = export_rows(site, profile, lines, site_file)
     for problem in problems:
         typer.echo(str(problem), err=True)
-    if out.suffix.lower() == ".json":
-        out.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    else:
-        with out.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=FIELDS)
-            writer.writeheader()
-            writer.writerows(rows)
+    try:
+        if out.suffix.lower() == ".json":
+            out.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n",
+                           encoding="utf-8")
+        else:
+            with out.open("w", encoding="utf-8", newline="") as handle:
+                writer = csv.DictWriter(handle, fieldnames=FIELDS)
+                writer.writeheader()
+                writer.writerows(rows)
+    except OSError as exc:
+        _cannot_write(out, exc)
     typer.echo(f"{out}: {len(rows)} places in the {profile.country} profile of the standard, "
                f"{len(problems)} offers left out")
 
@@ -508,7 +508,7 @@ def audit_verify(data_dir: DataDirOption = None) -> None:
     """Check the staff audit log's chain of hashes; exit 1 at the first entry that was edited,
     removed or inserted."""
     staff = _staff(data_dir)
-    check = staff.audit.verify()
+    check = _storage_call(staff.audit.verify)
     if not check.ok:
         typer.echo(f"{staff.audit.path}:{check.first_bad}: entry {check.first_bad}: "
                    f"{check.problem} (the {check.entries} entries before it hold)", err=True)
@@ -859,13 +859,29 @@ def _storage_call(call: Callable[[], T]) -> T:
 def _load(bank: Path | None, site: Path | None) -> Assessment:
     """The assessment from these files (the bundled ones by default), or every problem in them
     and exit 1."""
-    from kiosk.datafile import DataFileError
     from kiosk.visit import load_assessment
 
+    return _data_call(lambda: load_assessment(bank, site))
+
+
+def _data_call(call: Callable[[], T]) -> T:
+    """``call``'s result, or the problems of the data files it read and exit 1."""
+    from kiosk.datafile import DataFileError
+
     try:
-        return load_assessment(bank, site)
+        return call()
     except DataFileError as exc:
         _fail(exc.problems)
+
+
+def _check_screens(bank: Path, languages: list[str]) -> None:
+    """A ``DataFileError`` at the questionnaire's 'languages' if the screens cannot speak one
+    of them."""
+    from kiosk.datafile import DataFileError, problem_at
+
+    untranslated = _untranslated_screens(languages)
+    if untranslated:
+        raise DataFileError([problem_at(bank, ("languages",), untranslated)])
 
 
 def _untranslated_screens(languages: list[str]) -> str:
@@ -884,9 +900,24 @@ def _untranslated_screens(languages: list[str]) -> str:
     return ""
 
 
+def _cannot_write(out: Path, exc: OSError) -> NoReturn:
+    typer.echo(f"{out}: cannot be written ({exc.strerror}): choose another --out", err=True)
+    raise typer.Exit(1) from exc
+
+
 def _fail(problems: list[Problem]) -> NoReturn:
+    """Print the problems, file by file, and exit 1. A wrong file can have thousands: the
+    first ones of each file say what is wrong."""
+    by_file: dict[Path, list[Problem]] = {}
     for problem in problems:
-        typer.echo(str(problem), err=True)
+        by_file.setdefault(problem.path, []).append(problem)
+    for path, found in by_file.items():
+        for problem in found[:MAX_PROBLEMS_SHOWN]:
+            typer.echo(str(problem), err=True)
+        if len(found) > MAX_PROBLEMS_SHOWN:
+            rest = found[MAX_PROBLEMS_SHOWN:]
+            typer.echo(f"{path}:{rest[0].line}: {len(rest)} more problems from here on, not "
+                       "shown (fix the ones above first)", err=True)
     raise typer.Exit(1)
 
 
@@ -949,9 +980,7 @@ def calibrate(
         with target.open("x", encoding="utf-8") as handle:
             yaml.safe_dump(data, handle, allow_unicode=True, sort_keys=False, width=100)
     except OSError as exc:
-        typer.echo(f"{target}: cannot be written ({exc.strerror}): choose another --out",
-                   err=True)
-        raise typer.Exit(1) from exc
+        _cannot_write(target, exc)
     changed = sum(e.changed for e in estimates)
     typer.echo(f"{target}: questionnaire '{loaded.id}' {loaded.version} -> {version}, "
                f"{len(sheets)} stored answer sheets, {changed} of {len(estimates)} items "

@@ -4,7 +4,7 @@ a refactoring."""
 
 from typing import Annotated, Literal, get_args
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 DomainId = Literal["devices", "information", "communication", "documents", "procedures", "safety"]
 PathwayId = Literal["assisted", "first_steps", "workshops", "autonomy", "orientation"]
@@ -39,7 +39,7 @@ SESSION_LENGTHS: tuple[str, ...] = get_args(SessionLength)
 TOP_LEVEL = len(LEVEL_IDS) - 1
 
 # A level as a number: 0 (discover) to TOP_LEVEL (confident).
-Level = Annotated[int, Field(ge=0, le=TOP_LEVEL)]
+Level = Annotated[StrictInt, Field(ge=0, le=TOP_LEVEL)]
 # Questions, items and questionnaires.
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=48)]
 # Answers; they may also be ranges such as the age bands "<25" and "80+".

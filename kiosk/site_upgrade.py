@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from kiosk.datafile import DataFileError, Problem, read_text
+from kiosk.datafile import DataFileError, Problem, read_text, read_yaml
 from kiosk.hours import osm_date, syntax_problem
 
 _OSM_DAYS = {"mon": "Mo", "tue": "Tu", "wed": "We", "thu": "Th", "fri": "Fr", "sat": "Sa",
@@ -77,6 +77,7 @@ def address_fields(line: str) -> dict[str, str]:
 
 def upgrade(path: Path, closed_on_public_holidays: bool = False) -> int:
     """Rewrite ``path`` in place; the number of values changed. DataFileError if it cannot."""
+    read_yaml(path)  # refused here unless within the limits, with plain values only
     text = read_text(path)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)

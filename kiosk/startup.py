@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from platformdirs import user_cache_dir
 
 import kiosk
+from kiosk.bounded_read import MAX_BYTES, Unreadable, read_bytes
 
 if TYPE_CHECKING:
     from kiosk.bank.model import Bank
@@ -65,7 +66,8 @@ def fingerprint(files: Iterable[Path]) -> str:
     digest = hashlib.sha256(_code_version().encode())
     for path in files:
         digest.update(str(path.resolve()).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        # Within the data files' limits: a pipe or a huge file is refused, never waited on.
+        digest.update(hashlib.sha256(read_bytes(path, MAX_BYTES)).digest())
     return digest.hexdigest()
 
 
@@ -84,8 +86,8 @@ def checked_cover(files: Iterable[Path]) -> Cover | None:
         if kept.get("fingerprint") != fingerprint(files):
             return None
         return Cover(dict(kept["title"]), tuple(kept["languages"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # no cache, or an unreadable one: check the files as on a first start
+    except (OSError, ValueError, KeyError, TypeError, Unreadable):
+        return None  # no cache, an unreadable one or a file that is none: check as at a first start
 
 
 def remember_checked(files: Iterable[Path], cover: Cover) -> None:

@@ -29,7 +29,7 @@ from kiosk.bank.model import (
     Option,
     ScoredItem,
 )
-from kiosk.datafile import DataFileError, Problem, Text, load_model
+from kiosk.datafile import DataFileError, Problem, Text, load_model, problem_at
 from kiosk.domain import DOMAIN_IDS, Completion, Mode
 from kiosk.engine.pool import ItemPool
 from kiosk.engine.session import AdaptiveSession, Estimate
@@ -81,10 +81,19 @@ def load_assessment(bank: Path | None = None, site: Path | None = None) -> Asses
             problems.extend(exc.problems)
             return None
 
-    loaded_bank = load(bank or paths.default_bank(), Bank)
-    loaded_site = load(site or paths.default_site(), Site)
+    bank_path, site_path = bank or paths.default_bank(), site or paths.default_site()
+    loaded_bank = load(bank_path, Bank)
+    loaded_site = load(site_path, Site)
     if loaded_bank is None or loaded_site is None:
         raise DataFileError(problems)
+    # A visitor may switch to any language of the questionnaire; the offers must follow.
+    unspoken = [lang for lang in loaded_bank.languages if lang not in loaded_site.languages]
+    if unspoken:
+        raise DataFileError([problem_at(
+            site_path, ("languages",),
+            f"no texts in {', '.join(unspoken)}, which the questionnaire {bank_path} speaks: "
+            "add the language(s) here and to every text",
+        )])
     return Assessment.from_bank(loaded_bank, loaded_site)
 
 

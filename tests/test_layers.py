@@ -89,7 +89,10 @@ def test_the_data_file_layer_knows_nothing_of_what_it_reads() -> None:
         for name, path in modules().items()
         if name.startswith("kiosk.datafile")
         for other in imported(path)
+        # The bounded read beneath it knows nothing of contents either: it sits apart only so
+        # that a start reads files without importing the models.
         if other.startswith("kiosk.") and not other.startswith("kiosk.datafile")
+        and not other.startswith("kiosk.bounded_read")
     ]
     assert offenders == []
 

@@ -99,6 +99,71 @@ def test_broken_bank_names_file_line_and_fix(
     assert abs(int(hits[0]["line"]) - line) <= 1, (hits[0]["line"], line)
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("params: {a: 1.7, b: [-1.6, -0.6, 0.7]}", "params: {a: 1.7, b: [-.inf, -0.6, 0.7]}",
+         "must be a finite number, not -inf"),
+        ("params: {a: 1.7, b: [-1.6, -0.6, 0.7]}", "params: {a: 1.7, b: [-1.6, -0.6, .inf]}",
+         "must be a finite number"),
+        ("params: {a: 1.7, b: [-1.6, -0.6, 0.7]}", "params: {a: 1.7, b: [-1.6, -0.6, 1.0e+308]}",
+         "= 1e+308: input should be less than or equal to 6"),
+        ("params: {a: 1.7, b: [-1.6, -0.6, 0.7]}", "params: {a: 1.7, b: [-1.6, -0.6, 1e308]}",
+         "must be a number (1.0e+5, not 1e5), not '1e308'"),
+        ("params: {a: 1.7, b: [-1.6, -0.6, 0.7]}", "params: {a: .nan, b: [-1.6, -0.6, 0.7]}",
+         "finite number"),
+        ("params: {a: 1.7, b: [-1.6, -0.6, 0.7]}", "params: {a: true, b: [-1.6, -0.6, 0.7]}",
+         "'items.1.params.a' must be a number (1.0e+5, not 1e5), not True"),
+        # An observed task's two thresholds, marked by a mediator, are held to the same.
+        ("params: {a: 2.6, b: [-1.4, -0.4]}", "params: {a: 2.6, b: [-1.4, .inf]}",
+         "must be a finite number"),
+        ("params: {a: 2.6, b: [-1.4, -0.4]}", "params: {a: 2.6, b: [-1.0e+308, -0.4]}",
+         "greater than or equal to -6"),
+        ("params: {a: 2.6, b: [-1.4, -0.4]}", "params: {a: 2.6, b: [-1.4, false]}",
+         "must be a number (1.0e+5, not 1e5), not False"),
+        ("  level_cuts: [-1.0, 0.0, 1.0]", "  level_cuts: [-1.0, 0.0, .inf]", "finite number"),
+        ("  level_cuts: [-1.0, 0.0, 1.0]", "  level_cuts: [-1.0e+308, 0.0, 1.0]",
+         "greater than or equal to -4"),
+        ("  level_cuts: [-1.0, 0.0, 1.0]", "  level_cuts: [-1.0, .nan, 1.0]", "finite number"),
+        ("  min_questions: 6", "  min_questions: true",
+         "'engine.min_questions' must be a whole number, not True"),
+        ("  min_questions: 6", "  min_questions: 6.0", "must be a whole number, not 6.0"),
+        ("  pathway_certainty: 0.8", "  pathway_certainty: .nan", "finite number"),
+        ("  choose_among: 3", "  choose_among: false", "must be a whole number"),
+        ("- level: {domain: procedures, at_most: 1}", "- level: {domain: procedures, at_most: on}",
+         "must be a whole number, not True"),
+    ],
+)
+def test_numbers_are_finite_in_range_and_never_true_or_false(
+    tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    path, line = broken(tmp_path, old, new)
+    code, lines = validate(path)
+    assert code == 1
+    hits = [m for m in map(PROBLEM_LINE.match, lines) if m and expected in m["message"]]
+    assert hits, lines
+    assert int(hits[0]["line"]) == line, (hits[0]["line"], line)
+
+
+def test_a_skip_rule_may_only_look_at_an_earlier_question(tmp_path: Path) -> None:
+    # 'urgency' is asked second; its skip rule names 'equipment', asked third.
+    path, line = broken(
+        tmp_path,
+        "  - id: urgency\n",
+        "  - id: urgency\n    skip_if: {context: {question: equipment, in: [none]}}\n",
+    )
+    code, lines = validate(path)
+    assert code == 1
+    assert f"{path}:{line + 1}: 'equipment' is not asked before 'urgency'" in lines[0], lines
+    # The same rule on a later question is fine.
+    path, _ = broken(
+        tmp_path,
+        "  - id: email\n",
+        "  - id: email\n    skip_if: {context: {question: equipment, in: [none]}}\n",
+    )
+    assert validate(path)[0] == 0
+
+
 def test_validate_reports_every_file_and_never_a_traceback(tmp_path: Path) -> None:
     empty = tmp_path / "empty.yaml"
     empty.write_text("", encoding="utf-8")

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from kiosk import paths
 from kiosk.bank.conditions import Facts
-from kiosk.bank.coverage import cases, routing_problems
-from kiosk.bank.model import Bank
+from kiosk.bank.coverage import MAX_CHECKS, case_count, cases, routing_problems
+from kiosk.bank.model import Bank, RoutingRule
 from kiosk.datafile import DataFileError, load_model
 from kiosk.domain import COMPLETIONS, DOMAIN_IDS, PATHWAY_IDS, TOP_LEVEL
 from kiosk.level_vectors import ALL_LEVEL_VECTORS, vector_index
@@ -63,6 +63,18 @@ def test_every_visitor_reaches_exactly_one_pathway(
     assert 1 <= len(decision.reasons) <= 3
     assert all(r.languages() == set(router.bank.languages) for r in decision.reasons)
     assert len(set(decision.needs)) == len(decision.needs)
+
+
+def test_rules_too_large_to_check_are_refused_not_checked(router: Router) -> None:
+    """A hostile file could name thousands of conditions: the brute force would run for hours."""
+    rules, answers = _rules(router.bank)
+    leaf = {"level": {"domain": "devices", "at_most": 1}}
+    count = case_count(rules, answers)
+    huge = RoutingRule.model_validate(
+        {"pathway": "assisted", "when": {"any": [leaf] * (MAX_CHECKS // count)}}
+    )
+    assert [loc for loc, _ in routing_problems([huge.when, *rules], answers)] == [("routing",)]
+    assert routing_problems(rules, answers) == []
 
 
 def test_half_not_sure_sends_to_an_adviser_only_over_enough_answers(router: Router) -> None:

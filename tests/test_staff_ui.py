@@ -4,9 +4,12 @@ staff key and a PIN; leaving leaves nothing; guided sessions and results opened 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import json
 import logging
+import os
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -128,6 +131,37 @@ def test_with_no_pin_set_the_prompt_says_how_to_set_one_and_opens_nothing(make_a
         assert isinstance(app.screen, WelcomeScreen) and no_staff_screen(app)
 
     drive(make_app(), scenario)
+
+
+def test_a_pin_file_replaced_by_a_pipe_is_told_at_once_not_waited_on(
+    make_app, staff: StaffAccess
+) -> None:
+    pins = staff.pins.file.path
+    os.mkfifo(pins)
+    # Were the prompt to wait on the pipe, a writer that comes later lets it go on, and the
+    # test fails on the message instead of hanging.
+    def write_late() -> None:
+        with contextlib.suppress(OSError):  # no one waiting: nothing to let go
+            os.close(os.open(pins, os.O_WRONLY | os.O_NONBLOCK))
+
+    late_writer = threading.Timer(5, write_late)
+    late_writer.daemon = True
+    late_writer.start()
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert isinstance(app.screen, PinDialog)
+        assert f"{pins} is damaged (not a file but a folder, a device or a pipe)" in texts(app)
+        assert not app.screen.query(Input)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen) and no_staff_screen(app)
+
+    try:
+        drive(make_app(), scenario)
+    finally:
+        late_writer.cancel()
 
 
 def test_a_wrong_pin_says_so_and_the_right_one_opens_the_mediator_area(

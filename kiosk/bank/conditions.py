@@ -14,9 +14,18 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictFloat,
+    StrictInt,
+    Tag,
+    model_validator,
+)
 
-from kiosk.datafile import Loc, Text
+from kiosk.datafile import Loc, Strict, Text
 from kiosk.domain import DOMAIN_IDS, Completion, DomainId, Level
 
 # Why an estimate cannot be trusted as it stands: the answers do not fit together (person fit),
@@ -56,8 +65,8 @@ class Facts:
         return np.full(self.levels.shape[0], value, dtype=bool)
 
 
-class _Node(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+class _Node(Strict):
+    model_config = ConfigDict(populate_by_name=True)
 
 
 class _Condition(_Node):
@@ -120,8 +129,8 @@ class LevelLeaf(_Leaf):
 
 class LevelCount(LevelBounds):
     domains: list[DomainId] | None = Field(None, description="default: all six domains")
-    min: int = Field(0, ge=0, le=len(DOMAIN_IDS))
-    max: int = Field(len(DOMAIN_IDS), ge=0, le=len(DOMAIN_IDS))
+    min: StrictInt = Field(0, ge=0, le=len(DOMAIN_IDS))
+    max: StrictInt = Field(len(DOMAIN_IDS), ge=0, le=len(DOMAIN_IDS))
 
 
 class CountLeaf(_Leaf):
@@ -172,8 +181,8 @@ class CompletionLeaf(_Leaf):
 
 
 class DontKnowShare(_Node):
-    at_least: float = Field(gt=0, le=1)
-    answers: int = Field(
+    at_least: StrictFloat = Field(gt=0, le=1)
+    answers: StrictInt = Field(
         1, ge=1, le=60,
         description="the share counts once at least this many scored questions were answered: "
                     "one 'not sure' out of two is not an assessment that could not conclude",

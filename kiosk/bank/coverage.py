@@ -29,8 +29,9 @@ from kiosk.level_vectors import ALL_LEVEL_VECTORS, first_match
 
 # More answers than any "not sure" rule may ask for (a series is at most 60 questions).
 ENOUGH_ANSWERS = 60
-# Beyond this many context combinations the brute force would be slow: say so instead.
-MAX_CASES = 20_000
+# Beyond this many cases times conditions (a few seconds of work) the brute force would be
+# slow: say so instead.
+MAX_CHECKS = 500_000
 # The routing rules' conditions, in order, and the answers each context question accepts.
 Rules = Sequence[Condition]
 Answers = Mapping[str, Sequence[str]]
@@ -72,9 +73,11 @@ def cases(rules: Rules, answers: Answers) -> Iterator[Facts]:
 
 def routing_problems(rules: Rules, answers: Answers) -> list[tuple[Loc, str]]:
     """Rules no case can reach, and cases no rule reaches, as (place, message) pairs."""
-    if case_count(rules, answers) > MAX_CASES:
-        return [(("routing",), f"the routing rules name too many context answers to check "
-                 f"(more than {MAX_CASES} combinations): use fewer questions in the rules")]
+    leaves = sum(1 for i, rule in enumerate(rules) for _ in iter_leaves(rule, (i,)))
+    if case_count(rules, answers) * leaves > MAX_CHECKS:
+        return [(("routing",), f"the routing rules are too many, or name too many context "
+                 f"answers, to be checked (more than {MAX_CHECKS} cases times conditions): use "
+                 "fewer questions in the rules, or fewer rules")]
     reached = np.zeros(len(rules), dtype=bool)
     matched = np.zeros(len(rules), dtype=bool)
     gap: str | None = None

@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Mapping
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StrictFloat, StrictInt, field_validator, model_validator
 
 from kiosk.bank.conditions import Condition, ContextCondition, ContextLeaf, iter_leaves
 from kiosk.bank.coverage import routing_problems
@@ -37,6 +37,12 @@ from kiosk.domain import (
 
 # The one context question stored apart from the others, as the record's optional age band.
 AGE_QUESTION = "age_band"
+# Item parameters and level cut points are on the visitors' ability scale (mean 0, sd 1):
+# nobody stands beyond 6, and the engine's grid ends at 4; a huge value would break its
+# arithmetic.
+Discrimination = Annotated[StrictFloat, Field(gt=0, le=6)]
+Difficulty = Annotated[StrictFloat, Field(ge=-6, le=6)]
+LevelCut = Annotated[StrictFloat, Field(ge=-4, le=4)]
 # A mediator's marks on an observed task, scored 0 to 2 in this order; "not tried" is the
 # task's "je ne sais pas" (no information about the person).
 OBSERVED_MARKS = ("not_done", "with_help", "done")
@@ -97,16 +103,18 @@ class Estimated(Strict):
     """Where an item's parameters come from when they were estimated from answers (``kiosk
     calibrate`` writes it); an item without it has an expert's guess."""
 
-    answers: int = Field(ge=1, description="number of answers the estimate is based on")
-    se_a: float = Field(gt=0, description="standard error of the discrimination a")
-    se_b: float = Field(gt=0, description="standard error of the difficulty (largest threshold's)")
+    answers: StrictInt = Field(ge=1, description="number of answers the estimate is based on")
+    se_a: StrictFloat = Field(gt=0, description="standard error of the discrimination a")
+    se_b: StrictFloat = Field(
+        gt=0, description="standard error of the difficulty (largest threshold's)"
+    )
 
 
 class CanDoParams(Strict):
     """Graded response model: discrimination ``a`` and three ordered thresholds ``b``."""
 
-    a: float = Field(gt=0, le=6)
-    b: tuple[float, float, float]
+    a: Discrimination
+    b: tuple[Difficulty, Difficulty, Difficulty]
     estimated: Estimated | None = None
 
     @field_validator("b")
@@ -122,15 +130,15 @@ class ObservedParams(CanDoParams):
     """Graded response model on a mediator's three marks: discrimination ``a`` and two ordered
     thresholds ``b`` (not done | done with help, then done with help | done alone)."""
 
-    b: tuple[float, float]  # type: ignore[assignment]
+    b: tuple[Difficulty, Difficulty]  # type: ignore[assignment]
 
 
 class KnowledgeParams(Strict):
     """Three-parameter logistic model: discrimination, difficulty, guessing."""
 
-    a: float = Field(gt=0, le=6)
-    b: float = Field(ge=-6, le=6)
-    c: float = Field(0.0, ge=0, lt=0.5)
+    a: Discrimination
+    b: Difficulty
+    c: StrictFloat = Field(0.0, ge=0, lt=0.5)
     estimated: Estimated | None = None
 
 
@@ -271,54 +279,58 @@ class ExpertUncertainty(Strict):
     """How far an expert's guess of an item's parameters may be from the truth (one standard
     deviation); the engine integrates over it, so a guess counts for less than an estimate."""
 
-    log_a: float = Field(0.3, ge=0, le=2, description="of log a: 0.3 is about 30 % either way")
-    b: float = Field(0.5, ge=0, le=3, description="of each difficulty, in ability units")
+    log_a: StrictFloat = Field(
+        0.3, ge=0, le=2, description="of log a: 0.3 is about 30 % either way"
+    )
+    b: StrictFloat = Field(0.5, ge=0, le=3, description="of each difficulty, in ability units")
 
 
 class EngineSettings(Strict):
     """How long the adaptive series may be, when it is settled, and how visitors answer."""
 
-    min_questions: int = Field(6, ge=1, le=40)
-    max_questions: int = Field(14, ge=1, le=60)
-    typical_questions: int = Field(10, ge=1, le=60)
-    pathway_certainty: float = Field(0.9, gt=0.5, lt=1)
-    level_certainty: float = Field(0.9, gt=0.5, lt=1)
-    domain_correlation: float = Field(0.7, ge=0, lt=1)
-    level_cuts: tuple[float, float, float] = (-1.0, 0.0, 1.0)
-    choose_among: int = Field(3, ge=1, le=10, description="exposure control: pick among the N best")
-    knowledge_checks: int = Field(
+    min_questions: StrictInt = Field(6, ge=1, le=40)
+    max_questions: StrictInt = Field(14, ge=1, le=60)
+    typical_questions: StrictInt = Field(10, ge=1, le=60)
+    pathway_certainty: StrictFloat = Field(0.9, gt=0.5, lt=1)
+    level_certainty: StrictFloat = Field(0.9, gt=0.5, lt=1)
+    domain_correlation: StrictFloat = Field(0.7, ge=0, lt=1)
+    level_cuts: tuple[LevelCut, LevelCut, LevelCut] = (-1.0, 0.0, 1.0)
+    choose_among: StrictInt = Field(
+        3, ge=1, le=10, description="exposure control: pick among the N best"
+    )
+    knowledge_checks: StrictInt = Field(
         0, ge=0, le=10,
         description="knowledge checks every visitor answers (when eligible), all of them by "
                     "question min_questions: they temper self-assessment",
     )
-    self_assessment_bias: float = Field(
+    self_assessment_bias: StrictFloat = Field(
         0.0, ge=0, le=2,
         description="standard deviation of how far visitors over- or under-state what they can "
                     "do (ability units), the same in every domain; 0: self-reports are taken "
                     "at face value",
     )
-    domain_bias: float = Field(
+    domain_bias: StrictFloat = Field(
         0.0, ge=0, le=2,
         description="in a guided session, standard deviation of how far a visitor over- or "
                     "under-states one domain beyond their general bias, shared by that "
                     "domain's statements (ability units): it keeps many statements from "
                     "outweighing the tasks the mediator watched there",
     )
-    careless_share: float = Field(
+    careless_share: StrictFloat = Field(
         0.0, ge=0, lt=0.5,
         description="prior share of visitors who answer without reading (at random)",
     )
-    inconsistent_at: float = Field(
+    inconsistent_at: StrictFloat = Field(
         0.5, gt=0, lt=1,
         description="a visit whose answers are at least this likely to be random is marked "
                     "uncertain (person fit)",
     )
-    inconsistent_lz: float = Field(
+    inconsistent_lz: StrictFloat = Field(
         -1.645, le=0,
         description="a visit whose person-fit statistic lz falls below this is marked uncertain "
                     "too (-1.645: the normal 5 % tail)",
     )
-    futility: float = Field(
+    futility: StrictFloat = Field(
         0.0, ge=0, lt=1,
         description="stop, uncertain, once the chance that the remaining questions settle the "
                     "pathway falls below this (0: never; ask up to max_questions)",
@@ -464,11 +476,11 @@ class Bank(Strict):
         for i, q in enumerate(self.context):
             if q.skip_if is not None:
                 for leaf_loc, leaf in iter_leaves(q.skip_if, ("context", i, "skip_if")):
-                    named = getattr(leaf, "question", None)
-                    if named is not None and named in known and named not in seen:
+                    named = leaf.context.question if isinstance(leaf, ContextLeaf) else None
+                    if named in known and named not in seen:
                         problems.add(
                             leaf_loc,
-                            f"'{named}' is asked after '{q.id}': a skip rule can only "
+                            f"'{named}' is not asked before '{q.id}': a skip rule can only "
                             "depend on an earlier question",
                         )
             seen.add(q.id)

@@ -15,9 +15,10 @@ from kiosk.datafile.problems import Loc, Problems
 
 
 class Strict(BaseModel):
-    """Unknown keys are errors: a typo in a data file must not be silently ignored."""
+    """Unknown keys are errors: a typo in a data file must not be silently ignored. No number
+    is infinite or not-a-number (``.inf``, ``.nan``): no setting means that."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Text(Strict):

@@ -24,9 +24,10 @@ from datetime import date
 from pathlib import Path
 from typing import Literal, get_args
 
+from kiosk.datafile import Unreadable, read_bytes
 from kiosk.domain import Role
 from kiosk.staff.files import StaffFile
-from kiosk.storage.errors import explain
+from kiosk.storage.errors import StorageError, explain
 
 AUDIT_NAME = "audit.jsonl"
 GENESIS = "0" * 64  # the "previous hash" of the first entry
@@ -38,6 +39,8 @@ EVENTS: tuple[str, ...] = get_args(Event)
 # What an entry may say besides its event: counts and kinds, never free text.
 Detail = Mapping[str, int | str | bool]
 FIELDS = ("n", "day", "event", "role", "detail", "prev")
+# An entry is about 250 bytes: 64 MB is a quarter of a million staff actions, decades at a desk.
+MAX_AUDIT_BYTES = 64 * 1024 * 1024
 
 
 def entry_hash(entry: Mapping[str, object]) -> str:
@@ -114,9 +117,14 @@ def verify(path: Path) -> AuditCheck:
     and its own hash. Stops at the first that does not hold."""
     previous, count = GENESIS, 0
     try:
-        data = path.read_bytes()
+        data = read_bytes(path, MAX_AUDIT_BYTES)
     except FileNotFoundError:
         return AuditCheck(0, None, "", GENESIS)
+    except OSError as exc:
+        raise explain(exc, path) from exc
+    except Unreadable as exc:
+        raise StorageError(f"{path} cannot be checked ({exc}): move it aside (keep it), a new "
+                           "log starts") from exc
     for number, line in enumerate(data.splitlines(keepends=True), start=1):
         problem = _problem(line, number, previous)
         if problem:
@@ -131,7 +139,7 @@ def _problem(line: bytes, number: int, previous: str) -> str:
         return "the entry is incomplete (a write cut short, or the end of the file removed)"
     try:
         entry = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python recurses
         return "the entry is not JSON"
     if not isinstance(entry, dict) or set(entry) != {*FIELDS, "hash"}:
         return "the entry does not have the audit log's fields"

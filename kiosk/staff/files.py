@@ -19,6 +19,7 @@ from typing import Any
 
 from filelock import FileLock
 
+from kiosk.datafile import Unreadable, read_bytes
 from kiosk.storage import disk
 from kiosk.storage.errors import StorageError, explain
 from kiosk.storage.journal import replace_file
@@ -26,6 +27,9 @@ from kiosk.storage.locks import held
 
 STAFF_DIR = "staff"
 LOCK_TIMEOUT = 10.0
+# The largest staff file is the day's result codes, at most about 1.2 kB a visitor (with three
+# of the bundled questionnaire's longest texts as reasons): 8 MB holds thousands of visitors.
+MAX_STAFF_FILE_BYTES = 8 * 1024 * 1024
 
 Data = dict[str, Any]
 
@@ -64,14 +68,17 @@ class StaffFile:
         """The object (empty when there is no file); a file that is not one is an error that
         names it: it is never overwritten unseen."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            raw = read_bytes(self.path, MAX_STAFF_FILE_BYTES)
         except FileNotFoundError:
             return {}
         except OSError as exc:
             raise explain(exc, self.path) from exc
+        except Unreadable as exc:
+            raise StorageError(f"{self.path} is damaged ({exc}): move it aside, then try "
+                               "again") from exc
         try:
-            data = json.loads(text)
-        except ValueError:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):  # JSON nested deeper than Python recurses
             data = None
         if not isinstance(data, dict):
             raise StorageError(f"{self.path} is damaged (not a JSON object): move it aside, "

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import ClassVar, TypeVar
 
 from textual.screen import ModalScreen
-from textual.widgets import Button
 
 from kiosk.ui import keys
 from kiosk.ui.strings import Localized
@@ -32,11 +31,16 @@ class Dialog(Localized, ModalScreen[ResultT]):
     }
     """
     ON_ESCAPE: ClassVar[object] = None
+    # What has the focus when the dialog opens: the first of these that can take it. Set while
+    # mounting, so that keys typed as soon as the dialog shows reach it.
+    FIRST_FOCUS: ClassVar[str] = "Button.-primary"
 
     def on_mount(self) -> None:
-        primary = self.query(Button).filter(".-primary")
-        if primary:  # none when the dialog was closed as soon as it was opened
-            primary.first().focus()
+        # None when the dialog was closed as soon as it was opened.
+        for widget in self.query(self.FIRST_FOCUS):
+            if widget.focusable:
+                widget.focus()
+                break
 
     def action_close(self) -> None:
         self.dismiss(self.ON_ESCAPE)  # type: ignore[arg-type]

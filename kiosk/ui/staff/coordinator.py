@@ -395,7 +395,7 @@ class CoordinatorHome(StaffHome):
         described = (self.t("export_in_workbook") if metadata.file_format == "xlsx"
                      else str(out.with_name(out.name + ".meta.json")))
         self._say_export(self.t(
-            "export_done", file=out, records=metadata.records,
+            "export_done", name=out.name, folder=out.parent, records=metadata.records,
             generalised=", ".join(unit_words) or "0", left_out=metadata.anonymity.left_out,
             described=described, checksum=metadata.checksum.value), failed=False)
 

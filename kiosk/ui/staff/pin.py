@@ -60,15 +60,12 @@ class PinDialog(Dialog[None]):
                 yield Button(self.t("pin_cancel"), id="pin-cancel", variant="primary",
                              action="screen.dismiss")
 
+    # The PIN field (the safe button when there is none, or while it is locked).
+    FIRST_FOCUS = "#pin, Button.-primary"
+
     def on_mount(self) -> None:
-        # After the dialog's own mount (which focuses the safe button): the PIN field first.
-        self.call_after_refresh(self._focus_pin)
         if self._access.lockout.state().wait:
             self._answered(Attempt("locked", wait=self._access.lockout.state().wait))
-
-    def _focus_pin(self) -> None:
-        for field in self.query("#pin").results(Input):
-            field.focus()
 
     def on_input_submitted(self) -> None:
         self.action_check()
