@@ -22,6 +22,15 @@ statements off by domain.
     python benchmarks/engine_quality.py --conditions own not_sure_20   # some conditions only
     python benchmarks/engine_quality.py --curve 0.7 0.75 0.8 0.85  # stopping trade-off only
     python benchmarks/engine_quality.py --guided   # guided sessions against alone only
+    python benchmarks/engine_quality.py --visits [--site geneve]   # whole visits, context included
+
+``--visits`` runs whole visits the way a visitor meets them: visitors of the kiosk's population
+(``kiosk.demo_data.Population``: their context answers follow their abilities) answer a real
+``Visit``, context questions included, and the same visitors answer the kiosk as it was until
+now, every context question first with the engine's settings of then (the baseline, in the
+same run). It reports the questions before the result (median, p90), for everyone and for the
+least at ease (the fifth with the lowest true abilities), and the pathway agreement, in each
+condition.
 """
 
 from __future__ import annotations
@@ -41,6 +50,7 @@ from simulation import (
     Condition,
     Outcome,
     Simulator,
+    VisitLength,
     Visitors,
     catsim_unidimensional,
     condition_models,
@@ -48,10 +58,21 @@ from simulation import (
     dichotomised,
     draw_visitors,
     engine_unidimensional,
+    population_visitors,
     unidimensional_responses,
+    until_now,
+    whole_visit,
 )
 
-from kiosk.bank.model import Bank
+from kiosk import paths
+from kiosk.bank.model import Bank, ObservedItem
+from kiosk.visit import Assessment, load_assessment
+
+# Questions the kiosk asked before the result until now and asks after it now (the reason for
+# the visit and the age band): the baseline asked them first.
+MOVED_AFTER_RESULT = 2
+# Conditions of the whole-visit comparison (visitors of the population, answering thus).
+VISIT_CONDITIONS = ("own", "careless_over", "not_sure_20", "low_skill", "perturbed")
 
 # Claimed certainty bins of the calibration table (the last one includes 1.0).
 BINS = (0.0, 0.5, 0.8, 0.9, 0.95, 1.0)
@@ -219,7 +240,8 @@ def curve(bank: Bank, context: dict[str, str], visitors: Visitors, seed: int,
 
 def unidimensional(visitors: Visitors, lengths: list[int], seed: int) -> dict[str, float]:
     bank = default_bank()
-    params = dichotomised(bank.items)
+    # The items a visitor alone answers: a mediator's watched tasks have no 2PL version here.
+    params = dichotomised([i for i in bank.items if not isinstance(i, ObservedItem)])
     responses = unidimensional_responses(params, visitors.general, seed)
     out: dict[str, float] = {}
     for length in lengths:
@@ -255,6 +277,73 @@ def mirt_peer(bank: Bank, context: dict[str, str], args: argparse.Namespace,
     return out
 
 
+def lengths(visits: list[VisitLength], extra: int = 0) -> dict[str, float]:
+    total = np.array([v.total for v in visits]) + extra
+    general = np.array([v.general for v in visits])
+    least = general <= np.percentile(general, 20)
+    return {
+        "total_median": float(np.median(total)),
+        "total_p90": float(np.percentile(total, 90)),
+        "total_max": int(total.max()),
+        "least_at_ease_median": float(np.median(total[least])),
+        "least_at_ease_p90": float(np.percentile(total[least], 90)),
+        "context_mean": float(np.mean([v.context for v in visits])) + extra,
+        "skill_median": float(np.median([v.total - v.context for v in visits])),
+        "skill_p90": float(np.percentile([v.total - v.context for v in visits], 90)),
+        "pathway_agreement": float(np.mean([v.claimed == v.truth for v in visits])),
+        "needs_right": float(np.mean([v.needs_right for v in visits])),
+    }
+
+
+def visit_condition(assessment: Assessment, condition: Condition, n: int, seed: int) -> dict:
+    """The same visitors through the kiosk (after) and through the kiosk as it was until now
+    (before: every context question first, certainty 0.8, no cap)."""
+    people = population_visitors(n, seed, condition, assessment.bank.engine.level_cuts)
+    models = condition_models(assessment.bank.items, condition, seed)
+    after = [whole_visit(assessment, people, k, seed + k, models) for k in range(n)]
+    baseline = until_now(assessment)
+    before = [whole_visit(baseline, people, k, seed + k, models) for k in range(n)]
+    asked: dict[str, float] = {}
+    for visit in after:
+        for question in visit.asked:
+            asked[question] = asked.get(question, 0.0) + 1.0 / n
+    return {"label": condition.label, "before": lengths(before, MOVED_AFTER_RESULT),
+            "after": lengths(after), "context_asked": asked}
+
+
+def visits(args: argparse.Namespace) -> dict:
+    site = paths.questionnaires_dir() / "sites" / f"{args.site}.yaml" if args.site else None
+    assessment = load_assessment(site=site)
+    chosen = [c for c in CONDITIONS if c.name in args.conditions and c.name in VISIT_CONDITIONS]
+    return {"visitors": args.visitors, "seed": args.seed, "site": assessment.site.id,
+            "conditions": {c.name: visit_condition(assessment, c, args.visitors, args.seed)
+                           for c in chosen}}
+
+
+def print_visits(r: dict) -> None:
+    print(f"whole visits: {r['visitors']} visitors of the population per condition, seed "
+          f"{r['seed']}, site {r['site']}; before: the kiosk until now (every context question "
+          "first, certainty 0.8)")
+    print(f"{'condition':16} {'total med/p90 before -> after':>29} {'least at ease':>14} "
+          f"{'context':>11} {'skill':>7} {'agreement':>13} {'needs':>6}")
+    for name, c in r["conditions"].items():
+        b, a = c["before"], c["after"]
+        print(f"{name:16} {b['total_median']:>13.0f}/{b['total_p90']:<3.0f}-> "
+              f"{a['total_median']:>4.0f}/{a['total_p90']:<6.0f} "
+              f"{b['least_at_ease_median']:>5.0f} -> {a['least_at_ease_median']:<4.0f} "
+              f"{b['context_mean']:>4.1f} -> {a['context_mean']:<3.1f} "
+              f"{a['skill_median']:>3.0f}/{a['skill_p90']:<3.0f} "
+              f"{_pct(b['pathway_agreement']):>5} -> {_pct(a['pathway_agreement']):<5} "
+              f"{_pct(a['needs_right']):>6}")
+    print("(total: questions before the result, context included; least at ease: median total "
+          "of the fifth with the lowest true abilities; context: mean context questions; skill: "
+          "skill questions med/p90 after; agreement: claimed pathway = the true levels' pathway "
+          "with every true context answer; needs: access needs shown = the true ones)")
+    for name, c in r["conditions"].items():
+        shares = ", ".join(f"{q} {_pct(v)} %" for q, v in c["context_asked"].items())
+        print(f"{name}: context questions asked: {shares}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--visitors", type=int, default=2000)
@@ -268,37 +357,70 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--curve", type=float, nargs="+", metavar="CERTAINTY",
                         help="only the stopping trade-off at these pathway certainties")
+    parser.add_argument("--visits", action="store_true",
+                        help="only whole visits, context questions included, before and after")
+    parser.add_argument("--site", choices=["example", "geneve"], default=None,
+                        help="the site whose offers the visits rank (default: the bundled one)")
     parser.add_argument("--guided", action="store_true",
                         help="only guided sessions against the same simulees alone")
     args = parser.parse_args()
 
     started = time.perf_counter()
-    bank = default_bank()
-    context = CONTEXT if args.context == "default" else CONTEXT_URGENT_PHONE
+    if args.visits:
+        run_visits(args, started)
+    elif args.curve:
+        run_curve(args)
+    elif args.guided:
+        run_guided(args, started)
+    else:
+        run_all(args, started)
+
+
+def _context_of(args: argparse.Namespace) -> dict[str, str]:
+    return CONTEXT if args.context == "default" else CONTEXT_URGENT_PHONE
+
+
+def run_visits(args: argparse.Namespace, started: float) -> None:
+    result = visits(args)
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    if args.json:
+        print(json.dumps(result))
+        return
+    print_visits(result)
+    print(f"({result['seconds']} s)")
+
+
+def run_curve(args: argparse.Namespace) -> None:
+    bank, context = default_bank(), _context_of(args)
     settings = bank.engine
-    if args.curve:
-        visitors = draw_visitors(args.visitors, settings.domain_correlation,
-                                 settings.level_cuts, args.seed)
-        rows = curve(bank, context, visitors, args.seed, args.curve)
-        if args.json:
-            print(json.dumps(rows))
-            return
-        print(f"{'pathway certainty':>17} {'median':>7} {'p90':>5} {'pathway agreement':>18} "
-              f"{'level within one':>17}")
-        for row in rows:
-            print(f"{row['pathway_certainty']:>17.2f} {row['questions_median']:>7.1f} "
-                  f"{row['questions_p90']:>5.1f} {100 * row['pathway_agreement']:>17.1f}% "
-                  f"{100 * row['level_within_one']:>16.1f}%")
+    visitors = draw_visitors(args.visitors, settings.domain_correlation,
+                             settings.level_cuts, args.seed)
+    rows = curve(bank, context, visitors, args.seed, args.curve)
+    if args.json:
+        print(json.dumps(rows))
         return
-    if args.guided:
-        guided = guided_comparison(bank, context, args.visitors, args.seed)
-        if args.json:
-            print(json.dumps({"visitors": args.visitors, "seed": args.seed, "guided": guided}))
-            return
-        print(f"{args.visitors} visitors per condition, seed {args.seed}")
-        print_guided(guided)
-        print(f"({time.perf_counter() - started:.1f} s)")
+    print(f"{'pathway certainty':>17} {'median':>7} {'p90':>5} {'pathway agreement':>18} "
+          f"{'level within one':>17}")
+    for row in rows:
+        print(f"{row['pathway_certainty']:>17.2f} {row['questions_median']:>7.1f} "
+              f"{row['questions_p90']:>5.1f} {100 * row['pathway_agreement']:>17.1f}% "
+              f"{100 * row['level_within_one']:>16.1f}%")
+
+
+def run_guided(args: argparse.Namespace, started: float) -> None:
+    bank, context = default_bank(), _context_of(args)
+    guided = guided_comparison(bank, context, args.visitors, args.seed)
+    if args.json:
+        print(json.dumps({"visitors": args.visitors, "seed": args.seed, "guided": guided}))
         return
+    print(f"{args.visitors} visitors per condition, seed {args.seed}")
+    print_guided(guided)
+    print(f"({time.perf_counter() - started:.1f} s)")
+
+
+def run_all(args: argparse.Namespace, started: float) -> None:
+    bank, context = default_bank(), _context_of(args)
+    settings = bank.engine
     chosen = [c for c in CONDITIONS if c.name in args.conditions]
     conditions = {c.name: run_condition(bank, context, c, args.visitors, args.seed)
                   for c in chosen}

@@ -151,7 +151,8 @@ def visit_latencies(visitors: int, seed: int, data_dir: Path) -> list[float]:
                     if isinstance(app.screen, QuestionScreen):
                         assert app.drawn_at is not None, "the next question was never drawn"
                         latencies.append(app.drawn_at - start)
-                await pilot.press("enter")  # "Terminer" on the result: back to the welcome
+                # "Terminer" on the result, confirmed, then no optional question: the welcome
+                await pilot.press("right", "right", "enter", "down", "enter", "escape")
                 await pilot.pause()
                 assert isinstance(app.screen, WelcomeScreen), "a visit did not end"
 

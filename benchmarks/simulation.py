@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -25,10 +26,12 @@ from kiosk.bank.model import (
     OBSERVED_MARKS,
     Bank,
     CanDoItem,
+    ContextSettings,
     KnowledgeItem,
     ObservedItem,
     ScoredItem,
 )
+from kiosk.demo_data import Population
 from kiosk.domain import DOMAIN_IDS, DONT_KNOW
 from kiosk.engine.estimator import GridPosterior
 from kiosk.engine.irt import NO_INFORMATION, GradedResponse, KnowsOrGuesses, model_of, score
@@ -37,7 +40,7 @@ from kiosk.engine.session import AdaptiveSession
 from kiosk.engine.state import PathwayTable, decided_levels
 from kiosk.level_vectors import vector_index
 from kiosk.routing import Router
-from kiosk.visit import load_assessment
+from kiosk.visit import Assessment, Visit, load_assessment
 
 # A visitor without urgency who has a phone and a computer, an e-mail address and a digital
 # identity: every item is eligible, and the pathway depends on the levels only.
@@ -422,3 +425,100 @@ def synthetic_bank(bank: Bank, size: int, seed: int) -> Bank:
             )
         items.append(item.model_copy(update={"id": f"{item.id}-{k}", "params": params}))
     return bank.model_copy(update={"items": items})
+
+
+# -- whole visits: context questions and skill questions, as a visitor meets them ---------------
+
+# Offers are ranked (and so the preferred form of help judged) on a Tuesday early afternoon.
+VISIT_TIME = datetime(2026, 11, 24, 13, 0)
+# The kiosk until now (questionnaire 1.1.0): every context question first (the six asked before
+# the result now, and the reason for the visit and the age band, asked after it now), a
+# pathway certainty of 0.8, no cap on the whole visit.
+UNTIL_NOW = {"context": ContextSettings(ask_at=0.0, early_at=0.0), "pathway_certainty": 0.8,
+             "max_total": None}
+
+
+@dataclass(frozen=True)
+class PopulationVisitors:
+    """Visitors of ``kiosk.demo_data.Population``: their true abilities, language and context
+    answers (equipment, e-mail... follow ability; the least at ease are older)."""
+
+    visitors: Visitors
+    languages: list[str]
+    contexts: list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class VisitLength:
+    total: int  # questions before the result, context included
+    context: int  # context questions among them
+    asked: tuple[str, ...]  # the context questions asked
+    claimed: int  # index of the pathway the engine claims at the stop
+    truth: int  # index of the true levels' pathway with every true context answer
+    needs_right: bool  # the access needs shown are those of every true context answer
+    general: float  # mean true ability: who is least at ease
+
+
+def population_visitors(n: int, seed: int, condition: Condition = CONDITIONS[0],
+                        cuts: Sequence[float] = (-1.0, 0.0, 1.0)) -> PopulationVisitors:
+    """``n`` visitors of the population, answering as ``condition`` says (its correlation is
+    the population's own)."""
+    rng = np.random.default_rng(seed)
+    population = Population()
+    drawn = [population.draw(rng) for _ in range(n)]
+    theta = np.stack([ability for _, _, ability in drawn]) + condition.ability_mean
+    levels = np.searchsorted(np.asarray(cuts), theta, side="right").astype(np.int8)
+    style = rng.random(n)
+    careless = style < condition.careless
+    over = (style >= condition.careless) & (style < condition.careless + condition.over_claimers)
+    visitors = Visitors(theta.mean(axis=1), theta, levels, careless, over, condition.not_sure)
+    return PopulationVisitors(visitors, [language for language, _, _ in drawn],
+                              [context for _, context, _ in drawn])
+
+
+def whole_visit(assessment: Assessment, people: PopulationVisitors, k: int, seed: int,
+                answer_models: Sequence[Model] | None = None) -> VisitLength:
+    """Visitor ``k`` through a real ``Visit``: context answers from their own, skill answers
+    from ``answer_models`` (the bank's by default) with the condition's ways."""
+    pool, bank = assessment.pool, assessment.bank
+    models = answer_models or pool.models
+    scale = [o.id for o in bank.scale.options]
+    context, theta = people.contexts[k], people.visitors.theta[k]
+    rng = np.random.default_rng(seed + 3_000_017)
+    visit = Visit(assessment, people.languages[k], seed=seed, clock=lambda: 0.0,
+                  now=lambda: VISIT_TIME)
+    asked: list[str] = []
+    while (question := visit.current) is not None:
+        if question.kind == "context":
+            asked.append(question.id)
+            answer = context.get(question.id, DONT_KNOW)
+            visit.answer(answer if answer in question.answers else DONT_KNOW)
+            continue
+        i = pool.index[question.id]
+        visit.answer(visitor_answer(people.visitors, k, pool.items[i], models[i],
+                                    float(theta[pool.domain_of[i]]), rng, scale))
+    outcome = visit.outcome()
+    estimate = outcome.estimate
+    assert estimate is not None
+    router = assessment.router
+    known = {q.id: context[q.id] for q in bank.context
+             if q.id in context and not q.after_result}
+    truth = router.decide(dict(zip(DOMAIN_IDS, map(int, people.visitors.levels[k]), strict=True)),
+                          known, "completed", estimate.dont_know_share, estimate.answered)
+    claims = estimate.pathway_probabilities
+    return VisitLength(
+        total=visit.answered,
+        context=len(asked),
+        asked=tuple(asked),
+        claimed=router.pathway_ids.index(max(claims, key=claims.__getitem__)),
+        truth=router.pathway_ids.index(truth.pathway),
+        needs_right=set(outcome.decision.needs) == set(truth.needs),
+        general=float(people.visitors.general[k]),
+    )
+
+
+def until_now(assessment: Assessment) -> Assessment:
+    """The same questionnaire as the kiosk asked it until now: every context question first."""
+    bank = assessment.bank
+    engine = bank.engine.model_copy(update=UNTIL_NOW)
+    return Assessment.from_bank(bank.model_copy(update={"engine": engine}), assessment.site)

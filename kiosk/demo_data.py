@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 
@@ -145,16 +145,21 @@ def visit_of(
     """The outcome of one simulated visitor's assessment, flagged synthetic."""
     minutes = float(rng.gamma(4.0, 1.0))
     clock = iter([0.0, minutes * 60]).__next__
+    noon = datetime.combine(day, time(12))
     visit = Visit(assessment, language, mode=mode, seed=int(rng.integers(2**62)), clock=clock,
-                  today=lambda: day)
+                  now=lambda: noon)
     leaves_after = int(rng.integers(1, 12)) if rng.random() < ABANDON_RATE else None
     while (question := visit.current) is not None and visit.answered != leaves_after:
         visit.answer(answer_as(assessment, question, context, ability, rng))
     outcome = visit.outcome("completed" if visit.finished else "abandoned")
+    if visit.finished:  # the optional questions after the result
+        for question in visit.after_result():
+            visit.answer_after_result(question.id,
+                                      answer_as(assessment, question, context, ability, rng))
     sheet = outcome.sheet and outcome.sheet.model_copy(update={"synthetic": True})
     return Outcome(
         outcome.record.model_copy(update={"result_id": _random_id(rng), "synthetic": True}),
-        sheet, outcome.counted.model_copy(update={"synthetic": True}),
+        sheet, visit.counted(outcome).model_copy(update={"synthetic": True}),
         outcome.decision, outcome.estimate)
 
 

@@ -24,6 +24,7 @@ WEAK_LEVEL = 1  # "with_help" or below: the domains a workshop could strengthen
 # as the site's `supports`: deafness, low_vision, ...) to rank the places able to help first.
 PREFERENCE_QUESTION = "help_preference"
 SUPPORT_QUESTION = "support"
+RANKING_READS = frozenset({PREFERENCE_QUESTION, SUPPORT_QUESTION})
 _PREFERRED_FORMAT = {"individual": "individual", "group": "group"}
 # Speaking the visitor's language outweighs everything else: help they cannot understand is
 # no help (a place that works with other languages is half as good). Then the way they want to

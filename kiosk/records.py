@@ -190,8 +190,9 @@ class Tally(BaseModel):
     pathway_by_need: Counts = Field(default_factory=dict)
     pathway_by_theme: Counts = Field(default_factory=dict)
 
-    def add(self, visit: Counted) -> None:
-        self.visits += 1
+    def add(self, visit: Counted, times: int = 1) -> None:
+        """Count ``visit`` in (``times=-1``: out again, never below zero)."""
+        self.visits = max(self.visits + times, 0)
         for counts, key in ((self.language, visit.language), (self.age_band, visit.age_band),
                             (self.reason, visit.reason),
                             (self.pathway_by_age_band, f"{visit.pathway} {visit.age_band}"),
@@ -202,7 +203,11 @@ class Tally(BaseModel):
                             *((self.theme, theme) for theme in visit.themes),
                             *((self.pathway_by_theme, f"{visit.pathway} {theme}")
                               for theme in visit.themes)):
-            counts[key] = counts.get(key, 0) + 1
+            count = counts.get(key, 0) + times
+            if count > 0:
+                counts[key] = count
+            else:
+                counts.pop(key, None)
 
 
 class Tallies(BaseModel):

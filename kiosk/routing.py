@@ -5,12 +5,20 @@ The rules are the bank's data; this module only applies them, in order, first ma
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from kiosk.bank.conditions import DontKnowLeaf, Facts, Uncertainty, iter_leaves, reasons
+from kiosk.bank.conditions import (
+    Condition,
+    ContextLeaf,
+    DontKnowLeaf,
+    Facts,
+    Uncertainty,
+    iter_leaves,
+    reasons,
+)
 from kiosk.bank.model import Bank
 from kiosk.datafile import Text
 from kiosk.domain import Completion
@@ -29,16 +37,26 @@ class Decision:
     reasons: tuple[Text, ...]
 
 
+def context_questions(condition: Condition) -> set[str]:
+    """The context questions a condition reads."""
+    return {leaf.context.question for _, leaf in iter_leaves(condition, ())
+            if isinstance(leaf, ContextLeaf)}
+
+
 class Router:
     def __init__(self, bank: Bank) -> None:
         self.bank = bank
         self.pathway_ids = [p.id for p in bank.pathways]
-        self._dont_know_rules = [
-            leaf for i, rule in enumerate(bank.routing)
-            for _, leaf in iter_leaves(rule.when, ("routing", i))
-            if isinstance(leaf, DontKnowLeaf)
-        ]
+        self.need_ids = list(dict.fromkeys(rule.need for rule in bank.need_rules))
+        self._dont_know_rules = _dont_know_leaves(r.when for r in bank.routing)
+        self._need_dont_know_rules = _dont_know_leaves(r.when for r in bank.need_rules)
+        # A table depends only on the answers its rules read: keyed on those, a kiosk builds
+        # a handful of tables, not one per visitor.
+        self._routing_reads = set().union(*(context_questions(r.when) for r in bank.routing))
+        self._need_reads = set().union(set(), *(context_questions(r.when)
+                                                for r in bank.need_rules))
         self._tables: dict[tuple[object, ...], np.ndarray] = {}
+        self._need_tables: dict[tuple[object, ...], np.ndarray] = {}
 
     def pathway_indices(self, facts: Facts) -> np.ndarray:
         """Index (into ``pathway_ids``) of the first matching rule's pathway, per row of facts.
@@ -58,14 +76,38 @@ class Router:
         "not sure". The engine asks for it after every answer: it is computed once per context
         and per outcome of the bank's "not sure" rules, which is all it depends on besides the
         levels."""
-        one = Facts(ALL_LEVEL_VECTORS[:1], {}, "completed", dont_know_share, answered)
-        key = (tuple(sorted(context.items())),
-               tuple(bool(leaf.evaluate(one)[0]) for leaf in self._dont_know_rules))
+        key = (_read(context, self._routing_reads),
+               _outcomes(self._dont_know_rules, dont_know_share, answered))
         if key not in self._tables:
             self._tables[key] = self.pathway_indices(
                 Facts(ALL_LEVEL_VECTORS, dict(context), "completed", dont_know_share, answered)
             )
         return self._tables[key]
+
+    def need_table(
+        self, context: Mapping[str, str], dont_know_share: float = 0.0, answered: int = 0
+    ) -> np.ndarray:
+        """The access needs of every possible level vector, as bits (need ``i`` of
+        ``need_ids`` is bit ``i``), for these context answers."""
+        key = (_read(context, self._need_reads),
+               _outcomes(self._need_dont_know_rules, dont_know_share, answered))
+        if key not in self._need_tables:
+            facts = Facts(ALL_LEVEL_VECTORS, dict(context), "completed", dont_know_share, answered)
+            bits = np.zeros(len(ALL_LEVEL_VECTORS), dtype=np.int64)
+            for bit, need in enumerate(self.need_ids):
+                holds = [r.when.evaluate(facts) for r in self.bank.need_rules if r.need == need]
+                bits |= np.logical_or.reduce(holds).astype(np.int64) << bit
+            self._need_tables[key] = bits
+        return self._need_tables[key]
+
+    def outcome_table(
+        self, context: Mapping[str, str], dont_know_share: float = 0.0, answered: int = 0
+    ) -> np.ndarray:
+        """Pathway and access needs of every possible level vector as one number each: two
+        level vectors with the same number get the same result."""
+        pathways = self.pathway_table(context, dont_know_share, answered)
+        needs = self.need_table(context, dont_know_share, answered)
+        return (pathways << len(self.need_ids)) | needs
 
     def decide(
         self,
@@ -95,3 +137,22 @@ class Router:
         if best is None or levels.get(best.id, 0) < STRENGTH_LEVEL:
             return None
         return best.strength
+
+
+def _read(context: Mapping[str, str], questions: set[str]) -> tuple[tuple[str, str], ...]:
+    """The answers among ``context`` that rules reading ``questions`` can see."""
+    return tuple(sorted((q, a) for q, a in context.items() if q in questions))
+
+
+def _dont_know_leaves(conditions: Iterable[Condition]) -> list[DontKnowLeaf]:
+    return [leaf for condition in conditions for _, leaf in iter_leaves(condition, ())
+            if isinstance(leaf, DontKnowLeaf)]
+
+
+def _outcomes(
+    leaves: list[DontKnowLeaf], dont_know_share: float, answered: int
+) -> tuple[bool, ...]:
+    """Whether each "not sure" rule holds after ``answered`` answers with this share of "not
+    sure": all a table depends on besides the levels and the context answers."""
+    one = Facts(ALL_LEVEL_VECTORS[:1], {}, "completed", dont_know_share, answered)
+    return tuple(bool(leaf.evaluate(one)[0]) for leaf in leaves)

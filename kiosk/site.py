@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, StrictFloat, model_validator
 
 from kiosk.datafile import Problems, Strict, Text, check_translations
 from kiosk.domain import DOMAIN_IDS, AccessNeed, DomainId, Language, PathwayId, PlaceId
@@ -83,6 +83,20 @@ class Offer(Strict):
         return self.address is None
 
 
+class IdleTimes(Strict):
+    """How long the kiosk waits for a visitor who stopped touching it, in seconds."""
+
+    ask_after: StrictFloat = Field(90, ge=10, le=3600,
+                                   description="then it asks 'are you still there?'")
+    countdown: StrictFloat = Field(30, ge=5, le=600,
+                                   description="then, with no answer, it clears")
+    takeaway_after: StrictFloat = Field(
+        180, ge=10, le=3600,
+        description="instead of ask_after while the take-away's QR code is on screen: someone "
+                    "scanning it touches nothing",
+    )
+
+
 class Site(Strict):
     id: PlaceId
     name: Text
@@ -91,6 +105,7 @@ class Site(Strict):
         None, description="where public holidays close places: 'CH-GE', 'FR', ..."
     )
     offers: list[Offer] = Field(default_factory=list)
+    idle: IdleTimes = IdleTimes()
     read_aloud: bool = Field(
         False, description="read every question aloud as it is shown (where espeak-ng is "
         "installed); without it, a key and a button on each question read it on demand"

@@ -23,7 +23,8 @@ def spoken_question(prompt: str, answers: Sequence[str],
                     answer: Callable[[int, str], str]) -> str:
     """The question, then each answer said with its number (the key that chooses it) by
     ``answer``, in the visitor's language."""
-    return " ".join([prompt, *(answer(n, label) for n, label in enumerate(answers, start=1))])
+    said = " ".join([prompt, *(answer(n, label) for n, label in enumerate(answers, start=1))])
+    return said.replace("\u00a0", " ")  # the no-break spaces of French typography are for the eye
 
 
 def _play(argv: list[str]) -> Playing:

@@ -123,11 +123,11 @@ def test_a_visitor_answers_a_question_in_the_browser(browser: Any, served: tuple
         screen.wait_for("Avant de commencer")
         page.keyboard.press("Enter")
         at = screen.mark()
-        screen.wait_for("Encore environ", at)
+        screen.wait_for("Encore ", at)
         first = screen.text[at:]
         at = screen.mark()
         page.keyboard.press("1")
-        screen.wait_for("Encore environ", at)
+        screen.wait_for("Encore ", at)
         assert screen.text[at:] != first, "the next question is drawn"
         picture = tmp_path / "question.png"
         page.screenshot(path=str(picture))
@@ -156,7 +156,7 @@ def test_two_pages_are_two_kiosks_saving_to_one_folder(browser: Any,
             page.keyboard.press("Enter")
             screen.wait_for("Avant de commencer")
             page.keyboard.press("Enter")
-            screen.wait_for("Encore environ")
+            screen.wait_for("Encore ")
         for page, screen in zip(pages, screens, strict=True):
             page.keyboard.press("2")
             page.keyboard.press("Escape")  # stop: each kiosk saves, then exits

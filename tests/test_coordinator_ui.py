@@ -144,7 +144,7 @@ def test_an_export_says_what_it_wrote_and_where(make_app, network, tmp_path: Pat
         assert screen.query_one(TabbedContent).active == "tab-export"
         # A workbook in the data folder's exports folder (made when missing).
         await export(app, pilot)
-        said = str(screen.query_one("#export-result", Static).render())
+        said = str(screen.query_one("#export-result", Static).render()).replace("\u00a0", " ")
         [written] = (network.data_dir / "exports").iterdir()
         assert said.startswith(wrote(written))
         assert "82 visites" in said and "3 laissées de côté" in said
@@ -155,20 +155,20 @@ def test_an_export_says_what_it_wrote_and_where(make_app, network, tmp_path: Pat
         await choose(app, pilot, "#format", 1)
         screen.query_one("#other-folder", Input).value = str(stick)
         await export(app, pilot)
-        said = str(screen.query_one("#export-result", Static).render())
+        said = str(screen.query_one("#export-result", Static).render()).replace("\u00a0", " ")
         [csv_file] = stick.glob("*.csv")
         described = json.loads(sidecar(csv_file).read_text())
         assert said.startswith(wrote(csv_file)) and str(sidecar(csv_file)) in said
         assert described["delimiter"] == ";" and described["checksum"]["value"] in said
         # The same again: a new name, nothing overwritten.
         await export(app, pilot)
-        said = str(screen.query_one("#export-result", Static).render())
+        said = str(screen.query_one("#export-result", Static).render()).replace("\u00a0", " ")
         assert said.startswith(wrote(csv_file.with_stem(csv_file.stem + "-2"))), said
         assert len(list(stick.glob("*.csv"))) == 2
         # A folder that does not exist: nothing written, and why.
         screen.query_one("#other-folder", Input).value = str(tmp_path / "missing")
         await export(app, pilot)
-        said = str(screen.query_one("#export-result", Static).render())
+        said = str(screen.query_one("#export-result", Static).render()).replace("\u00a0", " ")
         assert said.startswith("Rien n'a été écrit") and "missing" in said
         # Leaving leaves no staff screen behind, its readings and exports included.
         await pilot.click("#leave")

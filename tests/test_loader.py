@@ -128,7 +128,7 @@ def test_broken_bank_names_file_line_and_fix(
         ("  min_questions: 6", "  min_questions: true",
          "'engine.min_questions' must be a whole number, not True"),
         ("  min_questions: 6", "  min_questions: 6.0", "must be a whole number, not 6.0"),
-        ("  pathway_certainty: 0.8", "  pathway_certainty: .nan", "finite number"),
+        ("  pathway_certainty: 0.72", "  pathway_certainty: .nan", "finite number"),
         ("  choose_among: 3", "  choose_among: false", "must be a whole number"),
         ("- level: {domain: procedures, at_most: 1}", "- level: {domain: procedures, at_most: on}",
          "must be a whole number, not True"),

@@ -32,7 +32,7 @@ from kiosk.storage.saver import SaveQueue
 from kiosk.ui import keys
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.confirm import ConfirmScreen
+from kiosk.ui.screens.confirm import ChoiceScreen
 from kiosk.ui.screens.dialog import Dialog
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.notice import NoticeScreen
@@ -123,7 +123,7 @@ SCREENS: dict[type, Setup] = {
     WelcomeScreen: to_welcome,
     NoticeScreen: to_notice,
     QuestionScreen: to_question,
-    ConfirmScreen: to_stop_dialog,
+    ChoiceScreen: to_stop_dialog,
     IdleScreen: to_idle_dialog,
     ResultScreen: to_result,
     TakeawayScreen: to_takeaway,
@@ -276,8 +276,9 @@ def test_the_app_exits_once_a_session_is_over_when_asked(make_app, store: Result
         await pilot.press("enter", "enter")
         await settle(pilot)
         await finish_questions(app, pilot)
-        await pilot.click("#finish")
-        await settle(pilot)
+        for _ in range(3):  # "finish", confirmed, and no optional question answered
+            await pilot.click("#finish")
+            await settle(pilot)
 
     run(app, scenario)
     assert app.return_code == 0
@@ -337,8 +338,8 @@ def test_staff_stop_the_kiosk_from_behind_the_pin(make_app, staff: StaffAccess) 
         assert isinstance(app.screen, MediatorHome)
         await pilot.click("#stop-kiosk")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.click("#yes")
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.click("#stop")
         await settle(pilot)
 
     run(app, scenario, size=(100, 40))
@@ -413,7 +414,7 @@ def test_no_key_leaves_a_staff_screen_but_their_own(make_app, staff: StaffAccess
     assert app.return_code is None
     expected = {"coordinator home": CoordinatorHome, "mediator home": MediatorHome,
                 "code entry": CodeScreen, "guided question": GuidedQuestionScreen,
-                "guided stop dialog": ConfirmScreen, "guided result": StaffResultScreen,
-                "notes": NotesScreen, "stop-kiosk dialog": ConfirmScreen}[name]
+                "guided stop dialog": ChoiceScreen, "guided result": StaffResultScreen,
+                "notes": NotesScreen, "stop-kiosk dialog": ChoiceScreen}[name]
     assert tried == [expected]
     assert issubclass(expected, (KioskScreen, Dialog))

@@ -75,10 +75,12 @@ PERSONAS = [
             "workshops", (),
             ("permanence-rive-gauche", "permanence-rive-droite", "internet-bibliotheques"),
             says=("Vous savez déjà utiliser un appareil seul·e.",)),
+    # Its few questions settle the pathway but read "documents" and "communication" one level
+    # up: the library's free internet (documents) then ranks before the other permanence.
     Persona("uses a device, no digital identity", "en", flat(2, documents=0, communication=1),
             {**HAS_ALL, "digital_identity": "no", "urgency": "later"},
             "workshops", ("identity",),
-            ("permanence-rive-gauche", "permanence-rive-droite", "internet-bibliotheques")),
+            ("permanence-rive-gauche", "internet-bibliotheques", "permanence-rive-droite")),
     Persona("confident everywhere", "fr", flat(3), {**HAS_ALL, "urgency": "no"},
             "autonomy", (), ("pix", "conferences-permanences")),
     Persona("confident, no internet at home", "en", flat(3),
@@ -103,7 +105,7 @@ PERSONAS = [
 
 def play(assessment: Assessment, persona: Persona) -> Outcome:
     visit = Visit(assessment, persona.language, seed=7, clock=lambda: 0.0,
-                  today=lambda: persona.now.date())
+                  now=lambda: persona.now)
     while (question := visit.current) is not None:
         if persona.stop_after is not None and visit.answered >= persona.stop_after:
             break

@@ -57,8 +57,9 @@ def drive(app: KioskApp, scenario: Scenario, size: tuple[int, int] = (100, 40)) 
 
 
 def texts(app: KioskApp) -> str:
+    """The words on screen, French typography's no-break spaces read as spaces."""
     return "\n".join([str(w.render()) for w in app.screen.query(Static)]
-                     + [str(b.label) for b in app.screen.query(Button)])
+                      + [str(b.label) for b in app.screen.query(Button)]).replace("\u00a0", " ")
 
 
 def no_staff_screen(app: KioskApp) -> bool:
@@ -269,6 +270,9 @@ def test_two_idle_minutes_close_staff_mode(make_app, staff: StaffAccess) -> None
 # -- guided sessions ------------------------------------------------------------------------------
 
 
+GUIDED_SEED = 0
+
+
 @pytest.mark.slow
 def test_a_guided_session_where_the_watched_task_fails_ends_below_alone(
     make_app, staff: StaffAccess, store: ResultStore
@@ -299,7 +303,9 @@ def test_a_guided_session_where_the_watched_task_fails_ends_below_alone(
         await click(app, pilot, "#notes-save")
         assert isinstance(app.screen, MediatorHome)
 
-    drive(make_app(), scenario)
+    # A fixed seed: in about 2 % of series the engine still ends at "alone" (the guided
+    # benchmark counts them), which a random seed turned into a flaky test.
+    drive(make_app(seed=GUIDED_SEED), scenario)
     [record] = list(store.records())
     assert record.mode == "guided" and record.completion == "completed"
     assert failed[0] and record.levels[failed[0]] < 2, (failed, record.levels)

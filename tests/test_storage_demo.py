@@ -85,7 +85,8 @@ def test_every_statistic_the_coordinators_need_can_still_be_counted(tmp_path: Pa
     # From the records: period, site, mode, completion, pathway, level.
     for dimension in ("iso_week", "site_id", "mode", "completion", "pathway"):
         assert sum(Counter(getattr(r, dimension) for r in records).values()) == visits
-    assert all(len(r.levels) == 6 for r in records if r.questions_asked)
+    # Levels are kept for finished assessments only (a few answers say too little).
+    assert all(len(r.levels) == (6 if r.completion == "completed" else 0) for r in records)
     # From the weekly tallies: language, age band, reason, needs, each also by pathway.
     assert sum(t.visits for t in weeks) == visits
     assert {t.iso_week for t in weeks} == {r.iso_week for r in records}

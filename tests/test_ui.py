@@ -11,13 +11,16 @@ import pytest
 from conftest import TUESDAY_1PM
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Button, Static
+from textual.widgets import Button
+from ui_helpers import decode_qr, go_to
 
 from kiosk.records import AnswerSheet, VisitRecord
 from kiosk.storage import ResultStore
 from kiosk.storage.saver import SaveQueue
 from kiosk.ui.app import KioskApp
+from kiosk.ui.screens.confirm import ChoiceScreen
 from kiosk.ui.screens.idle import IdleScreen
+from kiosk.ui.screens.improve import ImproveScreen
 from kiosk.ui.screens.question import QuestionScreen
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.takeaway import TakeawayScreen
@@ -26,6 +29,7 @@ from kiosk.ui.widgets.answers import AnswerButton
 from kiosk.ui.widgets.levels import LevelRow
 from kiosk.ui.widgets.offers import OfferCard
 from kiosk.ui.widgets.takeaway import QrCode
+from kiosk.ui.widgets.words import Words
 from kiosk.visit import Assessment, Outcome, Visit
 
 Scenario = Callable[[KioskApp, Pilot[None]], Awaitable[None]]
@@ -42,10 +46,11 @@ def drive(app: KioskApp, scenario: Scenario, size: tuple[int, int] = (80, 24)) -
 
 
 def screen_text(app: KioskApp) -> str:
-    """Everything the current screen shows in its static texts and buttons."""
-    parts = [str(w.render()) for w in app.screen.query(Static)]
+    """Everything the current screen shows in its words and buttons (no-break spaces as
+    spaces)."""
+    parts = [w.text for w in app.screen.query(Words)]
     parts += [str(b.label) for b in app.screen.query(Button)]
-    return "\n".join(parts)
+    return "\n".join(parts).replace("\u00a0", " ")
 
 
 async def begin(pilot: Pilot[None]) -> None:
@@ -64,6 +69,18 @@ async def answer_all(app: KioskApp, pilot: Pilot[None], key: str) -> int:
     return pressed
 
 
+async def finish(app: KioskApp, pilot: Pilot[None]) -> None:
+    """Leave the result: "Terminer", confirmed, then past the optional questions."""
+    await pilot.click("#finish")
+    await pilot.pause()
+    assert isinstance(app.screen, ChoiceScreen), "finishing asks first"
+    await pilot.click("#finish")
+    await pilot.pause()
+    if isinstance(app.screen, ImproveScreen):
+        await pilot.click("#finish")
+        await pilot.pause()
+
+
 def test_complete_assessment_by_keyboard(make_app, store: ResultStore) -> None:
     app = make_app()
 
@@ -79,8 +96,8 @@ def test_complete_assessment_by_keyboard(make_app, store: ResultStore) -> None:
         assert app.assessment.bank.pathway(record.pathway).title.fr in shown
         assert len(app.screen.query(LevelRow)) == 6
         assert app.screen.query(OfferCard), "the result shows local offers"
-        context_answers = len(app.visit.assessment.bank.context)
-        assert pressed == record.questions_asked + context_answers
+        assert pressed == app.visit.answered > record.questions_asked, "context ones too"
+        assert app.focused is app.screen.query_one("#takeaway"), "focus on taking it away"
 
     drive(app, scenario)
     [saved] = list(store.records())
@@ -102,8 +119,7 @@ def test_complete_assessment_by_mouse(make_app, store: ResultStore) -> None:
             clicks += 1
             assert clicks < 40
         assert isinstance(app.screen, ResultScreen)
-        await pilot.click("#finish")
-        await pilot.pause()
+        await finish(app, pilot)
         assert isinstance(app.screen, WelcomeScreen)
 
     drive(app, scenario, size=(100, 40))
@@ -155,8 +171,7 @@ def test_language_switch_at_any_time(make_app, store: ResultStore) -> None:
         await pilot.pause()
         assert "Votre résultat" in screen_text(app)
         await pilot.press("l")
-        await pilot.click("#finish")
-        await pilot.pause()
+        await finish(app, pilot)
         assert "Bonjour" in screen_text(app), "the next visitor starts in French"
 
     drive(app, scenario, size=(100, 40))
@@ -164,25 +179,28 @@ def test_language_switch_at_any_time(make_app, store: ResultStore) -> None:
     assert store.tallies().weeks[0].language == {"en": 1}
 
 
-def test_back_returns_to_the_previous_question(make_app) -> None:
+def test_back_shows_and_focuses_the_answer_given(make_app) -> None:
     app = make_app()
 
     async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
         await begin(pilot)
         asked = []
-        for _ in range(len(app.assessment.bank.context) + 2):  # into the adaptive questions
+        for key in "12131":  # into the adaptive questions
             asked.append(app.visit.current)
-            await pilot.press("1")
+            await pilot.press(key)
             await pilot.pause()
         current = app.visit.current
         await pilot.press("backspace")
         await pilot.pause()
         assert app.visit.current == asked[-1]
         assert asked[-1].text.fr in screen_text(app)
+        assert app.focused.id == "answer-1" and "(votre réponse)" in str(app.focused.label)
         await pilot.click("#back")
         await pilot.pause()
         assert app.visit.current == asked[-2]
-        await pilot.press("1", "1")
+        assert app.focused.id == "answer-3", "the answer given, not the first, has the focus"
+        await pilot.press("enter")  # keeps the answer given
+        await pilot.press("1")
         await pilot.pause()
         assert app.visit.current == current, "answering again leads to the same question"
 
@@ -203,8 +221,12 @@ def test_finish_leaves_nothing_of_the_visitor(make_app) -> None:
             *(lvl.label.fr for lvl in app.assessment.bank.levels),
         ]
         del result
-        await pilot.click("#finish")
+        await pilot.press("right", "right", "enter")  # "Terminer"
         await pilot.pause()
+        await pilot.press("enter")  # the safe answer comes first: back to the result
+        await pilot.pause()
+        assert isinstance(app.screen, ResultScreen), "one Enter never wipes the result"
+        await finish(app, pilot)
         assert isinstance(app.screen, WelcomeScreen)
         assert app.visit is None
         assert len(app.screen_stack) == 2  # Textual's default screen and the welcome
@@ -233,7 +255,7 @@ def test_stop_saves_an_abandoned_assessment_and_clears(make_app, store: ResultSt
         assert isinstance(app.screen, QuestionScreen) and app.visit.answered == 3
         await pilot.click("#stop")
         await pilot.pause()
-        await pilot.click("#yes")
+        await pilot.click("#keep")
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen) and app.visit is None
 
@@ -241,7 +263,26 @@ def test_stop_saves_an_abandoned_assessment_and_clears(make_app, store: ResultSt
     [saved] = list(store.records())
     assert saved.completion == "abandoned"
     assert saved.pathway == "orientation"
-    assert saved.levels == {}  # stopped during the context questions
+    assert saved.levels == {}  # levels are kept for finished assessments only
+
+
+def test_stop_and_delete_leaves_only_a_count(make_app, store: ResultStore) -> None:
+    app = make_app()
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await begin(pilot)
+        for _ in range(5):
+            await pilot.press("2")
+        await pilot.click("#stop")
+        await pilot.pause()
+        await pilot.click("#delete")
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen) and app.visit is None
+
+    drive(app, scenario)
+    assert not list(store.records()) and not list(store.sheets())
+    [week] = store.tallies().weeks
+    assert week.abandoned == 1 and week.visits == 0 and week.language == {}
 
 
 class Clock:
@@ -320,7 +361,8 @@ def test_an_idle_kiosk_returns_to_the_french_welcome(make_app) -> None:
 
 
 def test_takeaway_shows_the_qr_code_and_closes(make_app) -> None:
-    app = make_app()
+    clock = Clock()
+    app = make_app(clock=clock)
 
     async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
         await begin(pilot)
@@ -329,12 +371,45 @@ def test_takeaway_shows_the_qr_code_and_closes(make_app) -> None:
         await pilot.click("#takeaway")
         await pilot.pause()
         assert isinstance(app.screen, TakeawayScreen)
-        assert code in app.screen.summary.replace(" ", "")
+        assert code in app.screen.pages[-1].replace(" ", "")
+        assert code in app.screen.ticket.replace(" ", "")
+        assert app.screen_stack[-2].has_class("-suspended"), "nothing looks focused under it"
+        await wait(app, pilot, clock, 120)
+        assert isinstance(app.screen, TakeawayScreen), "no idle question while it is scanned"
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ResultScreen)
 
     drive(app, scenario, size=(100, 50))
+
+
+def test_the_optional_questions_after_the_result_join_the_tally(
+    make_app, store: ResultStore
+) -> None:
+    app = make_app()
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await begin(pilot)
+        await answer_all(app, pilot, "2")
+        await pilot.click("#finish")
+        await pilot.pause()
+        await pilot.click("#finish")
+        await pilot.pause()
+        assert isinstance(app.screen, ImproveScreen)
+        assert "facultatives" in screen_text(app)
+        await pilot.press("1")  # why they came: the first reason
+        await pilot.pause()
+        assert "dernière" in screen_text(app)
+        await pilot.press("4")  # the fourth age band
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+
+    drive(app, scenario)
+    [week] = store.tallies().weeks
+    bank = app.assessment.bank
+    reason = bank.context_question("visit_reason").options[0].id
+    band = bank.context_question("age_band").options[3].id
+    assert week.visits == 1 and week.reason == {reason: 1} and week.age_band == {band: 1}
 
 
 def test_damaged_results_file_is_reported_to_staff_and_the_kiosk_goes_on(
@@ -347,7 +422,7 @@ def test_damaged_results_file_is_reported_to_staff_and_the_kiosk_goes_on(
     app = KioskApp(assessment, SaveQueue.of(store))
 
     async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
-        notice = str(app.screen.query_one("#staff-notice", Static).render())
+        notice = app.screen.query_one("#staff-notice", Words).text
         assert "damaged-" in notice and "kiosk.log" in notice
         assert not re.search(r"\d{8}|\d{1,2}:\d{2}|T\d{6}", notice), "no clock time for staff"
         await begin(pilot)
@@ -364,7 +439,7 @@ def test_a_double_key_press_answers_only_the_question_on_screen(make_app) -> Non
 
     async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
         await begin(pilot)
-        for answered in range(len(app.assessment.bank.context) + 3):
+        for answered in range(6):
             # Two keys delivered before the screen can redraw the next question.
             app.post_message(events.Key("2", "2"))
             app.post_message(events.Key("2", "2"))
@@ -373,24 +448,6 @@ def test_a_double_key_press_answers_only_the_question_on_screen(make_app) -> Non
             assert app.visit.answered == answered + 1
 
     drive(app, scenario)
-
-
-@pytest.mark.parametrize("size", [(80, 24), (100, 40), (120, 50)])
-def test_the_qr_code_fits_on_screen(make_app, size: tuple[int, int]) -> None:
-    app = make_app()
-
-    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
-        await begin(pilot)
-        await answer_all(app, pilot, "1")
-        await pilot.click("#takeaway")
-        await pilot.pause()
-        qr = app.screen.query_one(QrCode)
-        region = qr.region
-        assert region.y >= 0 and region.bottom <= size[1], (region, size)
-        assert qr.payload.splitlines()[0], "at least the pathway"
-        assert app.screen.query_one("#close", Button).region.bottom <= size[1]
-
-    drive(app, scenario, size=size)
 
 
 def test_an_undecided_result_says_so_and_names_the_two_closest_paths(assessment, store) -> None:
@@ -423,3 +480,29 @@ def test_an_undecided_result_says_so_and_names_the_two_closest_paths(assessment,
         assert app.screen.outcome.record.pathway == "orientation"
 
     drive(app, scenario, size=(100, 40))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (200, 60)],
+                         ids=["80x24", "100x30", "120x40", "200x60"])
+def test_the_qr_code_holds_the_first_offer_and_is_never_cut(
+    geneva_assessment: Assessment, store: ResultStore, size: tuple[int, int]
+) -> None:
+    app = KioskApp(geneva_assessment, SaveQueue.of(store), now=lambda: TUESDAY_1PM, seed=3)
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await go_to("takeaway", skill=1)(pilot)  # "with help": offers with an address
+        takeaway = app.screen
+        assert isinstance(takeaway, TakeawayScreen)
+        first = app.screen_stack[-2].query(OfferCard).first().shown
+        qr = takeaway.query_one(QrCode)
+        drawn = qr.content.plain.splitlines()
+        width, height = size
+        region = qr.region
+        assert region.x >= 0 and region.y >= 0 and region.right <= width
+        assert region.bottom <= height and region.height == len(drawn), "never cut"
+        told = decode_qr(drawn)
+        assert told == takeaway.pages[0]
+        assert str(first.offer.address) in told and first.offer.name.fr in told
+        assert first.week.replace("\u2009", " ").replace("\u2013", "-") in told
+
+    drive(app, scenario, size=size)

@@ -311,8 +311,13 @@ def reasons(cond: Condition, facts: Facts) -> list[Text]:
         children = cond.all if isinstance(cond, AllOf) else cond.any
         found: list[Text] = []
         for child in children:
-            if child.evaluate(facts)[0]:
+            if child.evaluate(facts)[0] and not isinstance(child, AlwaysLeaf):
                 found += reasons(child, facts)
+        # In an "any", an "always" is the fallback: its general words only when nothing more
+        # specific holds ("a few points" after "online procedures" would say less, twice).
+        fallbacks = [c for c in children if isinstance(c, AlwaysLeaf)]
+        if isinstance(cond, AllOf) or not found:
+            found += [r for c in fallbacks for r in reasons(c, facts)]
         return found
     if isinstance(cond, Not):
         return []

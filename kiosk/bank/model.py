@@ -86,13 +86,22 @@ class Skippable(Strict):
 
 
 class ContextQuestion(Skippable):
-    """A question that is not scored: equipment, reason for the visit, age band, ..."""
+    """A question that is not scored: equipment, reason for the visit, age band, ...
+
+    Before the result, the kiosk asks one only when its answer can change the pathway, an
+    access need or the offers shown for this visitor (``kiosk.context_plan``); a question that
+    serves statistics only is asked ``after_result``, optional.
+    """
 
     id: Identifier
     prompt: Text
     guided: Text | None = Field(None, description="the prompt as a mediator asks it")
     options: list[Option] = Field(min_length=2)
     dont_know: bool = Field(True, description="offer 'je ne sais pas / je préfère ne pas répondre'")
+    after_result: bool = Field(
+        False, description="asked after the result, optional, to help improve the service: it "
+                           "cannot change the result, so no rule may read it",
+    )
 
     def answer_ids(self) -> list[str]:
         """The answers it accepts: its options, and "je ne sais pas" where offered."""
@@ -285,13 +294,46 @@ class ExpertUncertainty(Strict):
     b: StrictFloat = Field(0.5, ge=0, le=3, description="of each difficulty, in ability units")
 
 
+class ContextSettings(Strict):
+    """When a context question is worth a visitor's time: the chance that its answer changes
+    the pathway, an access need or the offers shown, under what the answers so far say."""
+
+    ask_at: StrictFloat = Field(
+        0.3, ge=0, le=1,
+        description="asked only from this chance on (at the end of the skill questions, for a "
+                    "question that only some levels make matter)",
+    )
+    early_at: StrictFloat = Field(
+        0.6, ge=0, le=1,
+        description="asked at once, before the next skill question, from this chance on: a "
+                    "question that matters whatever the levels (an access need) comes first; "
+                    "0 asks every context question first",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ContextSettings:
+        if self.ask_at > self.early_at:
+            raise ValueError("ask_at must not exceed early_at")
+        return self
+
+
 class EngineSettings(Strict):
     """How long the adaptive series may be, when it is settled, and how visitors answer."""
 
     min_questions: StrictInt = Field(6, ge=1, le=40)
     max_questions: StrictInt = Field(14, ge=1, le=60)
-    typical_questions: StrictInt = Field(10, ge=1, le=60)
+    max_total: StrictInt | None = Field(
+        None, ge=1, le=100,
+        description="questions before the result, context questions included: the skill "
+                    "questions stop in time (none: only max_questions bounds them)",
+    )
     pathway_certainty: StrictFloat = Field(0.9, gt=0.5, lt=1)
+    guided_pathway_certainty: StrictFloat | None = Field(
+        None, gt=0.5, lt=1,
+        description="the pathway certainty of a guided session (none: pathway_certainty): a "
+                    "mediator's session is not held to the patience of a visitor alone, and "
+                    "its watched tasks need room",
+    )
     level_certainty: StrictFloat = Field(0.9, gt=0.5, lt=1)
     domain_correlation: StrictFloat = Field(0.7, ge=0, lt=1)
     level_cuts: tuple[LevelCut, LevelCut, LevelCut] = (-1.0, 0.0, 1.0)
@@ -336,6 +378,7 @@ class EngineSettings(Strict):
                     "pathway falls below this (0: never; ask up to max_questions)",
     )
     expert_uncertainty: ExpertUncertainty = ExpertUncertainty()
+    context: ContextSettings = ContextSettings()
 
     @model_validator(mode="after")
     def _consistent(self) -> EngineSettings:
@@ -410,6 +453,8 @@ class Bank(Strict):
         check_translations(self, self.languages, problems, unlisted=True)
         self._check_references(problems)
         self._check_skip_rules(problems)
+        self._check_after_result(problems)
+        self._check_titles(problems)
         if not problems.items:
             # Reachability is only meaningful for rules whose references are sound.
             rules = [rule.when for rule in self.routing]
@@ -484,6 +529,29 @@ class Bank(Strict):
                             "depend on an earlier question",
                         )
             seen.add(q.id)
+
+    def _check_after_result(self, problems: Problems) -> None:
+        later = {q.id for q in self.context if q.after_result}
+        for loc, cond in self._conditions():
+            for leaf_loc, leaf in iter_leaves(cond, loc):
+                if isinstance(leaf, ContextLeaf) and leaf.context.question in later:
+                    problems.add(
+                        leaf_loc,
+                        f"'{leaf.context.question}' is asked after the result, so no rule can "
+                        "read it: remove 'after_result: true' from it, or this condition",
+                    )
+
+    def _check_titles(self, problems: Problems) -> None:
+        """A pathway named like a level ("On your own") reads as a level on the result."""
+        for i, pathway in enumerate(self.pathways):
+            for language in self.languages:
+                title = pathway.title.get(language).casefold()
+                if any(level.label.get(language).casefold() == title for level in self.levels):
+                    problems.add(
+                        ("pathways", i, "title", language),
+                        f"'{pathway.title.get(language)}' is also a level's name: a result "
+                        "would read it as a level; name the pathway otherwise",
+                    )
 
     def _skip_rules(self) -> list[tuple[Loc, Condition]]:
         found: list[tuple[Loc, Condition]] = []

@@ -23,8 +23,10 @@ from kiosk.engine.pool import ItemPool
 from kiosk.engine.prior import CLAIM_NODES
 from kiosk.engine.selector import DecisionInformationSelector, Selector
 from kiosk.engine.state import PathwayTable, Snapshot
-from kiosk.engine.stopper import UNDECIDED, ClassificationStopper, Stopper
+from kiosk.engine.stopper import MAX_QUESTIONS, UNDECIDED, ClassificationStopper, Stopper
 from kiosk.routing import Router
+
+NO_QUESTION_LEFT = "no_question_left"
 
 # Why a result is uncertain: the answers do not fit together (person fit), or the questions
 # left could not settle the pathway (futility).
@@ -78,10 +80,13 @@ class AdaptiveSession:
             knowledge_checks=settings.knowledge_checks,
             knowledge_by=settings.min_questions,
         )
+        certainty = settings.pathway_certainty
+        if guided and settings.guided_pathway_certainty is not None:
+            certainty = settings.guided_pathway_certainty
         self.stopper: Stopper = stopper or ClassificationStopper(
             settings.min_questions,
             settings.max_questions,
-            settings.pathway_certainty,
+            certainty,
             settings.level_certainty,
             settings.futility,
         )
@@ -91,6 +96,7 @@ class AdaptiveSession:
         self._shared_claims = guided and settings.domain_bias > 0
         self._posterior = GridPosterior(pool.grid, len(DOMAIN_IDS), settings.careless_share,
                                         self._shared_claims)
+        self._guided = guided
         self._open = pool.eligible(self.context, guided)
         self._answered_domains = np.zeros(len(DOMAIN_IDS), dtype=bool)  # any answer
         self._informed_domains = np.zeros(len(DOMAIN_IDS), dtype=bool)  # an informative one
@@ -102,6 +108,7 @@ class AdaptiveSession:
         self._asked_items: list[int] = []
         self._scored: list[tuple[int, int]] = []  # (item, scored category) of informative answers
         self._current: int | None = None
+        self._limit: int | None = None
         self.stop = ""
         self._start_from(earlier or {})
         self._advance()
@@ -149,13 +156,48 @@ class AdaptiveSession:
         self._asked_items.append(index)
         self._advance()
 
-    def remaining_estimate(self) -> int:
-        """A calm hint for the visitor: about how many questions are left."""
+    def update_context(self, context: Mapping[str, str]) -> None:
+        """The visitor gave a context answer between two questions (one that only some levels
+        make worth asking): the items it makes pointless close, and the pathway table, so the
+        question to ask and whether the series is settled, follow it."""
+        self.context = dict(context)
+        asked = np.zeros(len(self.pool.items), dtype=bool)
+        asked[self._asked_items] = True
+        self._open = self.pool.eligible(self.context, self._guided) & ~asked
+        if self.stop not in (MAX_QUESTIONS, NO_QUESTION_LEFT):
+            self.stop = ""
+            self._advance()
+
+    def limit(self, most: int) -> None:
+        """Ask at most ``most`` questions in all (fewer than the bank allows: the visit keeps
+        room for the context questions that may come)."""
+        if most == self._limit:
+            return
+        self._limit = most
+        if self._current is not None and self.asked >= most:
+            self._advance()
+
+    @property
+    def could_resume(self) -> bool:
+        """Over, but a context answer could open it again (it was settled, not spent)."""
+        return self.finished and self.stop not in (MAX_QUESTIONS, NO_QUESTION_LEFT)
+
+    def remaining(self) -> tuple[int, int]:
+        """The fewest and the most questions the series may still ask."""
         if self.finished:
-            return 0
-        settings = self.pool.bank.engine
-        left = max(settings.typical_questions - self.asked, settings.min_questions - self.asked, 1)
-        return min(left, settings.max_questions - self.asked, int(self._open.sum()))
+            return 0, 0
+        most = min(self.budget - self.asked, int(self._open.sum()))
+        return min(max(self.pool.bank.engine.min_questions - self.asked, 1), most), most
+
+    @property
+    def budget(self) -> int:
+        """The most questions this series may ask."""
+        most = self.pool.bank.engine.max_questions
+        return most if self._limit is None else min(most, self._limit)
+
+    def level_vector_probabilities(self) -> np.ndarray:
+        """The posterior probability of every level vector (rows of ``ALL_LEVEL_VECTORS``)."""
+        return self._posterior.level_vector_probabilities()
 
     def estimate(self) -> Estimate:
         snap = self.snapshot()
@@ -203,6 +245,7 @@ class AdaptiveSession:
             expected_information=self.pool.expected_information(densities),
             open_items=self._open.copy(),
             careless=careless,
+            limit=self._limit,
             claim_variance=self.pool.bank.engine.domain_bias ** 2 if self._shared_claims else 0.0,
         )
 
@@ -249,7 +292,7 @@ class AdaptiveSession:
 
     def _advance(self) -> None:
         if not self._open.any():
-            self._current, self.stop = None, "no_question_left"
+            self._current, self.stop = None, NO_QUESTION_LEFT
             return
         snap = self.snapshot()
         reason = self.stopper.reason(snap, self.pool)

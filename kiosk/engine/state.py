@@ -75,6 +75,7 @@ class Snapshot:
     expected_information: np.ndarray  # (I,) each item's information under the posterior
     open_items: np.ndarray  # (I,) bool: items that may still be asked
     careless: float  # posterior probability that the answers are random
+    limit: int | None = None  # the most questions this series may ask, below the bank's own
     # Variance of the part a visitor's statements share within a domain, in a guided session
     # (0 alone): what statements cannot tell apart from the domain's ability.
     claim_variance: float = 0.0

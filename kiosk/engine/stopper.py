@@ -49,7 +49,7 @@ class ClassificationStopper:
 
     def reason(self, snap: Snapshot, pool: ItemPool) -> str | None:
         """Why the series stops now, or None to go on."""
-        if snap.asked >= self.max_questions:
+        if snap.asked >= self.budget(snap):
             return MAX_QUESTIONS
         if snap.asked < self.min_questions:
             return None
@@ -58,6 +58,10 @@ class ClassificationStopper:
         if self.futility and self.chance_to_settle(snap, pool) < self.futility:
             return UNDECIDED
         return None
+
+    def budget(self, snap: Snapshot) -> int:
+        """The most questions this series may ask."""
+        return self.max_questions if snap.limit is None else min(self.max_questions, snap.limit)
 
     def settled(self, snap: Snapshot) -> bool:
         if snap.pathway_certainty < self.pathway_certainty:
@@ -69,7 +73,7 @@ class ClassificationStopper:
     def chance_to_settle(self, snap: Snapshot, pool: ItemPool) -> float:
         """Share of plausible futures in which the questions left bring the pathway to the
         required certainty."""
-        left = self.max_questions - snap.asked
+        left = self.budget(snap) - snap.asked
         domains = snap.ability_density.shape[0]
         members = pool.by_domain
         usable = np.where((members >= 0) & snap.open_items[members],

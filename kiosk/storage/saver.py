@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from kiosk.storage.errors import StorageError
 
 if TYPE_CHECKING:  # the store is opened in the worker: the kiosk's first screen need not wait
-    from kiosk.records import StoredVisit
+    from kiosk.records import Counted, StoredVisit
     from kiosk.storage.journal import Incident
     from kiosk.storage.store import ResultStore
 
@@ -90,6 +90,10 @@ class SaveQueue:
     def submit(self, visit: StoredVisit) -> None:
         """Keep a visit in the background."""
         self._put(lambda store: store.save_many([visit]))
+
+    def recount(self, before: Counted, after: Counted) -> None:
+        """Count, in the background, a visit counted as ``before`` as ``after`` instead."""
+        self._put(lambda store: store.recount(before, after))
 
     def add_abandoned(self, site_id: str) -> None:
         """Count, in the background, a visit whose answers the visitor chose to delete."""

@@ -173,6 +173,15 @@ class ResultStore:
                 del self._counted[old]
         return added
 
+    def recount(self, before: Counted, after: Counted) -> None:
+        """A visit already counted as ``before`` is counted as ``after`` instead (the visitor
+        answered the optional questions after their result)."""
+        with self._write():
+            state = self._state()
+            state.week(before.site_id, before.iso_week, before.synthetic).add(before, -1)
+            state.count(after)
+            self._write_state(state)
+
     def add_abandoned(self, site_id: str, day: date | None = None) -> None:
         """Count a visitor who stopped and asked that nothing of theirs be kept: one more in
         their week's tally, and nothing else."""

@@ -17,9 +17,10 @@ import signal
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,7 @@ from kiosk.startup import Cover, Lazy
 from kiosk.storage.errors import StorageError
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.confirm import ConfirmScreen
+from kiosk.ui.screens.confirm import ChoiceScreen
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.notice import NoticeScreen
 from kiosk.ui.screens.out_of_service import OutOfServiceScreen
@@ -44,6 +45,8 @@ from kiosk.ui.themes import THEMES
 
 if TYPE_CHECKING:
     from kiosk.domain import Completion
+    from kiosk.offers import ShownOffer
+    from kiosk.routing import Decision
     from kiosk.staff import StaffAccess
     from kiosk.storage.saver import SaveQueue
     from kiosk.visit import Assessment, Outcome, Visit
@@ -64,6 +67,8 @@ class KioskApp(StaffMode, App[None], inherit_bindings=False):
     ALLOW_SELECT = False
     BINDINGS = keys.APP
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+    # Set on a screen under a dialog: nothing there may look focused.
+    SUSPENDED_SCREEN_CLASS = "-suspended"
 
     language: reactive[str] = reactive("fr")
 
@@ -72,10 +77,9 @@ class KioskApp(StaffMode, App[None], inherit_bindings=False):
         assessment: Assessment | Lazy[Assessment],
         saver: SaveQueue,
         language: str = "fr",
-        idle_after: float = 90.0,
-        idle_countdown: float = 30.0,
         now: Callable[[], datetime] = datetime.now,
         clock: Callable[[], float] = time.monotonic,
+        seed: int | None = None,
         staff: StaffAccess | Lazy[StaffAccess | None] | None = None,
         cover: Cover | None = None,
         kiosk_mode: bool = True,
@@ -86,9 +90,10 @@ class KioskApp(StaffMode, App[None], inherit_bindings=False):
     ) -> None:
         """``assessment`` may still be loading (see ``kiosk.startup``): ``cover`` then says
         what the welcome screen shows of it. ``now`` is the local time opening hours are read
-        against; ``clock`` measures how long the kiosk has been left alone (both are a test's
-        to set); ``staff`` the staff files (PINs, audit log, result codes): without them the
-        staff key opens nothing.
+        against; ``clock`` measures how long the kiosk has been left alone; ``seed`` fixes the
+        visits' question draws (all are a test's to set; by default each visit draws its own);
+        ``staff`` the staff files (PINs, audit log, result codes): without them the staff key
+        opens nothing. How long the kiosk waits is the site's (``idle`` in the site file).
 
         In ``kiosk_mode`` no key leaves the app: only staff do, from their screens behind the
         PIN, or the service manager (SIGTERM, as ``systemctl stop`` sends). With
@@ -127,8 +132,7 @@ class KioskApp(StaffMode, App[None], inherit_bindings=False):
         self.result_code = ""
         self.now = now
         self._clock = clock
-        self._idle_after = idle_after
-        self._idle_countdown = idle_countdown
+        self._seed = seed
         self._last_input = clock()
         self._idle: tuple[IdleScreen, float] | None = None  # the dialog asking, and its deadline
 
@@ -179,7 +183,7 @@ class KioskApp(StaffMode, App[None], inherit_bindings=False):
         except Exception:
             self.call_from_thread(self.exit)  # ``kiosk run`` says what is wrong with the files
             return
-        from kiosk.ui.screens import question, result, takeaway  # noqa: F401
+        from kiosk.ui.screens import improve, question, result, takeaway  # noqa: F401
 
         self.call_from_thread(self._warmed_up)
 
@@ -222,7 +226,7 @@ class KioskApp(StaffMode, App[None], inherit_bindings=False):
         from kiosk.ui.screens.question import QuestionScreen
         from kiosk.visit import Visit
 
-        self.visit = Visit(self.assessment, self.language)
+        self.visit = Visit(self.assessment, self.language, seed=self._seed, now=self.now)
         self.switch_screen(QuestionScreen())
 
     def complete_visit(self) -> None:
@@ -236,26 +240,57 @@ class KioskApp(StaffMode, App[None], inherit_bindings=False):
         self.switch_screen(ResultScreen())
 
     def action_stop(self) -> None:
-        """The visitor asks to stop: confirm, then keep what the rules allow and clear."""
+        """The visitor asks to stop: go on, or stop and keep the answers (for statistics,
+        nothing that identifies them), or stop and delete them."""
 
-        def stop_if_confirmed(confirmed: bool | None) -> None:
-            if confirmed:
+        def stop(choice: str | None) -> None:
+            if choice == "keep":
                 self.end_visit("abandoned")
+            elif choice == "delete" and self.visit is not None:
+                # Nothing of the visit is kept: only one more stop in the week's count.
+                self.saver.add_abandoned(self.assessment.site.id)
+                self.reset_to_welcome()
 
-        self.push_screen(ConfirmScreen("stop_question", "stop_confirm", "stop_cancel"),
-                         stop_if_confirmed)
+        self.push_screen(ChoiceScreen("stop_question", [
+            ("continue", "stop_cancel"), ("keep", "stop_keep"), ("delete", "stop_delete"),
+        ]), stop)
 
     def end_visit(self, completion: Completion) -> None:
         """The visitor stopped or left: keep what the rules allow, then clear everything."""
         self._save(completion)
         self.reset_to_welcome()
 
-    def show_takeaway(self, summary: str) -> None:
+    def show_takeaway(self, decision: Decision, offers: Sequence[ShownOffer]) -> None:
+        from kiosk.takeaway import pages, summary
         from kiosk.ui.screens.takeaway import TakeawayScreen
 
-        self.push_screen(TakeawayScreen(summary, self.result_code))
+        bank, code = self.assessment.bank, self.result_code
+        fit = partial(pages, bank, decision, offers, self.language, code)
+        ticket = summary(bank, decision, offers, self.language, code)
+        self.push_screen(TakeawayScreen(fit, ticket, code))
 
     def action_finish(self) -> None:
+        """Leave the result, once the visitor says so: one Enter must not wipe it."""
+
+        def finish(choice: str | None) -> None:
+            if choice == "finish":
+                self._after_result()
+
+        self.push_screen(ChoiceScreen("finish_question", [
+            ("result", "finish_cancel"), ("finish", "finish_confirm"),
+        ]), finish)
+
+    def _after_result(self) -> None:
+        """The optional questions that help improve the service, if any; then the next
+        visitor."""
+        from kiosk.ui.screens.improve import ImproveScreen
+
+        if self.visit is not None and self.visit.after_result():
+            self.switch_screen(ImproveScreen())
+        else:
+            self.reset_to_welcome()
+
+    def action_done(self) -> None:
         self.reset_to_welcome()
 
     def reset_to_notice(self) -> None:
@@ -282,6 +317,12 @@ class KioskApp(StaffMode, App[None], inherit_bindings=False):
         self.saver.submit(self.outcome.stored)
 
     def _forget_visit(self) -> None:
+        if self.visit is not None and self.outcome is not None:
+            # The answers given after the result join the week's tally (counted already, as
+            # "not given", when the result was saved).
+            counted = self.visit.counted(self.outcome)
+            if counted != self.outcome.counted:
+                self.saver.recount(self.outcome.counted, counted)
         self.speaker.stop()  # the next visitor hears nothing of the last one's questions
         self.visit = None
         self.outcome = None
@@ -345,8 +386,9 @@ class KioskApp(StaffMode, App[None], inherit_bindings=False):
         await super().on_event(event)
 
     def check_presence(self) -> None:
-        """Once a second: after ``idle_after`` seconds without a key or the mouse, ask whether
-        the visitor is still there; with no answer within ``idle_countdown``, clear the visit."""
+        """Once a second: after the site's ``ask_after`` seconds without a key or the mouse
+        (``takeaway_after`` while the QR code is shown), ask whether the visitor is still
+        there; with no answer within ``countdown``, clear the visit."""
         if self._out_of_service_if_unsaved():
             return
         now = self._clock()
@@ -359,17 +401,23 @@ class KioskApp(StaffMode, App[None], inherit_bindings=False):
                 dialog.show_left(deadline - now)
             else:
                 self._idle = None
-                dialog.dismiss(False)
+                dialog.action_answer(False)
             return
-        if now - self._last_input < self._idle_after:
+        if not self._assessment.loaded:
+            return  # no visit can have begun; the idle times are the site's, still loading
+        from kiosk.ui.screens.takeaway import TakeawayScreen
+
+        times = self.assessment.site.idle
+        wait = times.takeaway_after if isinstance(self.screen, TakeawayScreen) else times.ask_after
+        if now - self._last_input < wait:
             return
         if self.visit is None:
             # Nothing to lose: just make sure the next visitor starts from the French welcome.
             if not isinstance(self.screen, WelcomeScreen) or self.language != self.first_language:
                 self.reset_to_welcome()
             return
-        dialog = IdleScreen(self._idle_countdown)
-        self._idle = (dialog, now + self._idle_countdown)
+        dialog = IdleScreen(times.countdown)
+        self._idle = (dialog, now + times.countdown)
         self.push_screen(dialog, self._idle_answered)
 
     def _idle_answered(self, still_here: bool | None) -> None:

@@ -22,11 +22,21 @@ BACK = [Binding("backspace", "back", show=False, id="back")]
 # question screen's bar.
 READ_ALOUD = [Binding("r", "read_aloud", show=False, id="read_aloud")]
 STOP = [Binding("escape", "stop", show=False, id="stop")]
+# Buttons side by side in a bar: left and right move between them.
+ROW_FOCUS = [
+    Binding("left", "app.focus_previous", show=False, id="focus_left"),
+    Binding("right", "app.focus_next", show=False, id="focus_right"),
+]
+# A page longer than the screen: up and down scroll it (its buttons are in a row).
 SCROLL = [
-    Binding("pagedown,space", "scroll(1)", show=False, id="page_down"),
-    Binding("pageup", "scroll(-1)", show=False, id="page_up"),
+    Binding("pagedown,space", "scroll_page(1)", show=False, id="page_down"),
+    Binding("pageup", "scroll_page(-1)", show=False, id="page_up"),
+    Binding("down", "scroll_line(1)", show=False, id="line_down"),
+    Binding("up", "scroll_line(-1)", show=False, id="line_up"),
 ]
 CLOSE = [Binding("escape", "close", show=False, id="close")]
+# After the result, Esc ends the visit (the questions there are optional).
+DONE = [Binding("escape", "app.done", show=False, id="done")]
 # Development only: leaving the app. Kiosk mode (the default of `kiosk run`) turns it off; staff
 # then stop the kiosk from their area.
 QUIT = [Binding("ctrl+q", "quit", show=False, priority=True, id="quit")]
@@ -40,5 +50,6 @@ STAFF_BACK = [Binding("escape", "back", show=False, id="staff_back")]
 # What each kind of screen answers to.
 QUESTION = [*ANSWERS, *ANSWER_FOCUS, *BACK, *LANGUAGE, *STOP, *READ_ALOUD]
 SCREEN = [*FOCUS, *LANGUAGE]
+LONG_PAGE = [*ROW_FOCUS, *SCROLL, *LANGUAGE]
 DIALOG = [*FOCUS, *CLOSE]
 APP = [*QUIT, *STAFF]

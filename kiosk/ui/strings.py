@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from kiosk.messages import Messages, load_messages
+from kiosk.typography import typeset
 
 if TYPE_CHECKING:
     from kiosk.datafile import Text
@@ -44,7 +45,8 @@ class Speaking(Protocol):
 
 
 class Localized:
-    """Mixed into a screen, dialog or widget: its words in the app's language.
+    """Mixed into a screen, dialog or widget: its words in the app's language, with that
+    language's typography (the one place every word on screen passes).
 
     Read at compose time, so a screen recomposed after a language switch speaks the new one.
     """
@@ -60,8 +62,12 @@ class Localized:
 
     def t(self, key: str, **values: object) -> str:
         """One of the screens' own texts."""
-        return strings().get(key, self.language, **values)
+        return self.say(strings().get(key, self.language, **values))
 
     def tr(self, text: Text) -> str:
         """A text from a data file (questionnaire, site)."""
-        return text.get(self.language)
+        return self.say(text.get(self.language))
+
+    def say(self, words: str) -> str:
+        """Words already in the app's language (the core's words about offers)."""
+        return typeset(words, self.language)

@@ -14,7 +14,7 @@ ResultT = TypeVar("ResultT")
 
 
 class Dialog(Localized, ModalScreen[ResultT]):
-    """Buttons answer with ``action="screen.dismiss(...)"``; Esc answers ``ON_ESCAPE``."""
+    """Buttons answer with ``action="screen.answer(...)"``; Esc answers ``ON_ESCAPE``."""
 
     BINDINGS = keys.DIALOG
     DEFAULT_CSS = """
@@ -43,4 +43,10 @@ class Dialog(Localized, ModalScreen[ResultT]):
                 break
 
     def action_close(self) -> None:
-        self.dismiss(self.ON_ESCAPE)  # type: ignore[arg-type]
+        self.action_answer(self.ON_ESCAPE)  # type: ignore[arg-type]
+
+    def action_answer(self, result: ResultT | None = None) -> None:
+        """Answer once, while on top: a click or key already queued when the dialog closed
+        must not close (pop) the screen under it."""
+        if self.app.screen is self:
+            self.dismiss(result)

@@ -10,9 +10,10 @@ import math
 
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from kiosk.ui.screens.dialog import Dialog
+from kiosk.ui.widgets.words import Words
 
 
 class IdleScreen(Dialog[bool]):
@@ -27,13 +28,13 @@ class IdleScreen(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.t("idle_question", n=self._left), id="countdown", classes="body")
+            yield Words(self.t("idle_question", n=self._left), id="countdown")
             with Center():
                 yield Button(self.t("idle_continue"), id="here", variant="primary",
-                             action="screen.dismiss(True)")
+                             action="screen.answer(True)")
 
     def show_left(self, seconds: float) -> None:
         """``seconds`` are left before the visit is cleared."""
         self._left = math.ceil(seconds)
-        for countdown in self.query("#countdown").results(Static):  # none until composed
+        for countdown in self.query("#countdown").results(Words):  # none until composed
             countdown.update(self.t("idle_question", n=self._left))

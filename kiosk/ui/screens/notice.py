@@ -4,21 +4,25 @@ visitor can stop at any time. Read before the first question."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Center, Horizontal, Vertical
-from textual.widgets import Button, Static
+from textual.containers import Horizontal
+from textual.widgets import Button
 
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets.nav import TopBar
+from kiosk.ui.widgets.page import Page
+from kiosk.ui.widgets.words import Words
 
 
 class NoticeScreen(KioskScreen):
     BINDINGS = [*keys.SCREEN, *keys.BACK]
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="notice", classes="panel"):
-            yield Static(self.t("notice_heading"), classes="heading")
-            yield Static(self.t("notice_body"), classes="body")
-            with Center(), Horizontal(classes="actions"):
+        yield TopBar(self.tr(self.kiosk.assessment.bank.title))
+        with Page(id="notice"):
+            yield Words(self.t("notice_heading"), classes="heading")
+            yield Words(self.t("notice_body"), classes="body")
+            with Horizontal(classes="actions"):
                 yield Button(self.t("notice_ok"), id="begin", variant="primary",
                              action="app.start_visit")
                 yield Button(self.t("other_language"), id="switch-language",

@@ -5,11 +5,11 @@ and what to do. The screen goes back to the welcome screen by itself once saving
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Static
 
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets.page import Page
+from kiosk.ui.widgets.words import Words
 
 CHECK_EVERY = 2.0  # seconds between two looks at the save queue's status
 
@@ -31,10 +31,10 @@ class OutOfServiceScreen(KioskScreen):
         staff = self.t("out_of_service_staff", problem=status.problem)
         if status.waiting:  # results of earlier visitors kept in memory until it works
             staff += " " + self.t("unsaved_notice", n=status.waiting, problem=status.problem)
-        with Vertical(id="out-of-service", classes="panel"):
-            yield Static(self.t("out_of_service_heading"), classes="heading")
-            yield Static(self.t("out_of_service_body"), classes="body")
-            yield Static(staff, id="out-of-service-staff", classes="body")
+        with Page(id="out-of-service"):
+            yield Words(self.t("out_of_service_heading"), classes="heading")
+            yield Words(self.t("out_of_service_body"), classes="body")
+            yield Words(staff, id="out-of-service-staff", classes="body")
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -1,36 +1,26 @@
-"""One question per screen, whatever its kind: context, can-do statement or knowledge check."""
+"""One question per screen, whatever its kind: context, can-do statement, knowledge check or
+observed task."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Static
 
 from kiosk.domain import DONT_KNOW
 from kiosk.speech import spoken_question
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.answers import AnswerList
-from kiosk.ui.widgets.nav import NavBar
+from kiosk.ui.widgets.nav import NavBar, TopBar
+from kiosk.ui.widgets.page import Page
+from kiosk.ui.widgets.words import Words
 from kiosk.visit import Question, Visit
+
+# "Almost done" only when at most this many questions can be left: so it shows at most twice.
+ALMOST_DONE = 2
 
 
 class QuestionScreen(KioskScreen):
     BINDINGS = keys.QUESTION
-    DEFAULT_CSS = """
-    QuestionScreen #progress {
-        height: 1;
-        padding: 0 2;
-        background: $panel;
-    }
-    QuestionScreen #remaining {
-        width: auto;
-        color: $text-muted;
-    }
-    QuestionScreen #prompt {
-        text-style: bold;
-    }
-    """
 
     @property
     def visit(self) -> Visit:
@@ -55,19 +45,12 @@ class QuestionScreen(KioskScreen):
         return self.t("can_do_hint") if question.kind == "can_do" else None
 
     def compose(self) -> ComposeResult:
-        question = self._current()
-        options = self._options(question)
-        with Horizontal(id="progress"):
-            yield Static(self.heading(), classes="title")
-            yield Static(self._remaining(), id="remaining")
-        with VerticalScroll(id="question", classes="panel"):
-            yield Static(self.tr(question.text), id="prompt")
-            hint = self.hint(question)
-            shown = Static(hint or "", id="question-hint", classes="hint")
-            shown.display = hint is not None
-            yield shown
-            yield AnswerList(question.id, options)
-            yield Static(self.t("keys_hint", n=len(options)), id="keys-hint", classes="hint")
+        if not self.can_compose():
+            return  # the visit ended before the screen was shown (it is being replaced)
+        question = self.visit.current
+        assert question is not None
+        yield TopBar(self.heading(), self._remaining())
+        yield from ask(self, question, self.hint(question), self.visit.answer_given)
         yield NavBar([
             ("back", "← " + self.t("back"), "screen.back"),
             ("switch-language", self.t("other_language"), "app.switch_language"),
@@ -84,7 +67,7 @@ class QuestionScreen(KioskScreen):
         visit = self.current_visit()
         if visit is None or visit.current is None:
             return  # the visit ended before this ran
-        labels = [label for _, label in self._options(visit.current)]
+        labels = [label for _, label in options_of(self, visit.current)]
         self.kiosk.speaker.say(spoken_question(
             self.tr(visit.current.text), labels,
             lambda n, label: self.t("read_answer", n=n, label=label)), self.language)
@@ -95,43 +78,18 @@ class QuestionScreen(KioskScreen):
         if self.kiosk.assessment.site.read_aloud:
             self.action_read_aloud()
 
-    def _current(self) -> Question:
-        question = self.visit.current
-        assert question is not None, "the question screen needs a question"
-        return question
-
-    def _remaining(self) -> str:
-        remaining = self.visit.remaining_estimate()
-        return self.t("remaining_many", n=remaining) if remaining > 1 else self.t("remaining_one")
-
-    def show_question(self) -> None:
-        """Show the visit's current question in the widgets already there: a new question
-        changes texts and answers, not the screen (building one anew is most of a key
-        press's time). From the screen's own queue, like a recomposition."""
-        self.call_later(self._show_question)
-
-    async def _show_question(self) -> None:
-        if not self.can_compose():
-            return  # the visit ended before this ran
-        question = self._current()
-        options = self._options(question)
-        self.query_one("#remaining", Static).update(self._remaining())
-        self.query_one("#prompt", Static).update(self.tr(question.text))
-        hint = self.hint(question)
-        shown = self.query_one("#question-hint", Static)
-        shown.update(hint or "")
-        shown.display = hint is not None
-        self.query_one("#keys-hint", Static).update(self.t("keys_hint", n=len(options)))
-        await self.query_one(AnswerList).show(question.id, options)
-        self.query_one("#question", VerticalScroll).scroll_home(animate=False)
-        self.focus_default()
+    def show_next(self) -> None:
+        """The visit's question of now, in place of the one answered (or undone)."""
+        self.show_again()
         self._read_if_asked()
 
-    def _options(self, question: Question) -> list[tuple[str, str]]:
-        options = [(o.id, self.tr(o.label)) for o in question.options]
-        if question.dont_know:
-            options.append((DONT_KNOW, self.t(f"dont_know_{question.kind}")))
-        return options
+    def _remaining(self) -> str:
+        fewest, most = self.visit.remaining()
+        if most <= ALMOST_DONE:
+            return self.t("remaining_almost")
+        if fewest == most:
+            return self.t("remaining_exact", n=most)
+        return self.t("remaining_range", fewest=fewest, most=most)
 
     def focus_default(self) -> None:
         for answers in self.query(AnswerList):  # none while the next question is being built
@@ -152,7 +110,7 @@ class QuestionScreen(KioskScreen):
         if self.visit.finished:
             self.finished()
         else:
-            self.show_question()
+            self.show_next()
 
     def finished(self) -> None:
         self.kiosk.complete_visit()
@@ -164,13 +122,37 @@ class QuestionScreen(KioskScreen):
         # Runs in the queue of the key or button, not the screen's: go back from the screen's.
         self.call_later(self._back)
 
-    async def _back(self) -> None:
+    def _back(self) -> None:
         if self.current_visit() is None:
             return  # the visit ended (stopped, timed out) before this ran
         if self.visit.back():
-            await self._show_question()
+            self.show_next()
         else:
             self.back_before_first()
 
     def back_before_first(self) -> None:
         self.kiosk.reset_to_notice()
+
+
+def ask(screen: KioskScreen, question: Question, hint: str | None = None,
+        given: str | None = None, lead: str = "") -> ComposeResult:
+    """The page of one question: ``lead`` (why it is asked), its words, ``hint``, its numbered
+    answers ("je ne sais pas" last; ``given``, the answer given before, marked), how to
+    answer."""
+    options = options_of(screen, question)
+    with Page(id="question"):
+        if lead:
+            yield Words(lead, classes="hint")
+        yield Words(screen.tr(question.text), id="prompt", classes="prompt")
+        if hint is not None:
+            yield Words(hint, classes="hint")
+        yield AnswerList(question.id, options, given, screen.t("answer_given"))
+        yield Words(screen.t("keys_hint", n=len(options)), classes="hint")
+
+
+def options_of(screen: KioskScreen, question: Question) -> list[tuple[str, str]]:
+    """A question's answers as shown, numbered in this order: "je ne sais pas" last."""
+    options = [(o.id, screen.tr(o.label)) for o in question.options]
+    if question.dont_know:
+        options.append((DONT_KNOW, screen.t(f"dont_know_{question.kind}")))
+    return options

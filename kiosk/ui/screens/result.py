@@ -1,45 +1,58 @@
-"""The result: what the visitor already does, the help that fits, and why."""
+"""The result: the help that fits and where to find it first, then why, then what the visitor
+already does. At 80x24 the pathway and the first offer's name, place and next opening are in
+sight without scrolling; a cue says when there is more below."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Static
+from textual.containers import Vertical
 
 from kiosk.offers import ShownOffer, Visitor, choose_offers
-from kiosk.takeaway import fitting_summary, spaced
+from kiosk.takeaway import spaced
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.takeaway import qr_room
 from kiosk.ui.widgets.levels import LevelRow
+from kiosk.ui.widgets.nav import NavBar, TopBar
 from kiosk.ui.widgets.offers import OfferList
+from kiosk.ui.widgets.page import Page
+from kiosk.ui.widgets.words import Words
 from kiosk.visit import Outcome
+
+LINE_STEP = 2  # lines an arrow key scrolls
 
 
 class ResultScreen(KioskScreen):
-    BINDINGS = [*keys.SCREEN, *keys.SCROLL]
+    BINDINGS = keys.LONG_PAGE
     DEFAULT_CSS = """
-    ResultScreen #levels {
-        height: auto;
-    }
     ResultScreen #pathway {
         height: auto;
         border: round $accent;
         padding: 0 1;
-        margin: 1 0 0 0;
+    }
+    ResultScreen.-short #pathway {
+        border: none;
+        border-left: thick $accent;
     }
     ResultScreen .pathway-title {
         text-style: bold;
         color: $text-accent;
     }
-    ResultScreen #result-actions {
+    ResultScreen #levels {
+        height: auto;
+    }
+    ResultScreen #foot {
         dock: bottom;
         height: auto;
-        align-horizontal: center;
-        background: $panel;
     }
-    ResultScreen #result-actions Button {
-        margin: 0 2;
+    ResultScreen #foot NavBar {
+        dock: none;  /* in the foot, under the cue */
+    }
+    ResultScreen #more-below {
+        width: 100%;
+        text-align: center;
+        text-style: bold;
+        color: $text-accent;
+        background: $panel;
     }
     """
 
@@ -59,58 +72,77 @@ class ResultScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         bank = self.kiosk.assessment.bank
-        record = self.outcome.record
         decision = self.outcome.decision
         pathway = bank.pathway(decision.pathway)
-        with VerticalScroll(id="result", classes="panel"):
-            yield Static(self.t("result_heading"), classes="title")
-            if record.levels:
-                yield Static(self.t("strengths_heading"), classes="heading")
-                with Vertical(id="levels"):
-                    for domain in bank.domains:
-                        level = record.levels[domain.id]
-                        yield LevelRow(
-                            self.tr(domain.label), level, self.tr(bank.levels[level].label)
-                        )
-            yield Static(self.t("pathway_heading"), classes="heading")
+        yield TopBar(self.tr(bank.title), self.t("result_heading"))
+        with Page(id="result"):
+            yield Words(self.t("pathway_heading"), classes="heading")
             with Vertical(id="pathway", classes=f"pathway-{decision.pathway}"):
-                yield Static(self.tr(pathway.title), classes="pathway-title")
-                yield Static(self.tr(pathway.summary), classes="body")
+                yield Words(self.tr(pathway.title), classes="pathway-title")
+                yield Words(self.tr(pathway.summary))
                 yield from self._uncertainty()
-            if decision.reasons:
-                yield Static(self.t("why_heading"), classes="heading")
-                yield Static(
-                    "\n".join(f"• {self.tr(r)}" for r in decision.reasons), id="why", classes="body"
-                )
-            if decision.needs:
-                yield Static(self.t("needs_heading"), classes="heading")
-                for need_id in decision.needs:
-                    need = bank.need(need_id)
-                    yield Static(
-                        f"• {self.tr(need.title)} — {self.tr(need.summary)}", classes="body need"
-                    )
             offers = self._offers()
             if offers:
-                yield Static(self.t("offers_heading"), classes="heading")
+                yield Words(self.t("offers_heading"), classes="heading")
                 yield OfferList(offers, id="offers")
-            code = f"{self.t('takeaway_code')} {spaced(self.code)}"
-            yield Static(code, id="code", classes="body")
-        # Outside the scrolling part, so "finish" is always in sight and under the mouse.
-        with Horizontal(id="result-actions"):
-            yield Button(self.t("takeaway_button"), id="takeaway", action="screen.takeaway")
-            yield Button(self.t("finish"), id="finish", variant="primary", action="app.finish")
+            if decision.reasons:
+                yield Words(self.t("why_heading"), classes="heading")
+                yield Words("\n".join(f"• {self.tr(r)}" for r in decision.reasons), id="why")
+            if decision.needs:
+                yield Words(self.t("needs_heading"), classes="heading")
+                for need_id in decision.needs:
+                    need = bank.need(need_id)
+                    yield Words(f"• {self.tr(need.title)} — {self.tr(need.summary)}",
+                                classes="need")
+            yield from self._levels()
+            yield Words(f"{self.t('takeaway_code')} {spaced(self.code)}", id="code",
+                        classes="body")
+        with Vertical(id="foot"):
+            yield Words(self.t("more_below"), id="more-below")
+            yield NavBar([
+                ("takeaway", self.t("takeaway_button"), "screen.takeaway"),
+                ("switch-language", self.t("other_language"), "app.switch_language"),
+                ("finish", self.t("finish"), "app.finish"),
+            ])
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        page = self.query_one(Page)
+        self.watch(page, "scroll_y", self._show_cue, init=False)
+        self.watch(page, "show_vertical_scrollbar", self._show_cue)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_cue)
+
+    def _show_cue(self) -> None:
+        """"More below" while part of the page is out of sight below."""
+        for page in self.query(Page):  # none while recomposed
+            self.query_one("#more-below").display = page.more_below
 
     def _uncertainty(self) -> ComposeResult:
         """An uncertain result says so and, when two pathways fit, names both."""
         estimate = self.outcome.estimate
         if estimate is None or estimate.uncertain is None:
             return
-        yield Static(self.t("result_uncertain"), id="uncertain", classes="body")
+        yield Words(self.t("result_uncertain"), id="uncertain", classes="body")
         if estimate.uncertain == "undecided":
             bank = self.kiosk.assessment.bank
             first, second = (self.tr(bank.pathway(p).title) for p in estimate.likely_pathways())
-            yield Static(self.t("result_two_paths", first=first, second=second),
-                         id="two-paths", classes="body")
+            yield Words(self.t("result_two_paths", first=first, second=second),
+                        id="two-paths", classes="body")
+
+    def _levels(self) -> ComposeResult:
+        """What the visitor already does, domain by domain: after the help, since the help is
+        what they came for."""
+        bank = self.kiosk.assessment.bank
+        levels = self.outcome.record.levels
+        if not levels:
+            return
+        yield Words(self.t("strengths_heading"), classes="heading")
+        with Vertical(id="levels"):
+            for domain in bank.domains:
+                level = levels[domain.id]
+                yield LevelRow(self.tr(domain.label), level, self.tr(bank.levels[level].label))
 
     def _offers(self) -> list[ShownOffer]:
         record = self.outcome.record
@@ -122,22 +154,23 @@ class ResultScreen(KioskScreen):
             self.kiosk.now(),
         )
 
-    def _shown_offers(self) -> list[ShownOffer]:
-        """The offers on screen: the QR code must hold those, not a ranking redone later."""
-        shown = self.query(OfferList)
-        return shown.first().offers if shown else []
+    def focus_default(self) -> None:
+        """On "take it away": the way to keep the result, never the one that clears it."""
+        for button in self.query("#takeaway"):
+            button.focus()
 
     def action_takeaway(self) -> None:
-        bank = self.kiosk.assessment.bank
-        room = qr_room(self.app.size.height, tall=self.app.has_class("-tall"))
-        text = fitting_summary(
-            bank, self.outcome.decision, self._shown_offers(), self.language, self.code, room
-        )
-        self.kiosk.show_takeaway(text)
+        shown = self.query(OfferList)
+        offers = shown.first().offers if shown else []
+        self.kiosk.show_takeaway(self.outcome.decision, offers)
 
-    def action_scroll(self, pages: int) -> None:
-        for panel in self.query("#result").results(VerticalScroll):  # none while recomposed
+    def action_scroll_page(self, pages: int) -> None:
+        for page in self.query(Page):  # none while recomposed
             if pages > 0:
-                panel.scroll_page_down()
+                page.scroll_page_down()
             else:
-                panel.scroll_page_up()
+                page.scroll_page_up()
+
+    def action_scroll_line(self, lines: int) -> None:
+        for page in self.query(Page):
+            page.scroll_relative(y=lines * LINE_STEP)

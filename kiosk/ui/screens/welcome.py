@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Center, Horizontal, Vertical
-from textual.widgets import Button, Static
+from textual.containers import Horizontal
+from textual.widgets import Button
 
 from kiosk.ui import keys
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets.nav import TopBar
+from kiosk.ui.widgets.page import Page
+from kiosk.ui.widgets.words import Words
 
 
 class WelcomeScreen(KioskScreen):
@@ -25,17 +28,17 @@ class WelcomeScreen(KioskScreen):
     """
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="welcome", classes="panel"):
-            yield Static(self.kiosk.cover.title[self.language], classes="title")
-            yield Static(self.t("welcome_heading"), classes="heading")
-            yield Static(self.t("welcome_body"), classes="body")
-            with Center(), Horizontal(classes="actions"):
+        yield TopBar(self.say(self.kiosk.cover.title[self.language]))
+        with Page(id="welcome"):
+            yield Words(self.t("welcome_heading"), classes="heading")
+            yield Words(self.t("welcome_body"), classes="body")
+            with Horizontal(classes="actions"):
                 yield Button(self.t("start"), id="start", variant="primary",
                              action="app.show_notice")
                 yield Button(self.t("other_language"), id="switch-language",
                              action="app.switch_language")
             # The kiosk's look, for this visitor and the next (a setting of the kiosk).
-            with Center(), Horizontal(classes="actions", id="display"):
+            with Horizontal(classes="actions", id="display"):
                 yield Button(self._contrast_label(), id="contrast", action="app.toggle_contrast")
                 if self.kiosk.in_browser:
                     yield Button(self._large_text_label(), id="large-text",
@@ -45,7 +48,7 @@ class WelcomeScreen(KioskScreen):
         if status.waiting:
             notes.append(self.t("unsaved_notice", n=status.waiting, problem=status.problem))
         if notes:  # for staff: worded so that a visitor is not alarmed
-            yield Static(f"{self.t('staff_notice')} {'; '.join(notes)}", id="staff-notice")
+            yield Words(f"{self.t('staff_notice')} {'; '.join(notes)}", id="staff-notice")
 
     def show_display(self) -> None:
         """The look changed: the buttons now offer the other one (the focus stays put)."""

@@ -17,6 +17,16 @@ class StaffScreen(KioskScreen):
     BINDINGS = keys.STAFF_BACK
     AREA: Role = "mediator"  # the area whose home Esc goes back to
     DEFAULT_CSS = """
+    StaffScreen {
+        align: center top;
+    }
+    /* The staff screens' column (the visitors' screens have theirs in widgets/page.py). */
+    StaffScreen .panel {
+        width: 100%;
+        max-width: 100;
+        height: 1fr;
+        padding: 1 2;
+    }
     StaffScreen .staff-bar {
         dock: top;
         height: 1;

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.screen import Screen
 
 from kiosk.startup import Lazy
 from kiosk.storage.errors import StorageError
-from kiosk.ui.screens.confirm import ConfirmScreen
+from kiosk.ui.screens.confirm import ChoiceScreen
 from kiosk.ui.strings import strings
 
 # The staff side is loaded when first used, or in the background once the kiosk's first screen
@@ -131,15 +132,16 @@ class StaffMode:
         logged, then the app exits with ``STOPPED_BY_STAFF``, which a service manager is told
         not to restart on."""
 
-        def stop_if_confirmed(confirmed: bool | None) -> None:
+        def stop_if_confirmed(choice: str | None) -> None:
             session = self.staff_session
-            if confirmed and session is not None:
+            if choice == "stop" and session is not None:
                 self._audit("kiosk_stopped", session.role)
                 self.leave_staff()
                 self.exit(return_code=STOPPED_BY_STAFF)
 
-        self.push_screen(ConfirmScreen("stop_kiosk_question", "stop_kiosk_confirm",
-                                       "stop_cancel"), stop_if_confirmed)
+        self.push_screen(ChoiceScreen("stop_kiosk_question", [
+            ("continue", "stop_cancel"), ("stop", "stop_kiosk_confirm"),
+        ]), stop_if_confirmed)
 
     def check_staff_presence(self: KioskApp, now: float) -> None:
         if now - self._last_input >= self.staff_idle:
@@ -157,7 +159,7 @@ class StaffMode:
         self._save_open_guided("abandoned")
         earlier = dict(session.opened.levels) if continued and session.opened else None
         session.guided = Visit(self.assessment, self.language, mode="guided",
-                               earlier=earlier)
+                               earlier=earlier, seed=self._seed)
         self._audit("guided_started", session.role, continued=bool(earlier))
         self.switch_screen(GuidedQuestionScreen())
 
@@ -189,17 +191,16 @@ class StaffMode:
         self.switch_screen(NotesScreen())
 
     def action_guided_takeaway(self: KioskApp) -> None:
-        from kiosk.takeaway import fitting_summary
-        from kiosk.ui.screens.takeaway import TakeawayScreen, qr_room
+        from kiosk.takeaway import pages, summary
+        from kiosk.ui.screens.takeaway import TakeawayScreen
 
         session = self.staff_session
         if session is None or session.outcome is None:
             return
-        outcome = session.outcome
-        room = qr_room(self.size.height, tall=self.has_class("-tall"))
-        text = fitting_summary(self.assessment.bank, outcome.decision, [], self.language,
-                               session.code, room)
-        self.push_screen(TakeawayScreen(text, session.code))
+        bank, decision = self.assessment.bank, session.outcome.decision
+        fit = partial(pages, bank, decision, [], self.language, session.code)
+        ticket = summary(bank, decision, [], self.language, session.code)
+        self.push_screen(TakeawayScreen(fit, ticket, session.code))
 
     def save_guided(self: KioskApp, notes: MediatorNotes | None) -> None:
         """Keep the finished guided session, with what the mediator recorded if anything."""
@@ -214,13 +215,14 @@ class StaffMode:
         self.open_staff_area("mediator")
 
     def stop_guided(self: KioskApp) -> None:
-        def stop_if_confirmed(confirmed: bool | None) -> None:
-            if confirmed:
+        def stop_if_confirmed(choice: str | None) -> None:
+            if choice == "stop":
                 self._save_open_guided("abandoned")
                 self.open_staff_area("mediator")
 
-        self.push_screen(ConfirmScreen("guided_stop_question", "stop_confirm", "stop_cancel"),
-                         stop_if_confirmed)
+        self.push_screen(ChoiceScreen("guided_stop_question", [
+            ("continue", "stop_cancel"), ("stop", "stop_confirm"),
+        ]), stop_if_confirmed)
 
     def drop_guided(self: KioskApp) -> None:
         """Back before the first answer: nothing to keep."""

@@ -20,12 +20,11 @@ class AnswerButton(Button):
         text-align: left;
         margin: 0;
     }
-    /* On short terminals the answers stay one line each, so seven fit on 80x24. */
+    /* On short terminals the answers stay one line each, so seven fit on 80x24 (their
+       focus look is the app's, with every button's). */
     .-short AnswerButton {
-        height: 1;
-        border: none;
         margin: 0 0 1 0;
-        padding: 0 2;
+        padding: 0 1;
     }
     """
 
@@ -33,11 +32,6 @@ class AnswerButton(Button):
         # The action runs on the list holding the button (Textual's default namespace).
         super().__init__(f"{number}   {label}", id=f"answer-{number}", action=f"choose({number})")
         self.option_id = option_id
-
-    def show(self, number: int, option_id: str, label: str) -> None:
-        """Stand for another answer with the same number."""
-        self.option_id = option_id
-        self.label = f"{number}   {label}"
 
 
 class AnswerList(Vertical):
@@ -57,10 +51,14 @@ class AnswerList(Vertical):
             self.question_id = question_id
             self.option_id = option_id
 
-    def __init__(self, question_id: str, options: list[tuple[str, str]]) -> None:
+    def __init__(self, question_id: str, options: list[tuple[str, str]],
+                 given: str | None = None, given_label: str = "") -> None:
+        """``given``: the option the visitor had chosen before coming back, marked
+        ``given_label`` and focused first."""
         super().__init__()
         self._question_id = question_id
         self._options = options
+        self._given, self._given_label = given, given_label
 
     @property
     def question_id(self) -> str:
@@ -73,20 +71,9 @@ class AnswerList(Vertical):
 
     def compose(self) -> ComposeResult:
         for number, (option_id, label) in enumerate(self._options, start=1):
+            if option_id == self._given:
+                label = f"{label}   ✓ {self._given_label}"
             yield AnswerButton(number, option_id, label)
-
-    async def show(self, question_id: str, options: list[tuple[str, str]]) -> None:
-        """Answers to another question: the buttons there are relabelled, the missing ones
-        added and the extra ones removed."""
-        self._question_id, self._options = question_id, options
-        buttons = list(self.query(AnswerButton))
-        shared = zip(buttons, options, strict=False)  # as many as both have
-        for number, (button, (option_id, label)) in enumerate(shared, start=1):
-            button.show(number, option_id, label)
-        await self.mount_all([AnswerButton(number, option_id, label) for number, (option_id, label)
-                              in enumerate(options, start=1) if number > len(buttons)])
-        for extra in buttons[len(options):]:
-            await extra.remove()
 
     def action_choose(self, number: int) -> None:
         """Choose the answer shown with this number, if there is one."""
@@ -94,6 +81,10 @@ class AnswerList(Vertical):
             self.post_message(self.Chosen(self._question_id, self._options[number - 1][0]))
 
     def focus_first(self) -> None:
+        """Focus the answer given before, else the first."""
         buttons = self.query(AnswerButton)
-        if buttons:  # none until the list is composed
+        given = [b for b in buttons if b.option_id == self._given]
+        if given:
+            given[0].focus()
+        elif buttons:  # none until the list is composed
             buttons.first().focus()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Static
 
 from kiosk.domain import LEVEL_IDS
+from kiosk.ui.widgets.words import Words
 
 
 def bar(level: int) -> str:
@@ -39,6 +39,6 @@ class LevelRow(Horizontal):
         self._level_label = level_label
 
     def compose(self) -> ComposeResult:
-        yield Static(self._domain_label, classes="domain")
-        yield Static(bar(self._level).rstrip(), classes="bar")
-        yield Static(self._level_label, classes="word")
+        yield Words(self._domain_label, classes="domain")
+        yield Words(bar(self._level).rstrip(), classes="bar")
+        yield Words(self._level_label, classes="word")

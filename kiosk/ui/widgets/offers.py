@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
 
 from kiosk.offer_text import name_text, terms_text
 from kiosk.offers import ShownOffer
 from kiosk.ui.strings import Localized
+from kiosk.ui.widgets.words import Words
 
 
 class OfferCard(Localized, Vertical):
@@ -24,9 +24,9 @@ class OfferCard(Localized, Vertical):
         self.shown = shown
 
     def compose(self) -> ComposeResult:
-        yield Static(name_text(self.shown.offer, self.language), classes="offer-name")
+        yield Words(self.say(name_text(self.shown.offer, self.language)), classes="offer-name")
         for line in self.lines():
-            yield Static(line, classes="offer-line")
+            yield Words(self.say(line), classes="offer-line")
 
     def lines(self) -> list[str]:
         """The lines of the card under the name, most useful first: when, where, how to call."""
