@@ -17,6 +17,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,6 +65,16 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         server.wait(10)
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the module's tests (a launch takes a second); each test opens
+    its own context, as a fresh browser profile."""
+    with playwright.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield launched
+        launched.close()
+
+
 class Screen:
     """What one page's kiosk has drawn, as text without the escape sequences."""
 
@@ -98,12 +109,11 @@ def focus(page: object) -> None:
     page.locator(".xterm-helper-textarea").focus()  # type: ignore[attr-defined]
 
 
-def test_a_visitor_answers_a_question_in_the_browser(served: tuple[str, Path],
+def test_a_visitor_answers_a_question_in_the_browser(browser: Any, served: tuple[str, Path],
                                                      tmp_path: Path) -> None:
     url, data = served
-    with playwright.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, headless=True)
-        page = browser.new_page(viewport={"width": 1100, "height": 700})
+    with browser.new_context(viewport={"width": 1100, "height": 700}) as context:
+        page = context.new_page()
         screen = Screen(page)
         page.goto(url)
         screen.wait_for("Bonjour, bienvenue")
@@ -121,7 +131,6 @@ def test_a_visitor_answers_a_question_in_the_browser(served: tuple[str, Path],
         assert screen.text[at:] != first, "the next question is drawn"
         picture = tmp_path / "question.png"
         page.screenshot(path=str(picture))
-        browser.close()
     from PIL import Image
 
     colours = Image.open(picture).convert("RGB").getcolors(maxcolors=1 << 16)
@@ -133,11 +142,11 @@ def test_a_visitor_answers_a_question_in_the_browser(served: tuple[str, Path],
     assert [r.completion for r in records] == ["timed_out"]
 
 
-def test_two_pages_are_two_kiosks_saving_to_one_folder(served: tuple[str, Path]) -> None:
+def test_two_pages_are_two_kiosks_saving_to_one_folder(browser: Any,
+                                                      served: tuple[str, Path]) -> None:
     url, data = served
-    with playwright.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, headless=True)
-        pages = [browser.new_page(viewport={"width": 1100, "height": 700}) for _ in range(2)]
+    with browser.new_context(viewport={"width": 1100, "height": 700}) as context:
+        pages = [context.new_page() for _ in range(2)]
         screens = [Screen(page) for page in pages]
         for page, screen in zip(pages, screens, strict=True):
             page.goto(url)
@@ -157,7 +166,6 @@ def test_two_pages_are_two_kiosks_saving_to_one_folder(served: tuple[str, Path])
             page.keyboard.press("Enter")
             screen.wait_for("Bonjour, bienvenue", at)  # the page opened a fresh kiosk
             assert screen.sockets == 2
-        browser.close()
     records = list(ResultStore(data).records())
     assert [r.completion for r in records] == ["abandoned", "abandoned"]
     assert len({r.result_id for r in records}) == 2

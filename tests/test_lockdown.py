@@ -23,12 +23,13 @@ from monkey import (
     screen_text,
     settle,
 )
-from test_staff_ui import COORDINATOR_PIN, PIN, answer_guided, type_pin
+from test_staff_ui import COORDINATOR_PIN, PIN, answer_guided, no_staff_screen, type_pin
 from textual.pilot import Pilot
 
 from kiosk.staff import StaffAccess
 from kiosk.storage import ResultStore
 from kiosk.storage.saver import SaveQueue
+from kiosk.ui import keys
 from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.confirm import ChoiceScreen
@@ -45,11 +46,23 @@ from kiosk.ui.staff.coordinator import CoordinatorHome
 from kiosk.ui.staff.home import MediatorHome
 from kiosk.ui.staff.mode import STOPPED_BY_STAFF
 from kiosk.ui.staff.notes import NotesScreen
+from kiosk.ui.staff.pin import PinDialog
 from kiosk.ui.staff.question import GuidedQuestionScreen
 from kiosk.ui.staff.result import StaffResultScreen
-from kiosk.visit import Assessment
+from kiosk.visit import Assessment, Visit
 
 Setup = Callable[[KioskApp, Pilot[None], Clock], Awaitable[None]]
+
+
+async def send(app: KioskApp, pilot: Pilot[None], *names: str) -> None:
+    """Keys as a terminal sends them, then waiting until the app has handled them (and any PIN
+    check has ended)."""
+    for name in names:
+        app.post_message(key(name))
+        await settle(pilot)
+    if app.workers:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 async def finish_questions(app: KioskApp, pilot: Pilot[None]) -> None:
@@ -127,29 +140,90 @@ def run(app: KioskApp, scenario: Callable[[Pilot[None]], Awaitable[None]],
     asyncio.run(go())
 
 
-@pytest.mark.slow  # about 1,500 key presses
-def test_no_key_leaves_the_kiosk_or_shows_an_earlier_visitor(make_app) -> None:
+async def to_statement(app: KioskApp, pilot: Pilot[None], clock: Clock) -> None:
+    """The first statement after the context questions (another kind of question screen)."""
+    await to_question(app, pilot, clock)
+    while app.visit is not None and app.visit.current is not None \
+            and app.visit.current.kind == "context":
+        app.post_message(key("1"))
+        await settle(pilot)
+
+
+async def to_pin_prompt(app: KioskApp, pilot: Pilot[None], clock: Clock) -> None:
+    await to_welcome(app, pilot, clock)
+    app.action_staff()
+    await settle(pilot)
+
+
+# Every visitor screen, and the PIN prompt a visitor can open from any of them.
+VISITOR_SCREENS: dict[str, Setup] = {
+    **{screen.__name__: setup for screen, setup in SCREENS.items()},
+    "statement": to_statement,
+    "PinDialog": to_pin_prompt,
+}
+
+
+def test_every_binding_is_among_the_keys_tried() -> None:
+    bound = {name.strip() for group in (keys.APP, keys.QUESTION, keys.SCREEN, keys.DIALOG,
+                                        keys.SCROLL, keys.STAFF_BACK)
+             for binding in group for name in binding.key.split(",")}
+    assert bound <= set(VISITOR_KEYS)
+    assert {"ctrl+k", "ctrl+q", "ctrl+c", "escape", "enter", "1", "l", "backspace"} \
+        <= set(VISITOR_KEYS)
+
+
+@pytest.mark.slow  # about 150 key presses a screen
+@pytest.mark.parametrize("screen", VISITOR_SCREENS)
+def test_no_key_leaves_the_kiosk_reaches_staff_or_shows_an_earlier_visitor(
+    make_app, staff: StaffAccess, screen: str
+) -> None:
+    """With a PIN set (without one, nothing can open at all: see ``test_staff_ui``): every
+    key, on each visitor screen, then all the digits and Enter in the PIN prompt it may open."""
+    staff.pins.set("mediator", PIN)
     clock = Clock()
     app: KioskApp = make_app(clock=clock)
+    setup = VISITOR_SCREENS[screen]
+    prompted: list[str] = []  # the keys that opened the PIN prompt
+    moved = 0  # keys that changed the screen: the keys do reach the app
+
+    def check(what: str) -> None:
+        found = inconsistencies(app, earlier - {app.result_code})
+        assert not found, f"{what} on {screen}: {found}"
+        assert no_staff_screen(app), f"{what} on {screen}"
 
     async def scenario(pilot: Pilot[None]) -> None:
-        await to_result(app, pilot, clock)
-        earlier = {app.result_code}  # the previous visitor's code
-        for screen_type, setup in SCREENS.items():
-            await setup(app, pilot, clock)
-            for name in VISITOR_KEYS:
-                before = app.screen
-                assert isinstance(before, screen_type), (screen_type, before)
-                app.post_message(key(name))
-                await settle(pilot)
-                found = inconsistencies(app, earlier - {app.result_code})
-                assert not found, f"{name} on {screen_type.__name__}: {found}"
-                if name in SYSTEM_KEYS:  # not one of the kiosk's keys: nothing happens
-                    assert app.screen is before, f"{name} on {screen_type.__name__}"
-                elif app.screen is not before:  # the kiosk's own key moved on: back again
-                    await setup(app, pilot, clock)
+        nonlocal moved
+        # The previous visitor, answered through the model: quicker than by keys.
+        app.visit = Visit(app.assessment, "fr", seed=1)
+        while (question := app.visit.current) is not None:
+            app.visit.answer(question.options[-1].id)
+        app.complete_visit()
+        await settle(pilot)
+        earlier.add(app.result_code)
+        await setup(app, pilot, clock)
+        shown = app.screen
+        assert screen in (type(shown).__name__, "statement"), shown
+        for name in VISITOR_KEYS:
+            before = app.screen
+            await send(app, pilot, name)
+            check(name)
+            if name in SYSTEM_KEYS:  # not one of the kiosk's keys: nothing happens
+                assert app.screen is before, f"{name} on {screen}"
+                continue
+            if isinstance(app.screen, PinDialog) and not isinstance(before, PinDialog):
+                prompted.append(name)
+                await send(app, pilot, *"0123456789", "enter")
+                check(f"the digits after {name}")
+            if app.screen is not before:  # the kiosk's own key moved on: back again
+                moved += 1
+                await setup(app, pilot, clock)
 
+    earlier: set[str | None] = set()
     run(app, scenario)
+    # The staff key opens the PIN prompt from every screen (on the prompt itself, the loop
+    # has typed every digit and Enter).
+    assert screen == "PinDialog" or "ctrl+k" in prompted
+    assert moved >= 1
 
 
 def test_no_key_leaves_the_out_of_service_screen(tmp_path: Path,
@@ -228,13 +302,14 @@ def test_a_visit_cut_short_by_the_exit_is_kept_as_left(make_app, store: ResultSt
     assert record.completion == "timed_out"
 
 
-@pytest.mark.slow  # about 1,500 random events in all
+@pytest.mark.slow  # about 1,000 random events in all (the long run: benchmarks/monkey.py)
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_random_presser_never_crashes_leaves_or_reveals(assessment: Assessment,
                                                           tmp_path: Path, seed: int) -> None:
-    report = monkey(assessment, seed, 500, (80, 24), tmp_path)
+    # Each seed reaches three visits and a result in 350 events (measured).
+    report = monkey(assessment, seed, 350, (80, 24), tmp_path)
     assert report.problems == []
-    assert report.events == 500 and report.walks_away > 0 and report.clicks > 50
+    assert report.events == 350 and report.walks_away > 0 and report.clicks > 50
     assert report.visits >= 2 and report.saved == report.submitted > 0
     seen = set(report.screens)
     assert {"WelcomeScreen", "QuestionScreen", "IdleScreen"} <= seen, seen
@@ -291,15 +366,21 @@ async def then(app: KioskApp, pilot: Pilot[None], action: Callable[[], object]) 
     await settle(pilot)
 
 
-@pytest.mark.slow  # about 400 key presses
-def test_no_key_leaves_a_staff_screen_but_their_own(make_app, staff: StaffAccess) -> None:
+STAFF_SCREENS = ("coordinator home", "mediator home", "code entry", "guided question",
+                 "guided stop dialog", "guided result", "notes", "stop-kiosk dialog")
+
+
+@pytest.mark.slow  # about 50 key presses a screen
+@pytest.mark.parametrize("name", STAFF_SCREENS)
+def test_no_key_leaves_a_staff_screen_but_their_own(make_app, staff: StaffAccess,
+                                                    name: str) -> None:
     """Behind the PIN too, in kiosk mode: Ctrl+Q, the staff key again and every key a terminal
     or a desktop acts on leave staff on the same screen of the running kiosk."""
     staff.pins.set("coordinator", COORDINATOR_PIN)
     app: KioskApp = make_app()
     tried: list[type] = []
 
-    async def go_to(name: str, pilot: Pilot[None]) -> None:
+    async def go_to(pilot: Pilot[None]) -> None:
         await to_staff_area(app, pilot, "mediator" if name != "coordinator home"
                             else "coordinator")
         steps: dict[str, list[Callable[[], object]]] = {
@@ -317,22 +398,23 @@ def test_no_key_leaves_a_staff_screen_but_their_own(make_app, staff: StaffAccess
 
     async def scenario(pilot: Pilot[None]) -> None:
         await type_pin(app, pilot, COORDINATOR_PIN)
-        for name in ("coordinator home", "mediator home", "code entry", "guided question",
-                     "guided stop dialog", "guided result", "notes", "stop-kiosk dialog"):
-            await go_to(name, pilot)
-            before = app.screen
-            tried.append(type(before))
-            for pressed in ["ctrl+q", "ctrl+k", *SYSTEM_KEYS]:
-                app.post_message(key(pressed))
-                await settle(pilot)
-                assert app.is_running and app.return_code is None, f"{pressed} on {name}"
-                assert app.screen is before and app.in_staff_mode, f"{pressed} on {name}"
-            if isinstance(before, Dialog):
-                before.dismiss(False)  # the safe answer
-                await settle(pilot)
+        await go_to(pilot)
+        before = app.screen
+        tried.append(type(before))
+        for pressed in ["ctrl+q", "ctrl+k", *SYSTEM_KEYS]:
+            app.post_message(key(pressed))
+            await settle(pilot)
+            assert app.is_running and app.return_code is None, f"{pressed} on {name}"
+            assert app.screen is before and app.in_staff_mode, f"{pressed} on {name}"
+        if isinstance(before, Dialog):
+            before.dismiss(False)  # the safe answer
+            await settle(pilot)
 
     run(app, scenario, size=(100, 40))
     assert app.return_code is None
-    assert {CoordinatorHome, MediatorHome, CodeScreen, GuidedQuestionScreen, ChoiceScreen,
-            StaffResultScreen, NotesScreen} <= set(tried)
-    assert all(issubclass(screen, (KioskScreen, Dialog)) for screen in tried)
+    expected = {"coordinator home": CoordinatorHome, "mediator home": MediatorHome,
+                "code entry": CodeScreen, "guided question": GuidedQuestionScreen,
+                "guided stop dialog": ChoiceScreen, "guided result": StaffResultScreen,
+                "notes": NotesScreen, "stop-kiosk dialog": ChoiceScreen}[name]
+    assert tried == [expected]
+    assert issubclass(expected, (KioskScreen, Dialog))
