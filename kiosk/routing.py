@@ -65,7 +65,8 @@ class Router:
         """
         rules = self.bank.routing
         rule_index = first_match((rule.when.evaluate(facts) for rule in rules), len(facts.levels))
-        to_pathway = np.array([self.pathway_ids.index(rule.pathway) for rule in rules] + [-1])
+        to_pathway = np.array([self.pathway_ids.index(rule.pathway) for rule in rules] + [-1],
+                              dtype=_smallest(-1, len(self.pathway_ids)))
         return to_pathway[rule_index]
 
     def pathway_table(
@@ -93,10 +94,13 @@ class Router:
                _outcomes(self._need_dont_know_rules, dont_know_share, answered))
         if key not in self._need_tables:
             facts = Facts(ALL_LEVEL_VECTORS, dict(context), "completed", dont_know_share, answered)
-            bits = np.zeros(len(ALL_LEVEL_VECTORS), dtype=np.int64)
+            # The smallest integers that hold every need's bit: a kiosk keeps a table for each
+            # combination of the answers the need rules read, hundreds over a day's visitors.
+            dtype = _smallest(0, 2 ** len(self.need_ids) - 1)
+            bits = np.zeros(len(ALL_LEVEL_VECTORS), dtype=dtype)
             for bit, need in enumerate(self.need_ids):
                 holds = [r.when.evaluate(facts) for r in self.bank.need_rules if r.need == need]
-                bits |= np.logical_or.reduce(holds).astype(np.int64) << bit
+                bits |= np.logical_or.reduce(holds).astype(dtype) << dtype.type(bit)
             self._need_tables[key] = bits
         return self._need_tables[key]
 
@@ -107,7 +111,7 @@ class Router:
         level vectors with the same number get the same result."""
         pathways = self.pathway_table(context, dont_know_share, answered)
         needs = self.need_table(context, dont_know_share, answered)
-        return (pathways << len(self.need_ids)) | needs
+        return (pathways.astype(np.int64) << len(self.need_ids)) | needs
 
     def decide(
         self,
@@ -137,6 +141,11 @@ class Router:
         if best is None or levels.get(best.id, 0) < STRENGTH_LEVEL:
             return None
         return best.strength
+
+
+def _smallest(low: int, high: int) -> np.dtype:
+    """The smallest integer type holding every number from ``low`` to ``high``."""
+    return np.result_type(np.min_scalar_type(low), np.min_scalar_type(high))
 
 
 def _read(context: Mapping[str, str], questions: set[str]) -> tuple[tuple[str, str], ...]:

@@ -21,7 +21,7 @@ from kiosk.ui.app import KioskApp
 from kiosk.ui.screens.confirm import ChoiceScreen
 from kiosk.ui.screens.idle import IdleScreen
 from kiosk.ui.screens.improve import ImproveScreen
-from kiosk.ui.screens.question import QuestionScreen
+from kiosk.ui.screens.question import QuestionScreen, options_of
 from kiosk.ui.screens.result import ResultScreen
 from kiosk.ui.screens.takeaway import TakeawayScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
@@ -506,3 +506,59 @@ def test_the_qr_code_holds_the_first_offer_and_is_never_cut(
         assert first.week.replace("\u2009", " ").replace("\u2013", "-") in told
 
     drive(app, scenario, size=size)
+
+
+def test_the_next_question_reuses_the_screen_and_its_answer_buttons(make_app) -> None:
+    app = make_app()
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await begin(pilot)
+        screen = app.screen
+        buttons = {b.id: b for b in screen.query(AnswerButton)}
+        for _ in range(6):
+            before = app.visit.current
+            await pilot.press("1")
+            await pilot.pause()
+            question = app.visit.current
+            assert question is not None and question.id != before.id
+            assert app.screen is screen, "the same screen shows the next question"
+            shown = list(screen.query(AnswerButton))
+            options = options_of(screen, question)
+            assert [b.option_id for b in shown] == [option_id for option_id, _ in options]
+            for number, (button, (_, label)) in enumerate(zip(shown, options, strict=True), 1):
+                assert str(button.label) == f"{number}   {label}"
+                if button.id in buttons:  # the previous question had that many answers
+                    assert button is buttons[button.id], f"{button.id} was built anew"
+            buttons = {b.id: b for b in shown}
+            assert question.text.fr in screen_text(app)
+            assert app.focused is shown[0]
+
+    drive(app, scenario, size=(100, 40))
+
+
+def test_back_marks_the_given_answer_in_the_relabelled_buttons(make_app) -> None:
+    app = make_app()
+
+    async def scenario(app: KioskApp, pilot: Pilot[None]) -> None:
+        await begin(pilot)
+        screen = app.screen
+        first = app.visit.current
+        await pilot.press("3")
+        await pilot.pause()
+        following = app.visit.current
+        old_buttons = list(screen.query(AnswerButton))
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert app.screen is screen and app.visit.current == first
+        buttons = list(screen.query(AnswerButton))
+        assert buttons[:len(old_buttons)] == old_buttons[:len(buttons)], "relabelled, not rebuilt"
+        marked = [b.id for b in buttons if "✓ (votre réponse)" in str(b.label)]
+        assert marked == ["answer-3"]
+        assert app.focused is buttons[2]
+        await pilot.press("enter")  # the answer given, kept
+        await pilot.pause()
+        assert app.visit.current == following
+        assert not [b for b in screen.query(AnswerButton) if "✓" in str(b.label)], (
+            "the mark stays with the question it was given to")
+
+    drive(app, scenario, size=(100, 40))

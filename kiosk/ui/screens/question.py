@@ -79,8 +79,21 @@ class QuestionScreen(KioskScreen):
             self.action_read_aloud()
 
     def show_next(self) -> None:
-        """The visit's question of now, in place of the one answered (or undone)."""
-        self.show_again()
+        """The visit's question of now, in place of the one answered (or undone), from the
+        screen's own queue (like a recomposition)."""
+        self.call_later(self._show_in_place)
+
+    async def _show_in_place(self) -> None:
+        visit = self.current_visit()
+        if visit is None or visit.current is None:
+            return  # the visit ended before this ran
+        if not self.query(AnswerList):  # not composed yet: nothing to change in place
+            await self._recompose_and_focus()
+        else:
+            question = visit.current
+            self.query_one(TopBar).show_where(self._remaining())
+            await ask_in_place(self, question, self.hint(question), visit.answer_given)
+            self.focus_default()
         self._read_if_asked()
 
     def _remaining(self) -> str:
@@ -122,11 +135,11 @@ class QuestionScreen(KioskScreen):
         # Runs in the queue of the key or button, not the screen's: go back from the screen's.
         self.call_later(self._back)
 
-    def _back(self) -> None:
+    async def _back(self) -> None:
         if self.current_visit() is None:
             return  # the visit ended (stopped, timed out) before this ran
         if self.visit.back():
-            self.show_next()
+            await self._show_in_place()
         else:
             self.back_before_first()
 
@@ -138,16 +151,34 @@ def ask(screen: KioskScreen, question: Question, hint: str | None = None,
         given: str | None = None, lead: str = "") -> ComposeResult:
     """The page of one question: ``lead`` (why it is asked), its words, ``hint``, its numbered
     answers ("je ne sais pas" last; ``given``, the answer given before, marked), how to
-    answer."""
+    answer. The lead and the hint are there, hidden, when empty: the next question may
+    show them in place."""
     options = options_of(screen, question)
     with Page(id="question"):
-        if lead:
-            yield Words(lead, classes="hint")
+        yield shown_if(Words(lead, id="lead", classes="hint"), lead)
         yield Words(screen.tr(question.text), id="prompt", classes="prompt")
-        if hint is not None:
-            yield Words(hint, classes="hint")
+        yield shown_if(Words(hint or "", id="hint", classes="hint"), hint)
         yield AnswerList(question.id, options, given, screen.t("answer_given"))
-        yield Words(screen.t("keys_hint", n=len(options)), classes="hint")
+        yield Words(screen.t("keys_hint", n=len(options)), id="keys-hint", classes="hint")
+
+
+async def ask_in_place(screen: KioskScreen, question: Question, hint: str | None = None,
+                       given: str | None = None) -> None:
+    """The page that :func:`ask` composed, showing ``question`` instead: its texts and
+    answer buttons changed, not rebuilt."""
+    options = options_of(screen, question)
+    page = screen.query_one("#question", Page)
+    page.query_one("#prompt", Words).update(screen.tr(question.text))
+    shown_if(page.query_one("#hint", Words), hint).update(hint or "")
+    page.query_one("#keys-hint", Words).update(screen.t("keys_hint", n=len(options)))
+    await page.query_one(AnswerList).show(question.id, options, given)
+    page.scroll_home(animate=False)
+
+
+def shown_if(words: Words, text: str | None) -> Words:
+    """``words`` hidden while there is nothing to say."""
+    words.display = bool(text)
+    return words
 
 
 def options_of(screen: KioskScreen, question: Question) -> list[tuple[str, str]]:

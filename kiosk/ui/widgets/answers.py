@@ -33,6 +33,19 @@ class AnswerButton(Button):
         super().__init__(f"{number}   {label}", id=f"answer-{number}", action=f"choose({number})")
         self.option_id = option_id
 
+    def show(self, number: int, option_id: str, label: str) -> None:
+        """Stand for another answer with the same number."""
+        self.option_id = option_id
+        self.label = f"{number}   {label}"
+
+
+def shown_labels(options: list[tuple[str, str]], given: str | None,
+                 given_label: str) -> list[tuple[str, str]]:
+    """Each answer's (id, label) as shown: the one ``given`` before marked ``given_label``
+    (in words, not only by the focus)."""
+    return [(option_id, f"{label}   ✓ {given_label}" if option_id == given else label)
+            for option_id, label in options]
+
 
 class AnswerList(Vertical):
     DEFAULT_CSS = """
@@ -70,10 +83,26 @@ class AnswerList(Vertical):
         return len(self.query(AnswerButton)) == len(self._options)
 
     def compose(self) -> ComposeResult:
-        for number, (option_id, label) in enumerate(self._options, start=1):
-            if option_id == self._given:
-                label = f"{label}   ✓ {self._given_label}"
+        shown = shown_labels(self._options, self._given, self._given_label)
+        for number, (option_id, label) in enumerate(shown, start=1):
             yield AnswerButton(number, option_id, label)
+
+    async def show(self, question_id: str, options: list[tuple[str, str]],
+                   given: str | None = None) -> None:
+        """Answers to another question in the buttons already there (building them anew is
+        most of a key press's time): relabelled, the missing ones added, the extra ones
+        removed."""
+        self._question_id, self._options, self._given = question_id, options, given
+        buttons = list(self.query(AnswerButton))
+        shown = list(enumerate(shown_labels(options, given, self._given_label), start=1))
+        for button, (number, (option_id, label)) in zip(buttons, shown, strict=False):
+            button.show(number, option_id, label)
+        missing = [AnswerButton(number, option_id, label)
+                   for number, (option_id, label) in shown[len(buttons):]]
+        if missing:
+            await self.mount_all(missing)
+        for extra in buttons[len(options):]:
+            await extra.remove()
 
     def action_choose(self, number: int) -> None:
         """Choose the answer shown with this number, if there is one."""

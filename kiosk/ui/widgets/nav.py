@@ -33,6 +33,10 @@ class TopBar(Horizontal):
         yield Words(self._title, classes="title")
         yield Words(self._where, id="where")
 
+    def show_where(self, where: str) -> None:
+        self._where = where
+        self.query_one("#where", Words).update(where)
+
 
 class NavBar(Horizontal):
     DEFAULT_CSS = """
