@@ -7,6 +7,7 @@ first offer's name, place and next opening, must be there.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -68,7 +69,25 @@ class Terminal:
         raise AssertionError(f"waited {timeout} s for {what}; the screen shows:\n{self.screen()}")
 
     def close(self) -> None:
+        """The server and whatever still runs in its window: a kiosk whose terminal vanished
+        can hang in Textual's shutdown (its output thread waiting), and must not outlive the
+        test."""
+        try:
+            pane = int(self._tmux("display-message", "-p", "-t", "kiosk", "#{pane_pid}"))
+        except (subprocess.CalledProcessError, ValueError):
+            pane = None  # the window has already closed
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        if pane is None:
+            return
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(pane, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pane, signal.SIGKILL)
 
 
 def kiosk(data: Path, *options: str) -> list[str]:
