@@ -386,6 +386,7 @@ class CoordinatorHome(StaffHome):
             partial(self.kiosk.note_export, role=self.session.role)), self._exported)
 
     def _exported(self, made: tuple[Path, ExportMetadata] | str) -> None:
+        self.exporting = False
         if isinstance(made, str):
             self._say_export(self.t("export_failed", problem=made), failed=True)
             return
@@ -400,8 +401,6 @@ class CoordinatorHome(StaffHome):
             described=described, checksum=metadata.checksum.value), failed=False)
 
     def _say_export(self, text: str, failed: bool) -> None:
-        if text != self.t("export_running"):
-            self.exporting = False
         self.last_export = text
         result = self.query_one("#export-result", Static)
         result.update(text)
